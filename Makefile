@@ -1,0 +1,66 @@
+# Tradeloom — two commands: `make run` and `make test`. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean
+
+help:
+	@echo "make run    set up everything, start the app on http://$(HOST):$(PORT) with a demo login"
+	@echo "make test   lint, format check, type check, migrations check, OpenAPI check and the test suite"
+	@echo "make fmt    format and auto-fix;  make lock  re-pin dependencies;  make clean  remove .venv and .data"
+
+$(STAMP): requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tradeloom needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo_setup
+
+run: demo
+	@echo ""
+	@echo "  Tradeloom is starting on http://$(HOST):$(PORT)/  (log in with the demo login above; Ctrl-C stops it)"
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+migrations-check: $(STAMP)
+	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
+
+schema-check: $(STAMP)
+	$(TEST_SETTINGS) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint migrations-check schema-check pytest
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: $(STAMP)
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-find-links --no-emit-index-url -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-find-links --no-emit-index-url --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .data

@@ -1,0 +1,216 @@
+"""Keyset cursor pagination: the default for every API list.
+
+``?limit=`` (default 25, max 200) picks the page size; ``next``/``previous`` are opaque cursors that hold the
+ordering values of the last (first) row on the page, so the next page is ``WHERE (ordering) > (those values)``:
+constant time at any depth, and every row is returned exactly once even while rows are inserted or deleted
+between pages. The ordering must use NOT NULL columns of the model's own table and end in a unique one (the views'
+orderings end in ``id``). ``count`` is only
+computed when ``?with_count=1`` asks for it.
+
+When every ordering field runs in the same direction the condition is one SQL row comparison
+(``(created_at, id) < (%s, %s)``), which PostgreSQL answers from a composite index; mixed directions fall back
+to the equivalent OR-chain.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from django.db import connection
+from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 200
+
+
+class InvalidCursor(APIException):
+    status_code = 400
+    default_detail = "The page cursor is invalid or has expired."
+    default_code = "invalid_cursor"
+
+
+def _encode(direction: str, values: Sequence[Any]) -> str:
+    raw = orjson.dumps({"d": direction, "v": [None if v is None else str(v) for v in values]})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str) -> tuple[str, list[str | None]]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data = orjson.loads(raw)
+        direction, values = data["d"], data["v"]
+    except (binascii.Error, ValueError, TypeError, KeyError, orjson.JSONDecodeError) as exc:
+        raise InvalidCursor() from exc
+    if direction not in ("n", "p") or not isinstance(values, list):
+        raise InvalidCursor()
+    return direction, values
+
+
+class KeysetCursorPagination(BasePagination):
+    """Cursor pagination over a keyset. A view sets ``ordering`` (a tuple ending in a unique field)."""
+
+    cursor_query_param = "cursor"
+    limit_query_param = "limit"
+    count_query_param = "with_count"
+    default_ordering: tuple[str, ...] = ("-created_at", "-id")
+
+    def __init__(self) -> None:
+        self.request: Request | None = None
+        self.next_token: str | None = None
+        self.previous_token: str | None = None
+        self.count: int | None = None
+
+    # -- request parsing ---------------------------------------------------------------------------------------
+    def get_limit(self, request: Request) -> int:
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return DEFAULT_LIMIT
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValidationError({"limit": ["Must be a whole number between 1 and 200."]}) from None
+        return max(1, min(value, MAX_LIMIT))
+
+    def get_ordering(self, view: Any) -> tuple[str, ...]:
+        ordering = getattr(view, "ordering", None) or self.default_ordering
+        if isinstance(ordering, str):
+            ordering = (ordering,)
+        return tuple(ordering)
+
+    # -- the keyset condition ----------------------------------------------------------------------------------
+    @staticmethod
+    def _fields(model: type[Model], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
+        fields = []
+        for item in ordering:
+            descending = item.startswith("-")
+            name = item.lstrip("-")
+            fields.append((name, descending, model._meta.get_field(name)))
+        return fields
+
+    def _after(self, queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], *, forward: bool) -> Any:
+        fields = self._fields(queryset.model, ordering)
+        python_values = []
+        for (_name, _desc, field), raw in zip(fields, values, strict=True):
+            try:
+                python_values.append(field.to_python(raw))
+            except Exception as exc:
+                raise InvalidCursor() from exc
+        if any(v is None for v in python_values):
+            raise InvalidCursor()
+        directions = {descending for _name, descending, _field in fields}
+        if len(directions) == 1:
+            operator = "<" if directions.pop() == forward else ">"
+            table = connection.ops.quote_name(queryset.model._meta.db_table)
+            columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for _n, _d, f in fields)
+            placeholders = ", ".join(["%s"] * len(fields))
+            # Only quoted column names of the model are interpolated; values are parameters.
+            condition_sql = f"({columns}) {operator} ({placeholders})"
+            return queryset.filter(RawSQL(condition_sql, python_values, output_field=BooleanField()))  # noqa: S611
+        condition = Q()
+        for index, (name, descending, _field) in enumerate(fields):
+            step = Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": python_values[index]})
+            for prev_index in range(index):
+                step &= Q(**{fields[prev_index][0]: python_values[prev_index]})
+            condition |= step
+        return queryset.filter(condition)
+
+    # -- DRF interface -----------------------------------------------------------------------------------------
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        limit = self.get_limit(request)
+        ordering = self.get_ordering(view)
+        if request.query_params.get(self.count_query_param) in ("1", "true"):
+            self.count = queryset.count()
+        token = request.query_params.get(self.cursor_query_param)
+        forward = True
+        if token:
+            direction, values = _decode(token)
+            if len(values) != len(ordering):
+                raise InvalidCursor()
+            forward = direction == "n"
+            queryset = self._after(queryset, ordering, values, forward=forward)
+        order_by = ordering if forward else tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+        rows = list(queryset.order_by(*order_by)[: limit + 1])
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        if not forward:
+            rows.reverse()
+        names = [o.lstrip("-") for o in ordering]
+        first_values = self._values(rows[0], names) if rows else None
+        last_values = self._values(rows[-1], names) if rows else None
+        if forward:
+            self.next_token = _encode("n", last_values) if has_more and last_values else None
+            self.previous_token = _encode("p", first_values) if token and first_values else None
+        else:
+            self.previous_token = _encode("p", first_values) if has_more and first_values else None
+            self.next_token = _encode("n", last_values) if last_values else None
+        return rows
+
+    @staticmethod
+    def _values(row: Any, names: list[str]) -> list[Any]:
+        if isinstance(row, dict):
+            return [row[name] for name in names]
+        return [getattr(row, name) for name in names]
+
+    def _link(self, token: str | None) -> str | None:
+        if token is None or self.request is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(remove_query_param(url, self.cursor_query_param), self.cursor_query_param, token)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        body: dict[str, Any] = {
+            "next": self._link(self.next_token),
+            "previous": self._link(self.previous_token),
+        }
+        if self.count is not None:
+            body["count"] = self.count
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": ["string", "null"], "format": "uri"},
+                "previous": {"type": ["string", "null"], "format": "uri"},
+                "count": {"type": "integer", "description": "Only present with ?with_count=1."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque cursor from a previous page's next/previous link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (default {DEFAULT_LIMIT}, max {MAX_LIMIT}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            },
+            {
+                "name": self.count_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Set to 1 to include the total row count (costs one more query).",
+                "schema": {"type": "boolean"},
+            },
+        ]

@@ -1,0 +1,1 @@
+"""``ENGINE = "tradeloom.core.postgres"``: Django's PostgreSQL backend that can start the embedded server."""

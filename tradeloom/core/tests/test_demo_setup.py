@@ -1,0 +1,19 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tradeloom.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_demo_setup_is_idempotent_and_the_login_works(client):
+    out = StringIO()
+    call_command("demo_setup", stdout=out)
+    call_command("demo_setup", stdout=out)
+    assert User.objects.filter(email="demo@example.com").count() == 1
+    assert "demo@example.com / tradeloom-demo" in out.getvalue()
+    # the printed credentials log in through the web login page
+    response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
