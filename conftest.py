@@ -20,7 +20,7 @@ def django_db_setup(
     request: pytest.FixtureRequest, django_test_environment: None, django_db_blocker: Any
 ) -> Iterator[None]:
     with django_db_blocker.unblock():
-        old_config = setup_databases(verbosity=0, interactive=False, aliases={"owner"})  # type: ignore[arg-type]
+        old_config = setup_databases(verbosity=0, interactive=False, aliases={"owner"})
         test_name = connections["owner"].settings_dict["NAME"]
         default = connections["default"]
         default.close()

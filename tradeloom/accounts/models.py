@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Now
+
+from tradeloom.accounts.avatars import validate_avatar
+from tradeloom.core.models import TenantModel
+from tradeloom.tenancy.roles import Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -35,10 +42,17 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email=(username or "").strip().lower())
 
 
+def avatar_path(instance: User, filename: str) -> str:
+    return f"avatars/{instance.pk}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    avatar = models.ImageField(upload_to=avatar_path, blank=True, validators=[validate_avatar])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the operators' admin site.")
     date_joined = models.DateTimeField(db_default=Now(), editable=False)
@@ -59,3 +73,76 @@ class User(AbstractBaseUser, PermissionsMixin):
         # E-mail addresses are stored lower-cased so that the unique index is case-insensitive.
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class TokenFamily(models.Model):
+    """One API login: the chain of refresh tokens rotated from one ``POST /auth/token/``.
+
+    Each refresh token carries the family id (``fam``) and its own ``jti``; only the family's ``current_jti`` may
+    be refreshed. Presenting an older one means the token was copied: the whole family is revoked, and every
+    access token of the family stops working at once (the authentication class checks the family on each
+    request, in the same query that loads the user).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    current_jti = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=40, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_tokenfamily_user_idx")]
+
+    def __str__(self) -> str:
+        return f"API login {self.pk} of {self.user_id}"
+
+
+class Invitation(TenantModel):
+    """An invitation to join an organisation with a role. Only a hash of the token is stored.
+
+    Joining an existing organisation happens only this way: nobody picks their own role.
+    """
+
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "id"], name="accounts_invitation_org_id_key"),
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_invitation_one_open_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "-created_at", "-id"], name="accounts_invitation_list_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.role}"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REVOKED = "revoked"
+        EXPIRED = "expired"
+
+    def state_at(self, now: datetime) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.PENDING

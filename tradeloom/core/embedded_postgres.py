@@ -8,7 +8,8 @@ directory's path is too long. Under root the wheel runs PostgreSQL as an unprivi
 
 On first start the server gets two login roles and the ``tradeloom`` database:
 
-* ``tradeloom_owner`` owns the database and every table, runs migrations and may create test databases;
+* ``tradeloom_owner`` owns the database and every table, runs migrations, may create test databases, and
+  bypasses row-level security (it serves the operators' admin, which spans organisations);
 * ``tradeloom_app`` serves requests: no superuser, no BYPASSRLS, owns nothing. ``core.signals`` grants it
   data access after each ``migrate``.
 
@@ -145,7 +146,9 @@ def _provision(address: ServerAddress) -> None:
     with _superuser_connection(address) as conn:
         existing = {row[0] for row in conn.execute("SELECT rolname FROM pg_roles")}
         if OWNER_ROLE not in existing:
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(OWNER_ROLE)))
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(OWNER_ROLE)))
+        # The owner migrates, creates test databases and serves the operators' admin across organisations.
+        conn.execute(sql.SQL("ALTER ROLE {} CREATEDB BYPASSRLS").format(sql.Identifier(OWNER_ROLE)))
         if APP_ROLE not in existing:
             conn.execute(
                 sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS").format(

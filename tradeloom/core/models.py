@@ -21,12 +21,16 @@ class TimestampedModel(models.Model):
 
 
 class TenantModel(TimestampedModel):
-    """Base for every business record: UUID id, timestamps and who created it.
+    """Base for every business record: its organisation, UUID id, timestamps and who created it.
 
-    The owning organisation (and the row-level-security policy that goes with it) is added by the tenancy layer;
-    selectors always take the organisation first.
+    Three walls keep organisations apart (docs/tenancy.md): tenant URLs resolve the membership first; selectors
+    always take the organisation; and each table's migration enables row-level security
+    (``tradeloom.tenancy.rls.EnableRowLevelSecurity``) so PostgreSQL itself hides other organisations' rows.
+    A reference to another tenant record is declared with ``TenantReference`` so the database refuses a
+    cross-organisation link.
     """
 
+    organization = models.ForeignKey("tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -17,12 +17,11 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, connections
 from django.http import Http404, HttpRequest, HttpResponse
 from psycopg import errors as pg_errors
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.request_id import current_request_id
@@ -109,12 +108,21 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Re
     return Response(body, status=body["status"], headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """Render any exception raised in an API view as a problem document. Never returns ``None``.
+def _rollback_request_transaction(view: Any) -> None:
+    """Mark the request's transaction for rollback, so an error never leaves half a write behind.
 
-    Marks the request's transaction for rollback, so an error never leaves half a write behind.
+    Views marked ``non_atomic_requests`` manage their own transactions (e.g. to keep a failed-login record);
+    their caller's transaction is left alone.
     """
-    set_rollback()
+    skip: set[str] = getattr(getattr(view, "dispatch", None), "_non_atomic_requests", set())
+    for db in connections.all(initialized_only=True):
+        if db.settings_dict.get("ATOMIC_REQUESTS") and db.in_atomic_block and db.alias not in skip:
+            db.set_rollback(True)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """Render any exception raised in an API view as a problem document. Never returns ``None``."""
+    _rollback_request_transaction(context.get("view"))
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -125,8 +133,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return _response(body)
 
     if isinstance(exc, drf.APIException):
-        code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), None)
-        code = code or (exc.default_code if isinstance(exc.default_code, str) else "error")
+        if type(exc).__module__.startswith("tradeloom."):
+            code = str(exc.default_code)  # our own subclasses name their code (token_reused, invalid_cursor …)
+        else:
+            code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), None) or str(exc.default_code)
         headers: dict[str, str] = {}
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]

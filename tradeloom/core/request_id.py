@@ -1,7 +1,8 @@
 """Request ids: accepted from ``X-Request-ID`` (when well-formed) or generated, echoed, and logged.
 
 The id lives in a context variable so that every log line written while the request runs carries it, including
-lines from libraries, and so that background work queued by the request can take it along.
+lines from libraries, and so that background work queued by the request can take it along. The client's address
+and user agent are kept beside it for audit records (``current_client``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,19 @@ from django.http import HttpRequest, HttpResponse
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_client: ContextVar[tuple[str | None, str]] = ContextVar("client", default=(None, ""))
 
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+def current_client() -> tuple[str | None, str]:
+    """``(ip, user_agent)`` of the request being served, or ``(None, "")`` outside a request.
+
+    The address is ``REMOTE_ADDR``; behind nginx, nginx's real-ip module must set it (deploy/nginx).
+    """
+    return _client.get()
 
 
 def _accept_or_generate(value: str | None) -> str:
@@ -39,10 +49,14 @@ class RequestIdMiddleware:
         request_id = _accept_or_generate(request.headers.get(HEADER))
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_id.set(request_id)
+        client_token = _client.set(
+            (request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:400])
+        )
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
+            _client.reset(client_token)
         response[HEADER] = request_id
         return response
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tradeloom.accounts.models import User
+from tradeloom.tenancy.models import Organization
 
 
 @pytest.mark.django_db
@@ -12,8 +13,12 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
     call_command("demo_setup", stdout=out)
     call_command("demo_setup", stdout=out)
     assert User.objects.filter(email="demo@example.com").count() == 1
+    assert Organization.objects.filter(slug="demo").count() == 1
     assert "demo@example.com / tradeloom-demo" in out.getvalue()
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    # and the demo login owns the demo organisation
+    body = client.get("/api/v1/me/").json()
+    assert [(m["organization"]["slug"], m["role"]) for m in body["memberships"]] == [("demo", "owner")]

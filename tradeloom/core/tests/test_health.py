@@ -92,7 +92,7 @@ def test_django_request_log_lines_carry_the_request_id():
     from tradeloom.core.request_id import RequestIdLogFilter
 
     request = RequestFactory().get("/")
-    request.request_id = "late-line"  # type: ignore[attr-defined]
+    request.request_id = "late-line"
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found", None, None)
     record.request = request
     RequestIdLogFilter().filter(record)

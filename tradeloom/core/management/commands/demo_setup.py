@@ -1,4 +1,4 @@
-"""Create the demo login (idempotent). ``make run`` calls it; later modules add their demo data here."""
+"""Create the demo login and organisation (idempotent). ``make run`` calls it; later modules add demo data here."""
 
 from __future__ import annotations
 
@@ -8,18 +8,25 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tradeloom.accounts.models import User
+from tradeloom.tenancy.models import Organization
+from tradeloom.tenancy.services import organization_create
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "tradeloom-demo"  # noqa: S105 - a published demo credential for the local demo only
+DEMO_ORGANIZATION = ("Demo Trading Co", "demo")
 
 
 class Command(BaseCommand):
-    help = "Create the demo login and sample data if they do not exist yet."
+    help = "Create the demo login, organisation and sample data if they do not exist yet."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            created = not User.objects.filter(email=DEMO_EMAIL).exists()
-            if created:
-                User.objects.create_superuser(DEMO_EMAIL, DEMO_PASSWORD, full_name="Demo Merchandiser")
+            user = User.objects.filter(email=DEMO_EMAIL).first()
+            created = user is None
+            if user is None:
+                user = User.objects.create_superuser(DEMO_EMAIL, DEMO_PASSWORD, full_name="Demo Merchandiser")
+            name, slug = DEMO_ORGANIZATION
+            if not Organization.objects.filter(slug=slug).exists():
+                organization_create(name=name, slug=slug, owner=user, base_currency="USD", timezone="Asia/Dhaka")
         state = "created" if created else "already present (its password is unchanged)"
-        self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+        self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: /o/{slug}/)")

@@ -1,0 +1,87 @@
+"""``audit_record``: the one way to write the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import models
+
+from tradeloom.audit.models import AuditEvent
+from tradeloom.core.request_id import current_client, current_request_id
+
+# Field names whose values never reach the log, whatever a caller passes.
+SECRET_FIELDS = frozenset({"password", "token", "token_hash", "refresh", "access", "secret", "api_key"})
+REDACTED = "[redacted]"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for field, value in (changes or {}).items():
+        if field.lower() in SECRET_FIELDS or any(s in field.lower() for s in ("password", "token", "secret")):
+            cleaned[field] = [REDACTED, REDACTED]
+        else:
+            cleaned[field] = _plain(value)
+    return cleaned
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value differs."""
+    return {
+        field: [_plain(before.get(field)), _plain(after.get(field))]
+        for field in after
+        if before.get(field) != after.get(field)
+    }
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    organization: Any = None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event, in the caller's transaction (so it commits or rolls back with the change).
+
+    ``actor`` may be a User or a Membership; ``organization`` defaults to the target's organisation. The
+    request id, client address and user agent come from the request being served, if any.
+    """
+    actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
+    organization_id = getattr(organization, "pk", organization)
+    if organization_id is None and target is not None:
+        organization_id = getattr(target, "organization_id", None)
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+    ip, user_agent = current_client()
+    return AuditEvent.objects.create(
+        organization_id=organization_id,
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        changes=_clean_changes(changes),
+        request_id=current_request_id() or "",
+        ip=ip,
+        user_agent=user_agent,
+    )

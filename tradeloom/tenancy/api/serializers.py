@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tradeloom.core.validators import currency_codes, timezone_names
+from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.tenancy.roles import Role
+
+
+class OrganizationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ("id", "name", "slug", "base_currency", "timezone", "settings", "seat_limit", "created_at")
+        read_only_fields = fields
+
+
+class OrganizationUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    base_currency = serializers.CharField(max_length=3, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    settings = serializers.DictField(required=False)
+
+    def validate_base_currency(self, value: str) -> str:
+        value = value.upper()
+        if value not in currency_codes():
+            raise serializers.ValidationError(f"“{value}” is not an ISO 4217 currency code.")
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in timezone_names():
+            raise serializers.ValidationError(f"“{value}” is not a known time zone.")
+        return value
+
+
+class MemberUserOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    user = MemberUserOutput()
+
+    class Meta:
+        model = Membership
+        fields = ("id", "user", "role", "is_active", "created_at")
+        read_only_fields = fields
+
+
+class MembershipRoleInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipFilterInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    search = serializers.CharField(required=False, max_length=100)

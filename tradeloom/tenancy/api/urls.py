@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tradeloom.tenancy.api import views
+
+urlpatterns = [
+    path("organization/", views.OrganizationApi.as_view(), name="organization"),
+    path("members/", views.MemberListApi.as_view(), name="members"),
+    path("members/<uuid:membership_id>/", views.MemberDetailApi.as_view(), name="member"),
+    path("members/<uuid:membership_id>/deactivate/", views.MemberDeactivateApi.as_view(), name="member-deactivate"),
+    path("members/<uuid:membership_id>/activate/", views.MemberActivateApi.as_view(), name="member-activate"),
+]

@@ -1,0 +1,94 @@
+"""Organisation settings and members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tradeloom.tenancy import selectors, services
+from tradeloom.tenancy.api import serializers as s
+from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
+from tradeloom.tenancy.models import Membership
+from tradeloom.tenancy.roles import Cap, Role
+
+
+class OrganizationApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORGANIZATION_VIEW, "PATCH": Cap.ORGANIZATION_MANAGE}
+
+    @extend_schema(responses={200: s.OrganizationOutput}, summary="The organisation and its settings")
+    def get(self, request: Request) -> Response:
+        return Response(s.OrganizationOutput(self.organization).data)
+
+    @extend_schema(request=s.OrganizationUpdateInput, responses={200: s.OrganizationOutput}, summary="Update settings")
+    def patch(self, request: Request) -> Response:
+        data = s.OrganizationUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        organization = services.organization_update(
+            organization=self.organization, by=self.membership, data=dict(data.validated_data)
+        )
+        return Response(s.OrganizationOutput(organization).data)
+
+
+class MemberListApi(TenantGenericAPIView):
+    capabilities = {"GET": Cap.MEMBERS_VIEW}
+    serializer_class = s.MembershipOutput
+    queryset = Membership.objects.none()  # for the schema; rows come from the selector
+    ordering = ("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=Role.values),
+            OpenApiParameter("is_active", bool),
+            OpenApiParameter("search", str, description="Name or e-mail contains"),
+        ],
+        responses={200: s.MembershipOutput(many=True)},
+        summary="List members",
+    )
+    def get(self, request: Request) -> Response:
+        filters = s.MembershipFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.membership_list(organization=self.organization, filters=filters.validated_data)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.MembershipOutput(page, many=True).data)
+
+
+class MemberDetailApi(TenantAPIView):
+    capabilities = {"GET": Cap.MEMBERS_VIEW, "PATCH": Cap.MEMBERS_MANAGE}
+
+    @extend_schema(responses={200: s.MembershipOutput}, summary="One member")
+    def get(self, request: Request, membership_id: Any) -> Response:
+        membership = selectors.membership_get(organization=self.organization, pk=membership_id)
+        return Response(s.MembershipOutput(membership).data)
+
+    @extend_schema(request=s.MembershipRoleInput, responses={200: s.MembershipOutput}, summary="Change a role")
+    def patch(self, request: Request, membership_id: Any) -> Response:
+        membership = selectors.membership_get(organization=self.organization, pk=membership_id)
+        data = s.MembershipRoleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            membership=membership, role=data.validated_data["role"], by=self.membership
+        )
+        return Response(s.MembershipOutput(membership).data)
+
+
+class MemberDeactivateApi(TenantAPIView):
+    capabilities = {"POST": Cap.MEMBERS_MANAGE}
+
+    @extend_schema(request=None, responses={200: s.MembershipOutput}, summary="Deactivate a member")
+    def post(self, request: Request, membership_id: Any) -> Response:
+        membership = selectors.membership_get(organization=self.organization, pk=membership_id)
+        membership = services.membership_deactivate(membership=membership, by=self.membership)
+        return Response(s.MembershipOutput(membership).data)
+
+
+class MemberActivateApi(TenantAPIView):
+    capabilities = {"POST": Cap.MEMBERS_MANAGE}
+
+    @extend_schema(request=None, responses={200: s.MembershipOutput}, summary="Reactivate a member")
+    def post(self, request: Request, membership_id: Any) -> Response:
+        membership = selectors.membership_get(organization=self.organization, pk=membership_id)
+        membership = services.membership_activate(membership=membership, by=self.membership)
+        return Response(s.MembershipOutput(membership).data)

@@ -1,0 +1,51 @@
+"""Organisations (tenants) and who belongs to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from tradeloom.core.models import TenantModel, TimestampedModel
+from tradeloom.core.validators import validate_currency_code, validate_timezone
+from tradeloom.tenancy.roles import Role
+
+
+class Organization(TimestampedModel):
+    """A company using Tradeloom. Not itself row-level secured: it is reached only through a membership."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    base_currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    settings = models.JSONField(default=dict, blank=True)
+    seat_limit = models.PositiveIntegerField(
+        default=25, validators=[MinValueValidator(1)], help_text="Active members allowed by the plan."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TenantModel):
+    """A user's place in one organisation. The role decides what they may do there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="tenancy_membership_org_user_key"),
+            models.UniqueConstraint(fields=["organization", "id"], name="tenancy_membership_org_id_key"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="tenancy_membership_role_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "is_active"], name="tenancy_membership_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization_id} ({self.role})"

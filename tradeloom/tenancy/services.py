@@ -1,0 +1,157 @@
+"""Organisations and memberships: every change here is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from tradeloom.audit.services import audit_record, changes_between
+from tradeloom.core.exceptions import ApplicationError
+from tradeloom.tenancy import context
+from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.tenancy.roles import Role
+
+ORGANIZATION_EDITABLE_FIELDS = ("name", "base_currency", "timezone", "settings")
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "organisation"
+    taken = set(Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, owner: Any, slug: str | None = None, base_currency: str = "USD", timezone: str = "UTC"
+) -> tuple[Organization, Membership]:
+    """A new organisation with ``owner`` as its first (owner) member. Leaves the tenant context on it."""
+    if slug:
+        if Organization.objects.filter(slug=slug).exists():
+            raise ApplicationError("This address is already taken.", code="slug_taken", status=409)
+    else:
+        slug = _unique_slug(name)
+    organization = Organization(name=name, slug=slug, base_currency=base_currency, timezone=timezone)
+    organization.full_clean()
+    organization.save()
+    context.set_user(owner.pk)
+    context.set_organization(organization.pk)
+    membership = Membership.objects.create(organization=organization, user=owner, role=Role.OWNER, created_by=owner)
+    audit_record(
+        actor=owner,
+        action="organization.created",
+        organization=organization,
+        target=organization,
+        changes={"name": [None, name], "slug": [None, slug]},
+    )
+    audit_record(actor=owner, action="membership.created", target=membership, changes={"role": [None, Role.OWNER]})
+    return organization, membership
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by: Membership, data: dict[str, Any]) -> Organization:
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
+    for field, value in data.items():
+        if field not in ORGANIZATION_EDITABLE_FIELDS:
+            raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
+        setattr(organization, field, value)
+    organization.full_clean()
+    after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
+    changes = changes_between(before, after)
+    if changes:
+        organization.save()
+        audit_record(
+            actor=by, action="organization.updated", organization=organization, target=organization, changes=changes
+        )
+    return organization
+
+
+def _active_owners(organization_id: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization_id=organization_id, role=Role.OWNER, is_active=True)
+
+
+def _lock_organization(organization_id: Any) -> Organization:
+    """Serialise membership changes of one organisation (seat counts, last-owner checks)."""
+    return Organization.objects.select_for_update().get(pk=organization_id)
+
+
+def ensure_seat_available(organization: Organization, *, pending_invitations: int = 0) -> None:
+    """Refuse when the plan's seats are used up. Call with the organisation row locked."""
+    active = Membership.objects.filter(organization=organization, is_active=True).count()
+    if active + pending_invitations >= organization.seat_limit:
+        raise ApplicationError(
+            f"All {organization.seat_limit} seats of this organisation are in use.",
+            code="seat_limit_reached",
+            status=409,
+        )
+
+
+def _require_owner_for(*, membership: Membership, new_role: str | None, by: Membership) -> None:
+    touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
+    if touches_owner and by.role != Role.OWNER:
+        raise ApplicationError(
+            "Only an owner can grant, change or remove the owner role.", code="owner_required", status=403
+        )
+
+
+def _keep_one_owner(membership: Membership) -> None:
+    is_active_owner = membership.role == Role.OWNER and membership.is_active
+    if is_active_owner and not _active_owners(membership.organization_id).exclude(pk=membership.pk).exists():
+        raise ApplicationError(
+            "An organisation needs at least one active owner. Make someone else owner first.",
+            code="last_owner",
+            status=409,
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: Membership) -> Membership:
+    _lock_organization(membership.organization_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise ApplicationError(f"“{role}” is not a role.", code="invalid_role")
+    if role == membership.role:
+        return membership
+    _require_owner_for(membership=membership, new_role=role, by=by)
+    _keep_one_owner(membership)
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    audit_record(actor=by, action="membership.role_changed", target=membership, changes={"role": [old, role]})
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, by: Membership) -> Membership:
+    _lock_organization(membership.organization_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    _require_owner_for(membership=membership, new_role=None, by=by)
+    _keep_one_owner(membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    audit_record(actor=by, action="membership.deactivated", target=membership, changes={"is_active": [True, False]})
+    return membership
+
+
+@transaction.atomic
+def membership_activate(*, membership: Membership, by: Membership) -> Membership:
+    organization = _lock_organization(membership.organization_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_active:
+        return membership
+    _require_owner_for(membership=membership, new_role=None, by=by)
+    ensure_seat_available(organization)
+    membership.is_active = True
+    membership.save(update_fields=["is_active", "updated_at"])
+    audit_record(actor=by, action="membership.activated", target=membership, changes={"is_active": [False, True]})
+    return membership
