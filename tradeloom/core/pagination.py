@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -56,8 +57,94 @@ def _decode(token: str) -> tuple[str, list[str | None]]:
     return direction, values
 
 
+def parse_limit(raw: str | None) -> int:
+    """``?limit=``: default 25, capped at 200; not a number → validation error."""
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({"limit": ["Must be a whole number between 1 and 200."]}) from None
+    return max(1, min(value, MAX_LIMIT))
+
+
+def _fields(model: type[Model], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
+    return [(item.lstrip("-"), item.startswith("-"), model._meta.get_field(item.lstrip("-"))) for item in ordering]
+
+
+def _after(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], *, forward: bool) -> Any:
+    fields = _fields(queryset.model, ordering)
+    python_values = []
+    for (_name, _desc, field), raw in zip(fields, values, strict=True):
+        try:
+            python_values.append(field.to_python(raw))
+        except Exception as exc:
+            raise InvalidCursor() from exc
+    if any(v is None for v in python_values):
+        raise InvalidCursor()
+    directions = {descending for _name, descending, _field in fields}
+    if len(directions) == 1:
+        operator = "<" if directions.pop() == forward else ">"
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for _n, _d, f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Only quoted column names of the model are interpolated; values are parameters.
+        condition_sql = f"({columns}) {operator} ({placeholders})"
+        return queryset.filter(RawSQL(condition_sql, python_values, output_field=BooleanField()))  # noqa: S611
+    condition = Q()
+    for index, (name, descending, _field) in enumerate(fields):
+        step = Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": python_values[index]})
+        for prev_index in range(index):
+            step &= Q(**{fields[prev_index][0]: python_values[prev_index]})
+        condition |= step
+    return queryset.filter(condition)
+
+
+def _row_values(row: Any, names: list[str]) -> list[Any]:
+    if isinstance(row, dict):
+        return [row[name] for name in names]
+    return [getattr(row, name) for name in names]
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    rows: list[Any]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def keyset_page(queryset: QuerySet[Any], *, ordering: Sequence[str], cursor: str | None, limit: int) -> KeysetPage:
+    """One page of ``queryset`` in ``ordering`` after/before ``cursor``: one query, whatever the depth.
+
+    Shared by the API paginator and the web list component.
+    """
+    forward = True
+    if cursor:
+        direction, values = _decode(cursor)
+        if len(values) != len(ordering):
+            raise InvalidCursor()
+        forward = direction == "n"
+        queryset = _after(queryset, ordering, values, forward=forward)
+    order_by = ordering if forward else tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+    rows = list(queryset.order_by(*order_by)[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if not forward:
+        rows.reverse()
+    names = [o.lstrip("-") for o in ordering]
+    first = _row_values(rows[0], names) if rows else None
+    last = _row_values(rows[-1], names) if rows else None
+    if forward:
+        next_cursor = _encode("n", last) if has_more and last else None
+        previous_cursor = _encode("p", first) if cursor and first else None
+    else:
+        previous_cursor = _encode("p", first) if has_more and first else None
+        next_cursor = _encode("n", last) if last else None
+    return KeysetPage(rows=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
 class KeysetCursorPagination(BasePagination):
-    """Cursor pagination over a keyset. A view sets ``ordering`` (a tuple ending in a unique field)."""
+    """DRF paginator over ``keyset_page``. A view sets ``ordering`` (a tuple ending in a unique field)."""
 
     cursor_query_param = "cursor"
     limit_query_param = "limit"
@@ -70,97 +157,25 @@ class KeysetCursorPagination(BasePagination):
         self.previous_token: str | None = None
         self.count: int | None = None
 
-    # -- request parsing ---------------------------------------------------------------------------------------
-    def get_limit(self, request: Request) -> int:
-        raw = request.query_params.get(self.limit_query_param)
-        if raw is None:
-            return DEFAULT_LIMIT
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({"limit": ["Must be a whole number between 1 and 200."]}) from None
-        return max(1, min(value, MAX_LIMIT))
-
     def get_ordering(self, view: Any) -> tuple[str, ...]:
         ordering = getattr(view, "ordering", None) or self.default_ordering
         if isinstance(ordering, str):
             ordering = (ordering,)
         return tuple(ordering)
 
-    # -- the keyset condition ----------------------------------------------------------------------------------
-    @staticmethod
-    def _fields(model: type[Model], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
-        fields = []
-        for item in ordering:
-            descending = item.startswith("-")
-            name = item.lstrip("-")
-            fields.append((name, descending, model._meta.get_field(name)))
-        return fields
-
-    def _after(self, queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], *, forward: bool) -> Any:
-        fields = self._fields(queryset.model, ordering)
-        python_values = []
-        for (_name, _desc, field), raw in zip(fields, values, strict=True):
-            try:
-                python_values.append(field.to_python(raw))
-            except Exception as exc:
-                raise InvalidCursor() from exc
-        if any(v is None for v in python_values):
-            raise InvalidCursor()
-        directions = {descending for _name, descending, _field in fields}
-        if len(directions) == 1:
-            operator = "<" if directions.pop() == forward else ">"
-            table = connection.ops.quote_name(queryset.model._meta.db_table)
-            columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for _n, _d, f in fields)
-            placeholders = ", ".join(["%s"] * len(fields))
-            # Only quoted column names of the model are interpolated; values are parameters.
-            condition_sql = f"({columns}) {operator} ({placeholders})"
-            return queryset.filter(RawSQL(condition_sql, python_values, output_field=BooleanField()))  # noqa: S611
-        condition = Q()
-        for index, (name, descending, _field) in enumerate(fields):
-            step = Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": python_values[index]})
-            for prev_index in range(index):
-                step &= Q(**{fields[prev_index][0]: python_values[prev_index]})
-            condition |= step
-        return queryset.filter(condition)
-
-    # -- DRF interface -----------------------------------------------------------------------------------------
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         self.request = request
-        limit = self.get_limit(request)
-        ordering = self.get_ordering(view)
+        limit = parse_limit(request.query_params.get(self.limit_query_param))
         if request.query_params.get(self.count_query_param) in ("1", "true"):
             self.count = queryset.count()
-        token = request.query_params.get(self.cursor_query_param)
-        forward = True
-        if token:
-            direction, values = _decode(token)
-            if len(values) != len(ordering):
-                raise InvalidCursor()
-            forward = direction == "n"
-            queryset = self._after(queryset, ordering, values, forward=forward)
-        order_by = ordering if forward else tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
-        rows = list(queryset.order_by(*order_by)[: limit + 1])
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        if not forward:
-            rows.reverse()
-        names = [o.lstrip("-") for o in ordering]
-        first_values = self._values(rows[0], names) if rows else None
-        last_values = self._values(rows[-1], names) if rows else None
-        if forward:
-            self.next_token = _encode("n", last_values) if has_more and last_values else None
-            self.previous_token = _encode("p", first_values) if token and first_values else None
-        else:
-            self.previous_token = _encode("p", first_values) if has_more and first_values else None
-            self.next_token = _encode("n", last_values) if last_values else None
-        return rows
-
-    @staticmethod
-    def _values(row: Any, names: list[str]) -> list[Any]:
-        if isinstance(row, dict):
-            return [row[name] for name in names]
-        return [getattr(row, name) for name in names]
+        page = keyset_page(
+            queryset,
+            ordering=self.get_ordering(view),
+            cursor=request.query_params.get(self.cursor_query_param),
+            limit=limit,
+        )
+        self.next_token, self.previous_token = page.next_cursor, page.previous_cursor
+        return page.rows
 
     def _link(self, token: str | None) -> str | None:
         if token is None or self.request is None:

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from tradeloom.tenancy import context
 from tradeloom.tenancy.models import Membership, Organization
 
 
-def membership_list(*, organization: Organization, filters: dict[str, Any] | None = None) -> QuerySet[Membership]:
-    filters = filters or {}
-    qs = Membership.objects.filter(organization=organization).select_related("user")
-    if filters.get("role"):
-        qs = qs.filter(role=filters["role"])
-    if filters.get("is_active") is not None:
-        qs = qs.filter(is_active=filters["is_active"])
-    if filters.get("search"):
-        term = filters["search"]
-        qs = qs.filter(Q(user__full_name__icontains=term) | Q(user__email__icontains=term))
-    return qs
+def membership_list(*, organization: Organization) -> QuerySet[Membership]:
+    """Members with their users; filter with ``tenancy.filters.MembershipFilter``."""
+    return Membership.objects.filter(organization=organization).select_related("user")
 
 
 def membership_get(*, organization: Organization, pk: Any) -> Membership:

@@ -29,17 +29,3 @@ class AuditEventOutput(serializers.ModelSerializer):
             "created_at",
         )
         read_only_fields = fields
-
-
-class AuditEventFilterInput(serializers.Serializer):
-    actor = serializers.UUIDField(required=False)
-    action = serializers.CharField(required=False, max_length=100, help_text="Exact, or a prefix ending in *")
-    target_type = serializers.CharField(required=False, max_length=100)
-    target_id = serializers.CharField(required=False, max_length=64)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs.get("since") and attrs.get("until") and attrs["since"] >= attrs["until"]:
-            raise serializers.ValidationError({"until": ["Must be after “since”."]})
-        return attrs

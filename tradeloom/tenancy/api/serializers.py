@@ -49,9 +49,3 @@ class MembershipOutput(serializers.ModelSerializer):
 
 class MembershipRoleInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-
-
-class MembershipFilterInput(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
-    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
-    search = serializers.CharField(required=False, max_length=100)
