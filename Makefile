@@ -8,7 +8,7 @@ PORT   ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean
+.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets
 
 help:
 	@echo "make run    set up everything, start the app on http://$(HOST):$(PORT) with a demo login"
@@ -64,3 +64,6 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .data
+
+assets:
+	sh scripts/build-assets.sh

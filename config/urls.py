@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tradeloom.accounts import views as account_views
 from tradeloom.accounts.api import urls as accounts_api
 from tradeloom.accounts.forms import LoginForm
 from tradeloom.audit.api import urls as audit_api
 from tradeloom.core import health
-from tradeloom.core.views import home_view
+from tradeloom.tenancy import urls as tenancy_web
+from tradeloom.tenancy import views as tenancy_views
 from tradeloom.tenancy.api import urls as tenancy_api
 
 # Everything under /api/v1/o/<org_slug>/ is tenant-scoped (TenantScopedMixin); tests walk this list.
@@ -22,18 +24,36 @@ api_v1: list[URLPattern | URLResolver] = [
     path("o/<slug:org_slug>/", include((tenant_api, "tenant-api"))),
 ]
 
-urlpatterns = [
-    path("", home_view, name="home"),
+auth_pages = [
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", account_views.signup_view, name="signup"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitations/accept/", account_views.invitation_accept_view, name="invitation-accept"),
+    path("account/profile/", account_views.profile_view, name="profile"),
+    path("account/password/", account_views.password_change_view, name="password-change"),
+    path("organizations/new/", tenancy_views.organization_create_view, name="organization-create"),
+]
+
+urlpatterns = [
+    path("", tenancy_views.home_view, name="home"),
+    *auth_pages,
+    path("o/<slug:org_slug>/", include(tenancy_web)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

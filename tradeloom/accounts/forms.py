@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from tradeloom.accounts.avatars import validate_avatar
 from tradeloom.accounts.services import login_check
 from tradeloom.core.request_id import current_client
 
@@ -36,3 +37,34 @@ class LoginForm(AuthenticationForm):
                 raise forms.ValidationError("E-mail or password is incorrect.", code="invalid_login") from exc
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(label="Work e-mail")
+    password = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text="At least 10 characters; not a common password.",
+    )
+    organization_name = forms.CharField(label="Company name", max_length=200)
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    department = forms.CharField(label="Department", max_length=100, required=False)
+    avatar = forms.ImageField(
+        label="Avatar", required=False, help_text="JPEG, PNG or WebP, at most 2 MB.", validators=[validate_avatar]
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(label="Current password", widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(label="New password", widget=forms.PasswordInput, strip=False)
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=150)
+    password = forms.CharField(label="Choose a password", widget=forms.PasswordInput, strip=False)

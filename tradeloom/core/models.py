@@ -42,3 +42,34 @@ class TenantModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+class Job(TenantModel):
+    """A background job whose progress a page can poll (``components/progress.html``)."""
+
+    class Kind(models.TextChoices):
+        AUDIT_EXPORT = "audit_export", "Audit log export (CSV)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    result = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "-created_at"], name="core_job_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.http import Http404
 
+from tradeloom.accounts.models import Invitation
 from tradeloom.tenancy import context
 from tradeloom.tenancy.models import Membership, Organization
 
@@ -31,3 +33,30 @@ def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
         .select_related("organization")
         .order_by("organization__name")
     )
+
+
+def organization_counters(*, organization: Organization) -> dict[str, int]:
+    """Navigation counters (active members, pending invitations) in one query."""
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    invitations = (
+        Invitation.objects.filter(
+            organization=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=Now()
+        )
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(members=Coalesce(Subquery(members), 0), invitations=Coalesce(Subquery(invitations), 0))
+        .values("members", "invitations")
+        .get()
+    )
+    return {"members": row["members"], "invitations": row["invitations"]}

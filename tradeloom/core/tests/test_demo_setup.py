@@ -18,7 +18,7 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/o/demo/"
     # and the demo login owns the demo organisation
     body = client.get("/api/v1/me/").json()
     assert [(m["organization"]["slug"], m["role"]) for m in body["memberships"]] == [("demo", "owner")]

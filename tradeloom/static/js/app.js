@@ -1,0 +1,109 @@
+/* Tradeloom's page behaviour. No inline scripts anywhere (the Content-Security-Policy forbids them). */
+(function () {
+  "use strict";
+
+  // --- Sidebar on small screens -------------------------------------------------------------------------------
+  function setSidebar(open) {
+    var sidebar = document.getElementById("sidebar");
+    var backdrop = document.querySelector("[data-sidebar-backdrop]");
+    var toggle = document.querySelector("[data-sidebar-toggle]");
+    if (!sidebar) return;
+    sidebar.dataset.open = open ? "true" : "false";
+    if (backdrop) backdrop.hidden = !open;
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-sidebar-toggle]")) setSidebar(true);
+    else if (event.target.closest("[data-sidebar-backdrop]")) setSidebar(false);
+    // close open menus when clicking elsewhere
+    document.querySelectorAll("details[data-close-outside][open]").forEach(function (d) {
+      if (!d.contains(event.target)) d.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    setSidebar(false);
+    document.querySelectorAll("details[data-close-outside][open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var summary = d.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+
+  // --- Toasts ----------------------------------------------------------------------------------------------------
+  function dismissLater(toast) {
+    setTimeout(function () { toast.remove(); }, 6000);
+  }
+  function showToast(message, level) {
+    var template = document.getElementById("toast-template");
+    var box = document.getElementById("toasts");
+    if (!template || !box) return;
+    var toast = template.content.firstElementChild.cloneNode(true);
+    toast.className = "toast-" + (level === "error" ? "error" : level === "success" ? "success" : "info");
+    toast.querySelector("[data-toast-message]").textContent = message;
+    box.appendChild(toast);
+    dismissLater(toast);
+  }
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-toast-close]");
+    if (close) close.closest("[data-toast]").remove();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("#toasts [data-toast]").forEach(dismissLater);
+  });
+  document.addEventListener("toast", function (event) {
+    if (event.detail && event.detail.message) showToast(event.detail.message, event.detail.level);
+  });
+
+  // --- Confirm dialogs: <form data-confirm="…"> or any hx element with data-confirm ----------------------------
+  var pending = null;
+  function askConfirm(message, onConfirm) {
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      if (window.confirm(message)) onConfirm();
+      return;
+    }
+    document.getElementById("confirm-message").textContent = message;
+    pending = onConfirm;
+    dialog.returnValue = "";
+    dialog.showModal();
+  }
+  document.addEventListener("close", function (event) {
+    if (event.target.id !== "confirm-dialog") return;
+    var run = pending;
+    pending = null;
+    if (event.target.returnValue === "confirm" && run) run();
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.confirm || form.dataset.confirmed === "yes" || form.hasAttribute("hx-post")) return;
+    event.preventDefault();
+    askConfirm(form.dataset.confirm, function () {
+      form.dataset.confirmed = "yes";
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var element = event.detail.elt.closest("[data-confirm]");
+    if (!element) return;
+    event.preventDefault();
+    askConfirm(element.dataset.confirm, function () { event.detail.issueRequest(true); });
+  });
+
+  // --- Copy buttons ----------------------------------------------------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+      showToast("Copied to the clipboard.", "success");
+    });
+  });
+
+  // --- Errors from HTMX requests ------------------------------------------------------------------------------
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    showToast(status === 403 ? "Your role does not allow this." : "Something went wrong (" + status + ").", "error");
+  });
+})();
