@@ -133,6 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed-login limit per account and client address (accounts/login_guard.py).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=50)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 # Absolute address of this installation, for links in e-mails.
@@ -187,7 +188,7 @@ CELERY_TIMEZONE = "UTC"
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "drf_orjson_renderer.parsers.ORJSONParser",
+        "tradeloom.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -209,6 +210,9 @@ REST_FRAMEWORK = {
         "register": env.str("THROTTLE_REGISTER_RATE", default="20/hour"),
     },
     "EXCEPTION_HANDLER": "tradeloom.core.problems.exception_handler",
+    # Client addresses for rate limits come from REMOTE_ADDR (behind nginx: its real-ip module sets it), never
+    # from a client-supplied X-Forwarded-For.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -39,6 +39,15 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class OperatorLoginForm(LoginForm):
+    """The operators' admin login: the same limits and audit records, and only superusers get in."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise forms.ValidationError("Only operators (superusers) may use this site.", code="not_operator")
+
+
 class SignupForm(forms.Form):
     full_name = forms.CharField(label="Your name", max_length=150)
     email = forms.EmailField(label="Work e-mail")

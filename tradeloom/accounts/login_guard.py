@@ -1,13 +1,20 @@
-"""Failed-login throttling: N failures per account and client address within a window → refuse for a while.
+"""Failed-login throttling, shared by the API token login, the web login, the operators' admin and password changes.
 
-Counters live in the cache (Redis in production), so the limit holds across processes and servers. The account
-is keyed by a hash of the normalised e-mail address, so the cache never holds addresses in clear. A success
-clears the counter. Defaults: 5 failures in 15 minutes (``LOGIN_FAILURE_LIMIT``, ``LOGIN_FAILURE_WINDOW``).
+Two counters per attempt, both in the cache (Redis in production) so they hold across processes and servers:
+
+* per account *and* client network: ``LOGIN_FAILURE_LIMIT`` (5) attempts in ``LOGIN_FAILURE_WINDOW`` (15 min);
+* per account from anywhere: ``LOGIN_ACCOUNT_FAILURE_LIMIT`` (50) in the same window, against address rotation.
+
+An attempt *reserves* its slot atomically (``cache.add`` + ``cache.incr``) before the password is checked, so a
+burst of parallel guesses cannot all slip through the limit; a success releases the counters. IPv6 clients are
+counted per /64 network, which is what one subscriber gets. Accounts are keyed by a hash of the address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -15,35 +22,53 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+def _network(ip: str | None) -> str:
+    if not ip:
+        return "-"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "-"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 @dataclass(frozen=True)
 class LoginGuard:
     email: str
     ip: str | None
 
-    @property
-    def _key(self) -> str:
-        digest = hashlib.sha256(f"{self.email.strip().lower()}|{self.ip or '-'}".encode()).hexdigest()
-        return f"login-failures:{digest}"
+    def _keys(self) -> list[tuple[str, int]]:
+        account = hashlib.sha256(self.email.strip().lower().encode()).hexdigest()
+        client = hashlib.sha256(f"{account}|{_network(self.ip)}".encode()).hexdigest()
+        return [
+            (f"login-attempts:{client}", settings.LOGIN_FAILURE_LIMIT),
+            (f"login-attempts-account:{account}", settings.LOGIN_ACCOUNT_FAILURE_LIMIT),
+        ]
 
-    def retry_after(self) -> int | None:
-        """Seconds until another attempt is allowed, or ``None`` when attempts are allowed now."""
-        state = cache.get(self._key)
-        if not state:
-            return None
-        count, first = state
-        remaining = int(first + settings.LOGIN_FAILURE_WINDOW - time.time())
-        if count >= settings.LOGIN_FAILURE_LIMIT and remaining > 0:
-            return remaining
-        return None
-
-    def record_failure(self) -> None:
+    def reserve(self) -> int | None:
+        """Count this attempt. Returns ``None`` when it may go ahead, else the seconds to wait."""
+        window = settings.LOGIN_FAILURE_WINDOW
         now = time.time()
-        state = cache.get(self._key)
-        if state and now - state[1] < settings.LOGIN_FAILURE_WINDOW:
-            count, first = state[0] + 1, state[1]
-        else:
-            count, first = 1, now
-        cache.set(self._key, (count, first), timeout=settings.LOGIN_FAILURE_WINDOW)
+        wait: int | None = None
+        for key, limit in self._keys():
+            cache.add(f"{key}:start", now, timeout=window)
+            cache.add(key, 0, timeout=window)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=window)
+                count = 1
+            if count > limit:
+                started = cache.get(f"{key}:start") or now
+                remaining = max(1, int(started + window - now))
+                wait = max(wait or 0, remaining)
+        return wait
 
-    def clear(self) -> None:
-        cache.delete(self._key)
+    def release(self) -> None:
+        """A successful login: forget this client's failures and take this attempt off the account's count."""
+        (client_key, _), (account_key, _) = self._keys()
+        cache.delete_many([client_key, f"{client_key}:start"])
+        with contextlib.suppress(ValueError):
+            cache.decr(account_key)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.crypto import salted_hmac
 
 from tradeloom.accounts.avatars import validate_avatar
 from tradeloom.core.models import TenantModel
@@ -56,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the operators' admin site.")
     date_joined = models.DateTimeField(db_default=Now(), editable=False)
+    # Raised to sign the user out of every browser session at once ("log out everywhere").
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -68,6 +71,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (an HMAC of the password hash), extended with ``session_epoch``.
+
+        Every browser session stores this hash at login and Django compares it on each request, so bumping the
+        epoch ends all sessions, as a password change does.
+        """
+        key_salt = "tradeloom.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # E-mail addresses are stored lower-cased so that the unique index is case-insensitive.

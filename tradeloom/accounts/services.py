@@ -21,10 +21,11 @@ from tradeloom.accounts.models import Invitation, User
 from tradeloom.accounts.tokens import token_families_revoke_all
 from tradeloom.audit.services import audit_record, changes_between
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.request_id import current_client
 from tradeloom.tenancy import context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
-from tradeloom.tenancy.services import ensure_seat_available, organization_create
+from tradeloom.tenancy.services import acting_membership, ensure_seat_available, organization_create
 
 PROFILE_FIELDS = ("full_name", "phone", "department", "avatar")
 
@@ -67,17 +68,16 @@ def login_check(*, request: HttpRequest | None, email: str, password: str, ip: s
     The failure is recorded in its own transaction, so it is kept although the caller then refuses the request.
     """
     guard = LoginGuard(email=email, ip=ip)
-    wait = guard.retry_after()
+    wait = guard.reserve()
     if wait is not None:
         raise Throttled(wait=wait, detail="Too many failed log-in attempts. Try again later.")
     user = authenticate(request, email=email, password=password)
     if user is None:
-        guard.record_failure()
         with transaction.atomic():
             known = User.objects.filter(email=email.strip().lower()).first()
             audit_record(actor=known, action="auth.login_failed", changes={"email": [None, email.strip().lower()]})
         raise AuthenticationFailed("E-mail or password is incorrect.")
-    guard.clear()
+    guard.release()
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         audit_record(actor=user, action="auth.login_succeeded", target=user)
@@ -106,8 +106,13 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
 def password_change(*, user: User, current_password: str, new_password: str) -> User:
     """Change the password and revoke every API login; the browser session is kept by the caller."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    guard = LoginGuard(email=user.email, ip=current_client()[0])
+    wait = guard.reserve()
+    if wait is not None:
+        raise Throttled(wait=wait, detail="Too many wrong passwords. Try again later.")
     if not user.check_password(current_password):
         raise ApplicationError("The current password is not correct.", code="wrong_password")
+    guard.release()
     _password_errors(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -145,9 +150,18 @@ def invitation_create(*, organization: Organization, by: Membership, email: str,
     email = email.strip().lower()
     if role not in Role.values:
         raise ApplicationError(f"“{role}” is not a role.", code="invalid_role")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    by = acting_membership(by)
     if role == Role.OWNER and by.role != Role.OWNER:
         raise ApplicationError("Only an owner can invite an owner.", code="owner_required", status=403)
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    # An expired invitation no longer blocks a new one for the same address: close it first.
+    Invitation.objects.filter(
+        organization=organization,
+        email=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__lte=timezone.now(),
+    ).update(revoked_at=timezone.now(), updated_at=timezone.now())
     if Membership.objects.filter(organization=organization, user__email=email, is_active=True).exists():
         raise ApplicationError("This person is already a member.", code="already_member", status=409)
     if Invitation.objects.filter(
@@ -180,8 +194,8 @@ def invitation_create(*, organization: Organization, by: Membership, email: str,
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: Membership) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.state_at(timezone.now()) != Invitation.State.PENDING:
-        raise ApplicationError("Only a pending invitation can be revoked.", code="invitation_not_pending", status=409)
+    if invitation.state_at(timezone.now()) not in (Invitation.State.PENDING, Invitation.State.EXPIRED):
+        raise ApplicationError("Only an open invitation can be revoked.", code="invitation_not_pending", status=409)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     audit_record(actor=by, action="invitation.revoked", target=invitation)
@@ -235,6 +249,10 @@ def invitation_accept(
     context.set_user(user.pk)
     context.set_organization(organization.pk)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    state = invitation.state_at(timezone.now())
+    if state != Invitation.State.PENDING:  # revoked or accepted while we were reading it
+        raise ApplicationError(f"This invitation is {state}.", code=f"invitation_{state}", status=410)
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is not None and membership.is_active:
         raise ApplicationError("You are already a member of this organisation.", code="already_member", status=409)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import TokenError
@@ -103,11 +104,13 @@ def token_family_revoke_by_refresh(*, raw: str) -> None:
 
 
 @transaction.atomic
-def token_families_revoke_all(*, user: User, reason: str) -> int:
-    """Revoke every API login of ``user`` (logout everywhere, password change)."""
+def token_families_revoke_all(*, user: User, reason: str, end_sessions: bool = False) -> int:
+    """Revoke every API login of ``user``; with ``end_sessions`` also every browser session (logout everywhere)."""
     count = TokenFamily.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason
     )
+    if end_sessions:
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     audit_record(actor=user, action="auth.tokens_revoked", target=user, changes={"reason": [None, reason]})
     return count
 

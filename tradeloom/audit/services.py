@@ -32,13 +32,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _is_secret(name: str) -> bool:
+    lowered = str(name).lower()
+    return lowered in SECRET_FIELDS or any(word in lowered for word in ("password", "token", "secret", "api_key"))
+
+
+def _redact(value: Any) -> Any:
+    """Replace the values of secret-looking keys at any depth (e.g. ``settings.smtp_password``)."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if _is_secret(k) else _redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
 def _clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for field, value in (changes or {}).items():
-        if field.lower() in SECRET_FIELDS or any(s in field.lower() for s in ("password", "token", "secret")):
-            cleaned[field] = [REDACTED, REDACTED]
-        else:
-            cleaned[field] = _plain(value)
+        cleaned[field] = [REDACTED, REDACTED] if _is_secret(field) else _redact(_plain(value))
     return cleaned
 
 

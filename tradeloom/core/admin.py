@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tradeloom.accounts.forms import OperatorLoginForm
+
 OPERATOR_DB = "owner"
 
 
@@ -21,6 +23,8 @@ def _superusers_only(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
+# The admin's own login form would bypass the failed-login limit and the audit log; use ours.
+admin.site.login_form = OperatorLoginForm
 admin.site.site_header = "Tradeloom operators"
 admin.site.site_title = "Tradeloom operators"
 

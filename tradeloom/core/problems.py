@@ -6,7 +6,8 @@ an ``/api/`` path answers with ``application/problem+json`` too, never an HTML p
 
 Stable codes: ``validation_error``, ``parse_error``, ``not_authenticated``, ``authentication_failed``,
 ``permission_denied``, ``not_found``, ``method_not_allowed``, ``not_acceptable``, ``unsupported_media_type``,
-``rate_limited``, ``conflict``, ``server_error`` and the codes of ``ApplicationError``.
+``rate_limited``, ``conflict``, ``payload_too_large``, ``invalid_data``, ``bad_request``, ``server_error`` and the
+codes of ``ApplicationError``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError, connections
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError, IntegrityError, connections
 from django.http import Http404, HttpRequest, HttpResponse
 from psycopg import errors as pg_errors
 from rest_framework import exceptions as drf
@@ -156,6 +158,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, IntegrityError) and _unique_violation(exc):
         body = problem_body(status=409, code="conflict", detail="A record with these values already exists.")
         return _response(body)
+
+    if isinstance(exc, RequestDataTooBig):
+        return _response(problem_body(status=413, code="payload_too_large", detail="The request body is too large."))
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields, a malformed multipart body
+        return _response(problem_body(status=400, code="bad_request", detail="The request could not be understood."))
+    if isinstance(exc, DataError):  # a value PostgreSQL cannot store (e.g. a NUL character in text)
+        return _response(
+            problem_body(status=400, code="invalid_data", detail="The request contains a value that cannot be stored.")
+        )
 
     view = context.get("view")
     logger.exception("unhandled API error", extra={"view": type(view).__name__ if view else None})

@@ -58,6 +58,7 @@ def organization_create(
 @transaction.atomic
 def organization_update(*, organization: Organization, by: Membership, data: dict[str, Any]) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    by = acting_membership(by)
     before = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     for field, value in data.items():
         if field not in ORGANIZATION_EDITABLE_FIELDS:
@@ -81,6 +82,15 @@ def _active_owners(organization_id: Any) -> QuerySet[Membership]:
 def _lock_organization(organization_id: Any) -> Organization:
     """Serialise membership changes of one organisation (seat counts, last-owner checks)."""
     return Organization.objects.select_for_update().get(pk=organization_id)
+
+
+def acting_membership(by: Membership) -> Membership:
+    """The acting member as stored now (call with the organisation locked): a role changed or a membership
+    deactivated while the request was in flight counts."""
+    current = Membership.objects.filter(pk=by.pk, is_active=True).first()
+    if current is None:
+        raise ApplicationError("Your membership is no longer active.", code="permission_denied", status=403)
+    return current
 
 
 def ensure_seat_available(organization: Organization, *, pending_invitations: int = 0) -> None:
@@ -115,6 +125,7 @@ def _keep_one_owner(membership: Membership) -> None:
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by: Membership) -> Membership:
     _lock_organization(membership.organization_id)
+    by = acting_membership(by)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Role.values:
         raise ApplicationError(f"“{role}” is not a role.", code="invalid_role")
@@ -132,6 +143,7 @@ def membership_change_role(*, membership: Membership, role: str, by: Membership)
 @transaction.atomic
 def membership_deactivate(*, membership: Membership, by: Membership) -> Membership:
     _lock_organization(membership.organization_id)
+    by = acting_membership(by)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         return membership
@@ -146,6 +158,7 @@ def membership_deactivate(*, membership: Membership, by: Membership) -> Membersh
 @transaction.atomic
 def membership_activate(*, membership: Membership, by: Membership) -> Membership:
     organization = _lock_organization(membership.organization_id)
+    by = acting_membership(by)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active:
         return membership

@@ -79,8 +79,8 @@ class LogoutAllApi(APIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke every login of the current user")
     def post(self, request: Request) -> Response:
-        tokens.token_families_revoke_all(user=request.user, reason="logout_all")  # type: ignore[arg-type]
-        if request.auth is None:  # session login: end it too
+        tokens.token_families_revoke_all(user=request.user, reason="logout_all", end_sessions=True)  # type: ignore[arg-type]
+        if request.auth is None:  # called from a browser session: end it here too
             session_logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from rest_framework import serializers
 
 from tradeloom.core.validators import currency_codes, timezone_names
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
+
+MAX_SETTINGS_BYTES = 16 * 1024
 
 
 class OrganizationOutput(serializers.ModelSerializer):
@@ -19,6 +24,14 @@ class OrganizationUpdateInput(serializers.Serializer):
     base_currency = serializers.CharField(max_length=3, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     settings = serializers.DictField(required=False)
+
+    def validate_settings(self, value: dict[str, Any]) -> dict[str, Any]:
+        encoded = orjson.dumps(value)
+        if len(encoded) > MAX_SETTINGS_BYTES:
+            raise serializers.ValidationError(f"Settings may take at most {MAX_SETTINGS_BYTES // 1024} KB.")
+        if b"\\u0000" in encoded:
+            raise serializers.ValidationError("Settings may not contain NUL characters.")
+        return value
 
     def validate_base_currency(self, value: str) -> str:
         value = value.upper()
