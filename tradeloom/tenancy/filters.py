@@ -34,7 +34,7 @@ class InvitationFilter(django_filters.FilterSet):
     """Invitations by state (computed from the dates) and e-mail."""
 
     STATES = (("pending", "Pending"), ("accepted", "Accepted"), ("revoked", "Revoked"), ("expired", "Expired"))
-    state = django_filters.ChoiceFilter(choices=STATES, method="filter_state", empty_label="Any state")
+    state = django_filters.ChoiceFilter(choices=STATES, method="filter_state", empty_label="Any state", label="State")
     search = django_filters.CharFilter(field_name="email", lookup_expr="icontains", label="E-mail", max_length=100)
 
     class Meta:
