@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from tradeloom.audit.models import AuditEvent
 from tradeloom.tenancy.models import Organization
@@ -11,3 +16,20 @@ from tradeloom.tenancy.models import Organization
 def audit_event_list(*, organization: Organization) -> QuerySet[AuditEvent]:
     """The organisation's events with their actors; filter with ``audit.filters.AuditEventFilter``."""
     return AuditEvent.objects.filter(organization=organization).select_related("actor")
+
+
+def audit_activity_by_day(*, organization: Organization, days: int = 14) -> list[tuple[date, int]]:
+    """Events per day over the last ``days`` days (organisation time zone), zeros included; one query."""
+    tz = zoneinfo.ZoneInfo(organization.timezone)
+    today = timezone.now().astimezone(tz).date()
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    rows = (
+        AuditEvent.objects.filter(organization=organization, created_at__gte=start)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    counts = dict(rows)
+    return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days)]

@@ -65,6 +65,13 @@ def test_invite_a_colleague_who_accepts_and_whose_role_is_changed(person):
     owner.page.reload()
     expect(owner.page.get_by_label(f"Role of {guest_email}")).to_have_value("manager")
 
+    # the member's page: tabs load in place
+    owner.page.get_by_role("link", name="Gita Guest").click()
+    owner.page.get_by_role("tab", name="Activity").click()
+    expect(owner.page.get_by_role("tab", name="Activity")).to_have_attribute("aria-selected", "true")
+    expect(owner.page.locator("#member-panel")).to_contain_text("membership.role_changed")
+    owner.screenshot("member-detail")
+
     # and sees it in the audit log, filtered by action
     owner.goto(f"/o/{slug}/audit/")
     owner.page.get_by_label("Action").fill("membership.role_changed")

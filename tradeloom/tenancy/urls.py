@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("settings/", views.settings_view, name="settings"),
     path("members/", views.member_list_view, name="members"),
+    path("members/<uuid:membership_id>/", views.member_detail_view, name="member"),
     path("members/<uuid:membership_id>/role/", views.member_role_view, name="member-role"),
     path(
         "members/<uuid:membership_id>/deactivate/",

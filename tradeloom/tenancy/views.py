@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tradeloom.accounts import services as account_services
 from tradeloom.accounts.selectors import invitation_get, invitation_list
-from tradeloom.audit.selectors import audit_event_list
+from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import TenantRequest, add_application_error, tenant_view, with_toast
@@ -52,12 +53,20 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 def dashboard_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
     membership = request.membership
-    recent = []
+    recent: list[Any] = []
+    chart = None
     if role_has(membership.role, Cap.AUDIT_VIEW):
         recent = list(audit_event_list(organization=organization).order_by("-created_at", "-id")[:8])
+        per_day = audit_activity_by_day(organization=organization)
+        chart = {
+            "type": "bar",
+            "labels": [day.strftime("%d %b") for day, _ in per_day],
+            "datasets": [{"label": "Changes", "data": [n for _, n in per_day]}],
+        }
     context = {
         "nav": "dashboard",
         "recent": recent,
+        "chart": orjson.dumps(chart).decode() if chart else None,
         "counters": selectors.organization_counters(organization=organization),
     }
     return render(request, "tenancy/dashboard.html", context)
@@ -111,6 +120,35 @@ def member_list_view(request: TenantRequest) -> HttpResponse:
     columns = ["Member", "Role", "Status", "Joined", ""]
     context: dict[str, Any] = {"nav": "members", "page": page, "roles": Role.choices, "columns": columns}
     return render(request, _partial(request, "tenancy/member_list.html", "member-list"), context)
+
+
+MEMBER_TABS = [("overview", "Overview"), ("permissions", "Permissions"), ("activity", "Activity")]
+
+
+@tenant_view(GET=Cap.MEMBERS_VIEW)
+def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpResponse:
+    """A member, with tabs: overview, what the role allows, and the audit trail of this membership."""
+    membership = selectors.membership_get(organization=request.organization, pk=membership_id)
+    active = request.GET.get("tab") if request.GET.get("tab") in dict(MEMBER_TABS) else "overview"
+    can_see_activity = role_has(request.membership.role, Cap.AUDIT_VIEW)
+    events: list[Any] = []
+    if active == "activity" and can_see_activity:
+        events = list(
+            audit_event_list(organization=request.organization)
+            .filter(target_type="tenancy.membership", target_id=str(membership.pk))
+            .order_by("-created_at", "-id")[:50]
+        )
+    context = {
+        "nav": "members",
+        "row": membership,
+        "tabs": MEMBER_TABS,
+        "active": active,
+        "base_url": request.path,
+        "permissions": [(cap.value, role_has(membership.role, cap)) for cap in Cap],
+        "events": events,
+        "can_see_activity": can_see_activity,
+    }
+    return render(request, _partial(request, "tenancy/member_detail.html", "member-panel"), context)
 
 
 def _member_row(request: TenantRequest, membership: Any) -> HttpResponse:

@@ -24,6 +24,7 @@ from tradeloom.accounts.models import Invitation
 from tradeloom.accounts.selectors import invitation_get, invitation_list
 from tradeloom.core.request_id import current_client
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
+from tradeloom.tenancy.filters import InvitationFilter
 from tradeloom.tenancy.roles import Cap
 from tradeloom.tenancy.selectors import memberships_of_user
 
@@ -164,14 +165,12 @@ class InvitationListCreateApi(TenantGenericAPIView):
     capabilities = {"GET": Cap.INVITATIONS_VIEW, "POST": Cap.INVITATIONS_MANAGE}
     serializer_class = s.InvitationOutput
     queryset = Invitation.objects.none()  # for the schema; rows come from the selector
+    filterset_class = InvitationFilter
     ordering = ("-created_at", "-id")
-
-    def get_queryset(self) -> Any:
-        return invitation_list(organization=self.organization)
 
     @extend_schema(responses={200: s.InvitationOutput(many=True)}, summary="List invitations")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(invitation_list(organization=self.organization)))
         data = s.InvitationOutput(page, many=True, context={"now": timezone.now()}).data
         return self.get_paginated_response(data)
 

@@ -179,3 +179,15 @@ def test_a_logged_in_user_password_still_works_after_joining(org, owner, api_as)
     assert client.post(ACCEPT, {"token": token}, format="json").status_code == 200
     login = APIClient().post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json")
     assert login.status_code == 200
+
+
+def test_invitations_api_filters_by_state_like_the_web_list(org, owner, api_as):
+    client = api_as(owner)
+    invite(client, org, email="a@example.com")
+    b = invite(client, org, email="b@example.com").json()
+    client.post(f"/api/v1/o/{org.slug}/invitations/{b['id']}/revoke/")
+    pending = client.get(f"/api/v1/o/{org.slug}/invitations/?state=pending").json()["results"]
+    assert [i["email"] for i in pending] == ["a@example.com"]
+    revoked = client.get(f"/api/v1/o/{org.slug}/invitations/?state=revoked").json()["results"]
+    assert [i["email"] for i in revoked] == ["b@example.com"]
+    assert client.get(f"/api/v1/o/{org.slug}/invitations/?state=bogus").status_code == 400

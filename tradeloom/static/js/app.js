@@ -107,3 +107,34 @@
     showToast(status === 403 ? "Your role does not allow this." : "Something went wrong (" + status + ").", "error");
   });
 })();
+
+/* Charts: <canvas data-chart='{"type": "bar", "labels": [...], "datasets": [...]}'> (Chart.js loaded by the page). */
+(function () {
+  "use strict";
+  function drawCharts(root) {
+    if (typeof window.Chart === "undefined") return;
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) return;
+      var spec = JSON.parse(canvas.dataset.chart);
+      canvas.dataset.drawn = "yes";
+      new window.Chart(canvas, {
+        type: spec.type,
+        data: {
+          labels: spec.labels,
+          datasets: spec.datasets.map(function (d) {
+            return Object.assign({ backgroundColor: "#6366f1", borderRadius: 4, maxBarThickness: 28 }, d);
+          })
+        },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: { legend: { display: false } },
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { grid: { display: false } } }
+        }
+      });
+    });
+  }
+  window.addEventListener("load", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+})();

@@ -331,3 +331,41 @@ def test_invitation_model_is_untouched_by_viewers(org, member):
     with tenant_context(org):
         assert not Invitation.objects.exists()
     assert User.objects.filter(email="x@example.com").count() == 0
+
+
+def test_member_detail_has_tabs_loaded_as_partials(org, owner, member):
+    staff = member(Role.STAFF)
+    client = browser(owner)
+    client.post(f"/o/{org.slug}/members/{staff.pk}/role/", {"role": "manager"})
+    page = client.get(f"/o/{org.slug}/members/{staff.pk}/").content.decode()
+    assert 'role="tablist"' in page
+    assert 'aria-selected="true"' in page
+    panel = client.get(
+        f"/o/{org.slug}/members/{staff.pk}/?tab=activity", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="member-panel"
+    ).content.decode()
+    assert panel.lstrip().startswith('<section class="card" id="member-panel">')
+    assert "membership.role_changed" in panel
+    permissions = client.get(f"/o/{org.slug}/members/{staff.pk}/?tab=permissions").content.decode()
+    assert "members.manage" in permissions
+
+
+def test_member_activity_tab_is_hidden_from_roles_without_audit_access(org, member):
+    staff = member(Role.STAFF)
+    page = browser(member(Role.VIEWER)).get(f"/o/{org.slug}/members/{staff.pk}/?tab=activity").content.decode()
+    assert "Only owners and admins see the activity log." in page
+
+
+def test_dashboard_chart_counts_changes_per_day(org, owner):
+    from tradeloom.audit.selectors import audit_activity_by_day
+    from tradeloom.audit.services import audit_record
+
+    with tenant_context(org):
+        for _ in range(3):
+            audit_record(actor=owner, action="test.today", organization=org)
+        per_day = audit_activity_by_day(organization=org)
+    assert len(per_day) == 14
+    assert per_day[-1][1] == 3
+    assert sum(n for _, n in per_day[:-1]) == 0
+    page = browser(owner).get(f"/o/{org.slug}/").content.decode()
+    assert "data-chart=" in page
+    assert "chart.umd.min.js" in page
