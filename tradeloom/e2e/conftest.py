@@ -175,6 +175,22 @@ class Session:
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url("**/o/*/")
 
+    def invite(self, slug: str, email: str, role: str) -> str:
+        """Invite ``email`` from the invitations page; returns the one-time link shown there."""
+        self.page.goto(f"/o/{slug}/invitations/")
+        self.page.get_by_label("E-mail address").fill(email)
+        self.page.get_by_label("Role").select_option(role)
+        self.page.get_by_role("button", name="Send invitation").click()
+        return str(self.page.get_by_role("textbox", name="Invitation link").input_value())
+
+    def accept(self, link: str, name: str, *, slug: str) -> None:
+        """Accept an invitation by creating an account."""
+        self.page.goto(link)
+        self.page.get_by_label("Your name").fill(name)
+        self.page.get_by_label("Choose a password").fill("e2e-long-password")
+        self.page.get_by_role("button", name="Create account and join").click()
+        self.page.wait_for_url(f"**/o/{slug}/")
+
     def screenshot(self, name: str) -> None:
         for width, height in ((1280, 900), (390, 844)):
             self.page.set_viewport_size({"width": width, "height": height})

@@ -36,12 +36,8 @@ def test_invite_a_colleague_who_accepts_and_whose_role_is_changed(person):
     slug = owner.page.url.rstrip("/").rsplit("/", 1)[-1]
 
     # the owner invites a merchandiser and gets the link
-    owner.goto(f"/o/{slug}/invitations/")
     guest_email = f"{unique('guest')}@example.com"
-    owner.page.get_by_label("E-mail address").fill(guest_email)
-    owner.page.get_by_label("Role").select_option("merchandiser")
-    owner.page.get_by_role("button", name="Send invitation").click()
-    link = owner.page.get_by_role("textbox", name="Invitation link").input_value()
+    link = owner.invite(slug, guest_email, "merchandiser")
     assert "/invitations/accept/?token=" in link
     expect(owner.page.get_by_role("cell", name=re.compile(guest_email))).to_be_visible()
     owner.screenshot("invitations")
@@ -51,10 +47,7 @@ def test_invite_a_colleague_who_accepts_and_whose_role_is_changed(person):
     guest.goto(link)
     expect(guest.page.get_by_role("heading", name=f"Join {org_name}")).to_be_visible()
     guest.screenshot("invitation-accept")
-    guest.page.get_by_label("Your name").fill("Gita Guest")
-    guest.page.get_by_label("Choose a password").fill("e2e-long-password")
-    guest.page.get_by_role("button", name="Create account and join").click()
-    guest.page.wait_for_url(f"**/o/{slug}/")
+    guest.accept(link, "Gita Guest", slug=slug)
     expect(guest.page.get_by_text("you are merchandiser")).to_be_visible()
 
     # the owner makes the colleague a manager from the members list (HTMX, with a toast)
@@ -106,19 +99,10 @@ def test_a_viewer_sees_but_cannot_edit(person):
     owner = person()
     owner.sign_up(name="Vera Owner", email=f"{unique('vowner')}@example.com", organisation=unique("Viewers Inc"))
     slug = owner.page.url.rstrip("/").rsplit("/", 1)[-1]
-    owner.goto(f"/o/{slug}/invitations/")
-    viewer_email = f"{unique('viewer')}@example.com"
-    owner.page.get_by_label("E-mail address").fill(viewer_email)
-    owner.page.get_by_label("Role").select_option("viewer")
-    owner.page.get_by_role("button", name="Send invitation").click()
-    link = owner.page.get_by_role("textbox", name="Invitation link").input_value()
+    link = owner.invite(slug, f"{unique('viewer')}@example.com", "viewer")
 
     viewer = person()
-    viewer.goto(link)
-    viewer.page.get_by_label("Your name").fill("Vic Viewer")
-    viewer.page.get_by_label("Choose a password").fill("e2e-long-password")
-    viewer.page.get_by_role("button", name="Create account and join").click()
-    viewer.page.wait_for_url(f"**/o/{slug}/")
+    viewer.accept(link, "Vic Viewer", slug=slug)
 
     viewer.goto(f"/o/{slug}/members/")
     expect(viewer.page.locator("#member-list tbody tr")).to_have_count(2)
