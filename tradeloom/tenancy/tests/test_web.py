@@ -369,3 +369,31 @@ def test_dashboard_chart_counts_changes_per_day(org, owner):
     page = browser(owner).get(f"/o/{org.slug}/").content.decode()
     assert "data-chart=" in page
     assert "chart.umd.min.js" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/{org}/",
+        "/o/{org}/members/",
+        "/o/{org}/members/{member}/?tab=activity",
+        "/o/{org}/invitations/",
+        "/o/{org}/audit/",
+        "/o/{org}/settings/",
+        "/account/profile/",
+    ],
+)
+def test_every_main_page_costs_a_bounded_number_of_queries(path, org, owner, member, django_assert_max_num_queries):
+    from tradeloom.accounts.services import invitation_create
+
+    staff = member(Role.STAFF)
+    for i in range(10):
+        member(Role.VIEWER)
+        with tenant_context(org):
+            invitation_create(organization=org, by=owner, email=f"guest{i}@example.com", role=Role.STAFF)
+    client = browser(owner)
+    url = path.format(org=org.slug, member=staff.pk)
+    client.get(url)
+    # session + user + tenant context (3) + frame (memberships, counters) + the page's own reads
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
