@@ -7,7 +7,9 @@ from tradeloom.accounts import views as account_views
 from tradeloom.accounts.api import urls as accounts_api
 from tradeloom.accounts.forms import LoginForm
 from tradeloom.audit.api import urls as audit_api
+from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
+from tradeloom.partners.api import urls as partners_api
 from tradeloom.tenancy import urls as tenancy_web
 from tradeloom.tenancy import views as tenancy_views
 from tradeloom.tenancy.api import urls as tenancy_api
@@ -17,6 +19,8 @@ tenant_api: list[URLPattern | URLResolver] = [
     *tenancy_api.urlpatterns,
     *accounts_api.tenant_urlpatterns,
     *audit_api.urlpatterns,
+    *partners_api.urlpatterns,
+    *catalog_api.urlpatterns,
 ]
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "django_htmx",
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "tradeloom.accounts",
     "tradeloom.tenancy",
     "tradeloom.audit",
+    "tradeloom.catalog",
+    "tradeloom.partners",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +243,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "SupplierKindEnum": "tradeloom.partners.models.Supplier.Kind",
+        "AddressKindEnum": "tradeloom.partners.models.Address.Kind",
+        "ItemKindEnum": "tradeloom.catalog.models.Item.Kind",
+        "RoleEnum": "tradeloom.tenancy.roles.Role",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------------------------

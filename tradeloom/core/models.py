@@ -73,3 +73,25 @@ class Job(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class IdempotencyKey(TenantModel):
+    """A POST's ``Idempotency-Key`` and the response it produced, replayed when the same request comes again.
+
+    The row is inserted *before* the work, in the request's transaction: a concurrent duplicate waits on the unique
+    index and then replays the committed response; a failed request rolls the row back, so it can be retried.
+    """
+
+    key = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user", "key"], name="core_idempotencykey_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

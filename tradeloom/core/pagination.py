@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import BasePagination
@@ -68,12 +68,19 @@ def parse_limit(raw: str | None) -> int:
     return max(1, min(value, MAX_LIMIT))
 
 
-def _fields(model: type[Model], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
-    return [(item.lstrip("-"), item.startswith("-"), model._meta.get_field(item.lstrip("-"))) for item in ordering]
+def _fields(queryset: QuerySet[Any], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
+    """(name, descending, field) per ordering item; annotations (e.g. a search rank) count as fields too."""
+    fields = []
+    for item in ordering:
+        name = item.lstrip("-")
+        annotation = queryset.query.annotations.get(name)
+        field = annotation.output_field if annotation is not None else queryset.model._meta.get_field(name)
+        fields.append((name, item.startswith("-"), field))
+    return fields
 
 
 def _after(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], *, forward: bool) -> Any:
-    fields = _fields(queryset.model, ordering)
+    fields = _fields(queryset, ordering)
     python_values = []
     for (_name, _desc, field), raw in zip(fields, values, strict=True):
         try:
@@ -83,7 +90,8 @@ def _after(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], 
     if any(v is None for v in python_values):
         raise InvalidCursor()
     directions = {descending for _name, descending, _field in fields}
-    if len(directions) == 1:
+    local = all(name not in queryset.query.annotations for name, _d, _f in fields)
+    if len(directions) == 1 and local:
         operator = "<" if directions.pop() == forward else ">"
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for _n, _d, f in fields)
@@ -158,6 +166,8 @@ class KeysetCursorPagination(BasePagination):
         self.count: int | None = None
 
     def get_ordering(self, view: Any) -> tuple[str, ...]:
+        if hasattr(view, "get_ordering"):
+            return tuple(view.get_ordering())
         ordering = getattr(view, "ordering", None) or self.default_ordering
         if isinstance(ordering, str):
             ordering = (ordering,)

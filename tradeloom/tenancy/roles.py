@@ -30,6 +30,10 @@ class Cap(StrEnum):
     INVITATIONS_VIEW = "invitations.view"
     INVITATIONS_MANAGE = "invitations.manage"
     AUDIT_VIEW = "audit.view"
+    PARTNERS_VIEW = "partners.view"
+    PARTNERS_MANAGE = "partners.manage"
+    CATALOG_VIEW = "catalog.view"
+    CATALOG_MANAGE = "catalog.manage"
 
     @property
     def is_read_only(self) -> bool:
@@ -38,16 +42,18 @@ class Cap(StrEnum):
 
 _ALL = frozenset(Cap)
 _READ = frozenset(c for c in Cap if c.is_read_only)
+_MASTER_DATA = frozenset({Cap.PARTNERS_VIEW, Cap.PARTNERS_MANAGE, Cap.CATALOG_VIEW, Cap.CATALOG_MANAGE})
+_MASTER_DATA_READ = frozenset({Cap.PARTNERS_VIEW, Cap.CATALOG_VIEW})
 
 #                      role → capabilities
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.OWNER: _ALL,
     Role.ADMIN: _ALL,
-    Role.MANAGER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, Cap.INVITATIONS_VIEW}),
-    Role.MERCHANDISER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW}),
-    Role.ACCOUNTS: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW}),
-    Role.STAFF: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW}),
-    Role.VIEWER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW}),
+    Role.MANAGER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, Cap.INVITATIONS_VIEW, *_MASTER_DATA}),
+    Role.MERCHANDISER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA}),
+    Role.ACCOUNTS: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA}),
+    Role.STAFF: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ}),
+    Role.VIEWER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ}),
 }
 
 # Rules that are not a capability:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,10 @@ from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 
 ORGANIZATION_EDITABLE_FIELDS = ("name", "base_currency", "timezone", "settings")
+
+# Apps that give a new organisation its starting data (default units …) register a callable here in their
+# AppConfig.ready(); it runs inside organization_create's transaction with the tenant context set.
+ORGANIZATION_CREATED_HOOKS: list[Callable[[Organization, Membership], None]] = []
 
 
 def _unique_slug(name: str) -> str:
@@ -52,6 +57,8 @@ def organization_create(
         changes={"name": [None, name], "slug": [None, slug]},
     )
     audit_record(actor=owner, action="membership.created", target=membership, changes={"role": [None, Role.OWNER]})
+    for hook in ORGANIZATION_CREATED_HOOKS:
+        hook(organization, membership)
     return organization, membership
 
 

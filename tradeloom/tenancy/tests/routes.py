@@ -46,7 +46,11 @@ def tenant_routes() -> list[Route]:
         if not template.startswith(TENANT_PREFIX):
             continue
         view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-        methods = tuple(m for m in ("get", *WRITE_METHODS) if view_class and hasattr(view_class, m))
+        actions = getattr(callback, "actions", None)  # ViewSet routes map methods to actions
+        if actions:
+            methods = tuple(m for m in ("get", *WRITE_METHODS) if m in actions)
+        else:
+            methods = tuple(m for m in ("get", *WRITE_METHODS) if view_class and hasattr(view_class, m))
         routes.append(Route(template=template, view_class=view_class, methods=methods))
     return routes
 

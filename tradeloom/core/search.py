@@ -1,0 +1,106 @@
+"""Typo-tolerant, ranked, index-backed search without database extensions.
+
+PostgreSQL full-text search (built in) finds whole words; for typos ("Arvnd" → "Arvind") we need trigram
+similarity, which PostgreSQL offers through the pg_trgm extension — not shipped with the embedded server. So the
+trigrams are computed here, the same way pg_trgm does (lower-case words, padded with two spaces in front and one
+behind), and stored per row in a ``text[]`` column with a GIN index (docs/decisions/0005-search.md):
+
+* candidates: rows whose trigram array overlaps the query's (``&&``, answered by the GIN index), or whose
+  ``tsvector`` matches the query (``@@``, GIN index too);
+* rank: ``ts_rank`` plus the share of the query's trigrams the row contains (like pg_trgm's ``word_similarity``);
+* a row qualifies when it matches as words or its trigram share reaches ``TRIGRAM_THRESHOLD``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
+
+TRIGRAM_THRESHOLD = 0.5
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def trigrams(text: str) -> list[str]:
+    """pg_trgm's trigrams of ``text`` (accents folded), sorted and unique."""
+    grams: set[str] = set()
+    for word in _WORD.findall(_fold(text)):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return sorted(grams)
+
+
+def words(text: str) -> str:
+    """The document as lower-case, accent-folded words, for the ``simple`` text-search configuration."""
+    return " ".join(_WORD.findall(_fold(text)))
+
+
+class SearchableModel(models.Model):
+    """Adds the search columns; the model builds its document in ``search_text()`` and calls ``reindex()``."""
+
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_document", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+    search_trigrams = ArrayField(models.CharField(max_length=3), default=list, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def search_text(self) -> str:
+        raise NotImplementedError
+
+    def reindex(self) -> None:
+        """Recompute the document and its trigrams from the row and its children (contacts …)."""
+        text = self.search_text()
+        type(self)._default_manager.filter(pk=self.pk).update(
+            search_document=words(text), search_trigrams=trigrams(text)
+        )
+
+
+def search_indexes(prefix: str) -> list[models.Index]:
+    return [
+        GinIndex(fields=["search_vector"], name=f"{prefix}_search_fts"),
+        GinIndex(fields=["search_trigrams"], name=f"{prefix}_search_trgm"),
+    ]
+
+
+def search_filter(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
+    """Rows matching ``term`` as words or by trigram share, ranked best first (annotation ``search_rank``)."""
+    term = term.strip()
+    grams = trigrams(term)
+    folded = words(term)
+    if not grams or not folded:
+        return queryset.none()
+    table = queryset.model._meta.db_table
+    # Only the model's own table name is interpolated; the trigrams are parameters.
+    share = RawSQL(  # noqa: S611
+        f'(SELECT count(*) FROM unnest("{table}"."search_trigrams") AS t(g) WHERE t.g = ANY(%s::text[]))::float'  # noqa: S608
+        " / %s",
+        [grams, len(grams)],
+        output_field=FloatField(),
+    )
+    query = SearchQuery(folded, config="simple", search_type="plain")
+    prefix = SearchQuery(" & ".join(f"{w}:*" for w in folded.split()), config="simple", search_type="raw")
+    return (
+        queryset.filter(Q(search_vector=prefix) | Q(search_trigrams__overlap=grams))
+        .annotate(_share=share, _fts=Coalesce(SearchRank(F("search_vector"), query), Value(0.0)))
+        .filter(Q(search_vector=prefix) | Q(_share__gte=TRIGRAM_THRESHOLD))
+        .annotate(search_rank=Greatest(F("_fts") + F("_share"), Value(0.0)))
+    )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from tradeloom.core.api.resources import RecordViewSet
+from tradeloom.partners import filters as f
+from tradeloom.partners.api import serializers as s
+from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+from tradeloom.tenancy.roles import Cap
+
+PARTNER_CAPS = {
+    "GET": Cap.PARTNERS_VIEW,
+    "POST": Cap.PARTNERS_MANAGE,
+    "PUT": Cap.PARTNERS_MANAGE,
+    "PATCH": Cap.PARTNERS_MANAGE,
+    "DELETE": Cap.PARTNERS_MANAGE,
+}
+PARTNER_ORDERINGS = {
+    **RecordViewSet.orderings,
+    "code": ("code", "id"),
+    "-code": ("-code", "-id"),
+    "legal_name": ("legal_name", "id"),
+}
+
+
+def _primary_contacts() -> Prefetch:
+    return Prefetch(
+        "contacts",
+        queryset=Contact.objects.filter(is_primary=True, archived_at__isnull=True),
+        to_attr="primary_contacts",
+    )
+
+
+class CustomerViewSet(RecordViewSet):
+    model = Customer
+    output_serializer = s.CustomerOutput
+    input_serializer = s.CustomerInput
+    serializer_class = s.CustomerOutput
+    filterset_class = f.CustomerFilter
+    capabilities = PARTNER_CAPS
+    orderings = PARTNER_ORDERINGS
+    ranked_search = True
+
+    def base_queryset(self) -> Any:
+        return super().base_queryset().prefetch_related(_primary_contacts())
+
+
+class SupplierViewSet(RecordViewSet):
+    model = Supplier
+    output_serializer = s.SupplierOutput
+    input_serializer = s.SupplierInput
+    serializer_class = s.SupplierOutput
+    filterset_class = f.SupplierFilter
+    capabilities = PARTNER_CAPS
+    orderings = PARTNER_ORDERINGS
+    ranked_search = True
+
+    def base_queryset(self) -> Any:
+        plants = Prefetch(
+            "plants", queryset=Plant.objects.filter(archived_at__isnull=True).order_by("name"), to_attr="active_plants"
+        )
+        return super().base_queryset().prefetch_related(_primary_contacts(), plants)
+
+
+class ContactViewSet(RecordViewSet):
+    model = Contact
+    output_serializer = s.ContactOutput
+    input_serializer = s.ContactInput
+    serializer_class = s.ContactOutput
+    filterset_class = f.ContactFilter
+    capabilities = PARTNER_CAPS
+    orderings = {**RecordViewSet.orderings, "name": ("name", "id")}
+
+
+class AddressViewSet(RecordViewSet):
+    model = Address
+    output_serializer = s.AddressOutput
+    input_serializer = s.AddressInput
+    serializer_class = s.AddressOutput
+    capabilities = PARTNER_CAPS
+
+
+class PlantViewSet(RecordViewSet):
+    model = Plant
+    output_serializer = s.PlantOutput
+    input_serializer = s.PlantInput
+    serializer_class = s.PlantOutput
+    filterset_class = f.PlantFilter
+    capabilities = PARTNER_CAPS
+    orderings = {**RecordViewSet.orderings, "code": ("code", "id"), "name": ("name", "id")}
+
+
+class SupplierPlantMappingViewSet(RecordViewSet):
+    model = SupplierPlantMapping
+    output_serializer = s.MappingOutput
+    input_serializer = s.MappingInput
+    serializer_class = s.MappingOutput
+    filterset_class = f.MappingFilter
+    capabilities = PARTNER_CAPS
+
+
+class CarrierViewSet(RecordViewSet):
+    model = Carrier
+    output_serializer = s.CarrierOutput
+    input_serializer = s.CarrierInput
+    serializer_class = s.CarrierOutput
+    filterset_class = f.CarrierFilter
+    capabilities = PARTNER_CAPS
+    orderings = {**RecordViewSet.orderings, "name": ("name", "id"), "code": ("code", "id")}
