@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
@@ -38,6 +38,36 @@ class RecordModel(TenantModel):
             models.UniqueConstraint(fields=["organization", "id"], name="%(app_label)s_%(class)s_org_id_key")
         ]
 
+    # Unique constraints whose violation belongs to a field other than their last non-organisation field.
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """Django's constraint validation, with each unique violation reported on the field it is about
+        ("code already exists"), not as a form-wide error naming the organisation."""
+        errors: dict[str, list[ValidationError]] = {}
+        for constraint in self._meta.constraints:
+            try:
+                constraint.validate(type(self), self, exclude=exclude)
+            except ValidationError as error:
+                fields = [f for f in getattr(constraint, "fields", ()) if f != "organization"]
+                name = self.constraint_fields.get(constraint.name) or (fields[-1] if fields else NON_FIELD_ERRORS)
+                if isinstance(constraint, models.UniqueConstraint) and fields:
+                    custom = constraint.violation_error_message != constraint.default_violation_error_message
+                    label = (
+                        getattr(self._meta.get_field(name), "verbose_name", name)
+                        if name != NON_FIELD_ERRORS
+                        else "values"
+                    )
+                    message = (
+                        error.messages[0]
+                        if custom
+                        else f"A {self._meta.verbose_name} with this {label} already exists."
+                    )
+                    error = ValidationError(message, code="unique")
+                errors.setdefault(name, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
     def after_change(self) -> None:
         """Hook run by the record services after create, update, archive, restore and delete (e.g. re-index)."""
 
@@ -57,6 +87,8 @@ class RecordModel(TenantModel):
 
 def _validation_error(exc: ValidationError) -> ApplicationError:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    if NON_FIELD_ERRORS in errors:
+        errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
     unique = any(
         getattr(e, "code", None) in ("unique", "unique_together")
         for errs in getattr(exc, "error_dict", {}).values()

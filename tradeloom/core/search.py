@@ -49,7 +49,8 @@ def words(text: str) -> str:
 
 
 class SearchableModel(models.Model):
-    """Adds the search columns; the model builds its document in ``search_text()`` and calls ``reindex()``."""
+    """Adds the search columns. The model builds its document in ``search_text()``, fills the columns on save
+    (``fill_search_columns``) and calls ``reindex()`` when a child that feeds the document changes."""
 
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = models.GeneratedField(
@@ -66,11 +67,15 @@ class SearchableModel(models.Model):
     def search_text(self) -> str:
         raise NotImplementedError
 
-    def reindex(self) -> None:
-        """Recompute the document and its trigrams from the row and its children (contacts …)."""
+    def fill_search_columns(self) -> None:
         text = self.search_text()
+        self.search_document, self.search_trigrams = words(text), trigrams(text)
+
+    def reindex(self) -> None:
+        """Recompute the stored document from the row and its children (after a contact changes …)."""
+        self.fill_search_columns()
         type(self)._default_manager.filter(pk=self.pk).update(
-            search_document=words(text), search_trigrams=trigrams(text)
+            search_document=self.search_document, search_trigrams=self.search_trigrams
         )
 
 

@@ -3,7 +3,10 @@ carriers."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import pycountry
 from django.core.exceptions import ValidationError
@@ -19,6 +22,23 @@ from tradeloom.core.validators import validate_currency_code
 def validate_country(value: str) -> None:
     if pycountry.countries.get(alpha_2=value.upper()) is None:
         raise ValidationError(f"“{value}” is not an ISO 3166 country code.", code="invalid_country")
+
+
+def suggest_code(model: type[models.Model], organization_id: Any, name: str) -> str:
+    """A free code from the name's initial letters: "Arvind Mills Ltd" → "ARVIND", then "ARVIND-2" …"""
+    base = re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper())
+    base = base[:8] or "P"
+    taken = set(
+        model._default_manager.filter(organization_id=organization_id, code__startswith=base).values_list(
+            "code", flat=True
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
 
 
 class Partner(SearchableModel, RecordModel):
@@ -62,6 +82,11 @@ class Partner(SearchableModel, RecordModel):
     def __str__(self) -> str:
         return self.trade_name or self.legal_name
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        if not self.code and self.legal_name:
+            self.code = suggest_code(type(self), self.organization_id, self.trade_name or self.legal_name)
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         super().clean()
         if self.country:
@@ -70,14 +95,17 @@ class Partner(SearchableModel, RecordModel):
             self.default_currency = self.default_currency.upper()
 
     def search_text(self) -> str:
-        contacts = self.contacts.values_list("name", "email", "phone")  # type: ignore[attr-defined]
         parts = [self.code, self.legal_name, self.trade_name, self.tax_id, self.email, self.phone]
-        parts += [value for contact in contacts for value in contact]
+        if not self._state.adding:
+            owner = {str(self._meta.model_name): self}
+            contacts = Contact.objects.filter(**owner).values_list("name", "email", "phone")
+            parts += [value for contact in contacts for value in contact]
         return " ".join(p for p in parts if p)
 
-    def after_change(self) -> None:
-        if self.pk and type(self)._default_manager.filter(pk=self.pk).exists():
-            self.reindex()
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # However the row is written (service, import, factory), its search columns stay current.
+        self.fill_search_columns()
+        super().save(*args, **kwargs)
 
 
 class Customer(Partner):
@@ -153,6 +181,10 @@ class Contact(PartnerChild):
     is_primary = models.BooleanField(default=False)
 
     editable_fields = ("customer", "supplier", "name", "title", "email", "phone", "is_primary")
+    constraint_fields = {
+        "partners_contact_one_primary_per_customer": "is_primary",
+        "partners_contact_one_primary_per_supplier": "is_primary",
+    }
 
     class Meta(PartnerChild.Meta):
         constraints = [
@@ -162,11 +194,13 @@ class Contact(PartnerChild):
                 fields=["customer"],
                 condition=Q(is_primary=True, customer__isnull=False),
                 name="partners_contact_one_primary_per_customer",
+                violation_error_message="This customer already has a primary contact.",
             ),
             models.UniqueConstraint(
                 fields=["supplier"],
                 condition=Q(is_primary=True, supplier__isnull=False),
                 name="partners_contact_one_primary_per_supplier",
+                violation_error_message="This supplier already has a primary contact.",
             ),
         ]
 

@@ -263,11 +263,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('customer__isnull', False), ('is_primary', True)), fields=('customer',), name='partners_contact_one_primary_per_customer'),
+            constraint=models.UniqueConstraint(condition=models.Q(('customer__isnull', False), ('is_primary', True)), fields=('customer',), name='partners_contact_one_primary_per_customer', violation_error_message='This customer already has a primary contact.'),
         ),
         migrations.AddConstraint(
             model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True), ('supplier__isnull', False)), fields=('supplier',), name='partners_contact_one_primary_per_supplier'),
+            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True), ('supplier__isnull', False)), fields=('supplier',), name='partners_contact_one_primary_per_supplier', violation_error_message='This supplier already has a primary contact.'),
         ),
         migrations.AddConstraint(
             model_name='address',
