@@ -7,8 +7,10 @@ from tradeloom.accounts import views as account_views
 from tradeloom.accounts.api import urls as accounts_api
 from tradeloom.accounts.forms import LoginForm
 from tradeloom.audit.api import urls as audit_api
+from tradeloom.catalog import urls as catalog_web
 from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
+from tradeloom.partners import urls as partners_web
 from tradeloom.partners.api import urls as partners_api
 from tradeloom.tenancy import urls as tenancy_web
 from tradeloom.tenancy import views as tenancy_views
@@ -54,6 +56,8 @@ urlpatterns = [
     path("", tenancy_views.home_view, name="home"),
     *auth_pages,
     path("o/<slug:org_slug>/", include(tenancy_web)),
+    path("o/<slug:org_slug>/", include(partners_web)),
+    path("o/<slug:org_slug>/", include(catalog_web)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -64,7 +64,7 @@ def with_toast(response: HttpResponse, message: str, level: str = "success") -> 
     return response
 
 
-def add_application_error(form: forms.Form, error: ApplicationError, field: str | None = None) -> None:
+def add_application_error(form: forms.BaseForm, error: ApplicationError, field: str | None = None) -> None:
     """Show a service's refusal on the form: on ``field``, on the fields it names, or above the form."""
     field_errors = error.extra.get("errors") if isinstance(error.extra.get("errors"), dict) else None
     if field_errors:

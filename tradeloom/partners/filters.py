@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from tradeloom.core.search import search_filter
-from tradeloom.partners.models import Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 
 
 class RankedSearchFilterSet(django_filters.FilterSet):
@@ -76,3 +76,9 @@ class CarrierFilter(django_filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class AddressFilter(django_filters.FilterSet):
+    class Meta:
+        model = Address
+        fields = ("kind", "country")

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
-
 from tradeloom.core.api.resources import RecordViewSet
 from tradeloom.partners import filters as f
 from tradeloom.partners.api import serializers as s
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+from tradeloom.partners.selectors import active_plants_prefetch, primary_contacts_prefetch
 from tradeloom.tenancy.roles import Cap
 
 PARTNER_CAPS = {
@@ -25,14 +24,6 @@ PARTNER_ORDERINGS = {
 }
 
 
-def _primary_contacts() -> Prefetch:
-    return Prefetch(
-        "contacts",
-        queryset=Contact.objects.filter(is_primary=True, archived_at__isnull=True),
-        to_attr="primary_contacts",
-    )
-
-
 class CustomerViewSet(RecordViewSet):
     model = Customer
     output_serializer = s.CustomerOutput
@@ -44,7 +35,7 @@ class CustomerViewSet(RecordViewSet):
     ranked_search = True
 
     def base_queryset(self) -> Any:
-        return super().base_queryset().prefetch_related(_primary_contacts())
+        return super().base_queryset().prefetch_related(primary_contacts_prefetch())
 
 
 class SupplierViewSet(RecordViewSet):
@@ -58,10 +49,7 @@ class SupplierViewSet(RecordViewSet):
     ranked_search = True
 
     def base_queryset(self) -> Any:
-        plants = Prefetch(
-            "plants", queryset=Plant.objects.filter(archived_at__isnull=True).order_by("name"), to_attr="active_plants"
-        )
-        return super().base_queryset().prefetch_related(_primary_contacts(), plants)
+        return super().base_queryset().prefetch_related(primary_contacts_prefetch(), active_plants_prefetch())
 
 
 class ContactViewSet(RecordViewSet):

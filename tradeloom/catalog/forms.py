@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from django import forms
+
+from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
+from tradeloom.core.record_pages import RecordForm
+
+
+class UnitForm(RecordForm):
+    class Meta:
+        model = UnitOfMeasure
+        fields = ["code", "name", "dimension", "factor"]
+
+
+class ExchangeRateForm(RecordForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["date", "from_currency", "to_currency", "rate"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+INSTALMENT = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%\s*(?:at|after)?\s*(?P<days>\d+)\s*days?", re.IGNORECASE)
+
+
+class ScheduleField(forms.CharField):
+    """Instalments as text, one per line: ``30% at 0 days`` / ``70% at 60 days``."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(f"{part.get('percent')}% at {part.get('days')} days" for part in value)
+        if isinstance(value, str) and value.startswith("["):
+            return self.prepare_value(orjson.loads(value))
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value) or ""
+        parts = []
+        for line in [line.strip() for line in text.splitlines() if line.strip()]:
+            match = INSTALMENT.fullmatch(line)
+            if match is None:
+                raise forms.ValidationError(f"Write each instalment as “30% at 60 days” (not “{line}”).")
+            parts.append({"percent": match["percent"], "days": int(match["days"])})
+        return parts
+
+
+class PaymentTermsForm(RecordForm):
+    schedule = ScheduleField(help_text="One instalment per line, e.g. “30% at 0 days” and “70% at 60 days”.")
+
+    class Meta:
+        model = PaymentTerms
+        fields = ["name", "description", "schedule"]
+
+
+class ItemForm(RecordForm):
+    class Meta:
+        model = Item
+        fields = [
+            "kind",
+            "code",
+            "name",
+            "unit",
+            "composition",
+            "gsm",
+            "construction",
+            "finish",
+            "width_cm",
+            "hs_code",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
