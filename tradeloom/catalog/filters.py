@@ -11,6 +11,11 @@ from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMea
 
 
 class ItemFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=lambda request: UnitOfMeasure.objects.filter(
+            organization=getattr(request, "organization", None), archived_at__isnull=True
+        )
+    )
     kind = django_filters.ChoiceFilter(choices=Item.Kind.choices, empty_label="Any kind")
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 

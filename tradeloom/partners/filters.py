@@ -11,6 +11,18 @@ from tradeloom.core.search import search_filter
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 
 
+def _ours(model: type) -> Any:
+    """Choices for a reference filter: the organisation's active records (never another organisation's)."""
+
+    def queryset(request: Any) -> QuerySet[Any]:
+        organization = getattr(request, "organization", None)
+        if organization is None:
+            return model._default_manager.none()  # type: ignore[attr-defined]
+        return model._default_manager.filter(organization=organization, archived_at__isnull=True)  # type: ignore[attr-defined]
+
+    return queryset
+
+
 class RankedSearchFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 
@@ -33,6 +45,8 @@ class SupplierFilter(RankedSearchFilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
+    customer = django_filters.ModelChoiceFilter(queryset=_ours(Customer))
+    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 
     class Meta:
@@ -46,6 +60,7 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class PlantFilter(django_filters.FilterSet):
+    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 
     class Meta:
@@ -59,6 +74,10 @@ class PlantFilter(django_filters.FilterSet):
 
 
 class MappingFilter(django_filters.FilterSet):
+    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
+    plant = django_filters.ModelChoiceFilter(queryset=_ours(Plant))
+    customer = django_filters.ModelChoiceFilter(queryset=_ours(Customer))
+
     class Meta:
         model = SupplierPlantMapping
         fields = ("supplier", "plant", "customer")

@@ -3,6 +3,8 @@ the record services apply; the forms shape the input."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tradeloom.core.record_pages import RecordForm
@@ -25,7 +27,13 @@ PARTNER_FIELDS = [
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class CustomerForm(RecordForm):
+class PartnerForm(RecordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False  # suggested from the name when left blank
+
+
+class CustomerForm(PartnerForm):
     class Meta:
         model = Customer
         fields = PARTNER_FIELDS
@@ -33,7 +41,7 @@ class CustomerForm(RecordForm):
         help_texts = {"code": "Leave blank to have one suggested from the name.", "country": "Two letters, e.g. DE"}
 
 
-class SupplierForm(RecordForm):
+class SupplierForm(PartnerForm):
     class Meta:
         model = Supplier
         fields = ["kind", *PARTNER_FIELDS]
