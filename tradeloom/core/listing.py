@@ -58,11 +58,12 @@ def list_page(
     filterset_class: type[django_filters.FilterSet],
     sorts: list[SortOption],
     limit: int = DEFAULT_LIMIT,
+    sort_key: str | None = None,
 ) -> ListPage:
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     rows_qs = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
     by_key = {s.key: s for s in sorts}
-    sort = by_key.get(request.GET.get("sort", ""), sorts[0])
+    sort = by_key.get(sort_key or request.GET.get("sort", ""), sorts[0])
     try:
         page = keyset_page(rows_qs, ordering=sort.ordering, cursor=request.GET.get("cursor"), limit=limit)
     except InvalidCursor:  # a stale or edited link: start again from the first page

@@ -44,6 +44,9 @@ class RecordForm(forms.ModelForm):
         pass
 
 
+PAGES_BY_MODEL: dict[type, RecordPages] = {}
+
+
 @dataclass
 class RecordPages:
     model: type[RecordModel]
@@ -67,6 +70,9 @@ class RecordPages:
     detail_context: Any = None  # callable(request, instance) -> dict, for related lists on the detail page
     ranked_search: bool = False
     intro: str = ""
+
+    def __post_init__(self) -> None:
+        PAGES_BY_MODEL[self.model] = self
 
     @property
     def singular(self) -> str:
@@ -100,30 +106,40 @@ class RecordPages:
         qs = self.base_queryset(request)
         if request.GET.get("include_archived") != "1":
             qs = qs.filter(archived_at__isnull=True)
-        sorts = self.sorts
+        sorts, sort_key = self.sorts, None
         if self.ranked_search and request.GET.get("search"):
             sorts = [SortOption("relevance", "Best match", ("-search_rank", "-id")), *self.sorts]
-        page = list_page(request, qs, filterset_class=self.filterset_class, sorts=sorts)
+            if request.GET.get("sort") in (None, "", self.sorts[0].key):  # searching: best match unless asked
+                sort_key = "relevance"
+        page = list_page(request, qs, filterset_class=self.filterset_class, sorts=sorts, sort_key=sort_key)
         htmx = getattr(request, "htmx", None)
         template = "records/list.html#record-list" if htmx and htmx.target == "record-list" else "records/list.html"
         return render(request, template, self.context(request, page=page, columns=self.columns))
 
-    def facts(self, instance: Any) -> list[tuple[str, Any]]:
-        """Label and display value of each field the form edits (choices shown by label, references by name)."""
+    def facts(self, instance: Any) -> list[tuple[str, Any, str | None]]:
+        """Label, display value and link of each field the form edits (choices by label, references by name and
+        linked to their page)."""
         facts = []
+        base = "/o/{org}/"
         for name in self.form_class._meta.fields or ():
             model_field = self.model._meta.get_field(name)
             display = getattr(instance, f"get_{name}_display", None)
             value = display() if callable(display) else getattr(instance, name)
             if isinstance(value, bool):
                 value = "Yes" if value else "No"
-            facts.append((str(getattr(model_field, "verbose_name", name)).capitalize(), value))
+            related_pages = PAGES_BY_MODEL.get(getattr(model_field, "related_model", None) or type(None))
+            url = f"{base}{related_pages.slug}/{value.pk}/" if related_pages and value is not None else None
+            facts.append((str(getattr(model_field, "verbose_name", name)).capitalize(), value, url))
         return facts
 
     def detail_view(self, request: TenantRequest, pk: Any) -> HttpResponse:
         instance = self.get(request, pk)
         extra = self.detail_context(request, instance) if self.detail_context else {}
-        context = self.context(request, object=instance, facts=self.facts(instance), **extra)
+        facts = [
+            (label, value, url.replace("{org}", request.organization.slug) if url else None)
+            for label, value, url in self.facts(instance)
+        ]
+        context = self.context(request, object=instance, facts=facts, **extra)
         return render(request, self.detail_template, context)
 
     def form_view(self, request: TenantRequest, pk: Any = None) -> HttpResponse:
