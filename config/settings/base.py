@@ -153,7 +153,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: "example.com" in a URL field means https
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -28,6 +28,8 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
 class PartnerForm(RecordForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False  # suggested from the name when left blank
@@ -78,6 +80,8 @@ class MappingForm(RecordForm):
 
 
 class CarrierForm(RecordForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Carrier
         fields = ["name", "code", "mode", "account_number", "contact_name", "email", "phone", "website", "notes"]

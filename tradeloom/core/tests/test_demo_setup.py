@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from tradeloom.accounts.models import User
+from tradeloom.partners.models import Plant, Supplier
+from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 
 
@@ -14,6 +16,10 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
     call_command("demo_setup", stdout=out)
     assert User.objects.filter(email="demo@example.com").count() == 1
     assert Organization.objects.filter(slug="demo").count() == 1
+    organization = Organization.objects.get(slug="demo")
+    with tenant_context(organization):
+        assert Supplier.objects.filter(organization=organization).count() == 3
+        assert Plant.objects.filter(organization=organization).count() == 3
     assert "demo@example.com / tradeloom-demo" in out.getvalue()
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})

@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tradeloom.accounts.models import User
-from tradeloom.tenancy.models import Organization
+from tradeloom.core.demo import demo_master_data_create
+from tradeloom.tenancy.context import tenant_context
+from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.services import organization_create
 
 DEMO_EMAIL = "demo@example.com"
@@ -28,5 +30,9 @@ class Command(BaseCommand):
             name, slug = DEMO_ORGANIZATION
             if not Organization.objects.filter(slug=slug).exists():
                 organization_create(name=name, slug=slug, owner=user, base_currency="USD", timezone="Asia/Dhaka")
+            organization = Organization.objects.get(slug=slug)
+            with tenant_context(organization, user=user):
+                owner = Membership.objects.get(organization=organization, user=user)
+                demo_master_data_create(organization=organization, by=owner)
         state = "created" if created else "already present (its password is unchanged)"
         self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: /o/{slug}/)")

@@ -1,0 +1,107 @@
+"""Demo data for ``make run``: a trading organisation with the master data a merchandiser starts from.
+
+Written through the same record services as the app (so it is validated and audited). Idempotent: each part is
+only created when the organisation has none of it yet.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
+from tradeloom.catalog.services import units_create_defaults
+from tradeloom.core.records import record_create
+from tradeloom.partners.models import Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+
+CUSTOMERS = [
+    ("NORDIC", "Nordic Apparel AB", "SE", "EUR", "Ingrid Holm", "ingrid@nordic-apparel.example"),
+    ("URBANTH", "Urban Thread Inc.", "US", "USD", "Mark Ellis", "mark@urbanthread.example"),
+    ("KAPPA", "Kappa Moda GmbH", "DE", "EUR", "Jana Weber", "jana@kappamoda.example"),
+]
+SUPPLIERS = [
+    ("ARVIND", "Arvind Mills Ltd", "mill", "IN", "INR", "Rahul Mehta", "rahul@arvind.example"),
+    ("SQTEX", "Square Textiles Ltd", "mill", "BD", "USD", "Nadia Rahman", "nadia@squaretex.example"),
+    ("CHTRIMS", "Chittagong Trims & Accessories", "vendor", "BD", "USD", "Karim Uddin", "karim@cttrims.example"),
+]
+PLANTS = [
+    ("ARVIND", "ARV-NAR", "Naroda dyeing house", "Ahmedabad", "IN", "GPCB/2019/4411", "dyeing, finishing"),
+    ("ARVIND", "ARV-SAN", "Santej knitting unit", "Gandhinagar", "IN", "GPCB/2021/0923", "circular knitting"),
+    ("SQTEX", "SQT-KAL", "Kaliakoir composite", "Gazipur", "BD", "DOE/GZ/7781", "knitting, dyeing, printing"),
+]
+
+
+def demo_master_data_create(*, organization: Any, by: Any) -> None:
+    units_create_defaults(organization, by)  # organisations made before the catalog existed lack them
+    if Supplier.objects.filter(organization=organization).exists():
+        return
+
+    def create(model: Any, **data: Any) -> Any:
+        return record_create(model=model, organization=organization, by=by, data=data)
+
+    net60 = create(
+        PaymentTerms,
+        name="30/70 (60 days)",
+        description="30 % with the order, 70 % 60 days later",
+        schedule=[{"percent": "30", "days": 0}, {"percent": "70", "days": 60}],
+    )
+    create(PaymentTerms, name="LC at sight", schedule=[{"percent": "100", "days": 0}])
+    customers = {}
+    for code, name, country, currency, contact, email in CUSTOMERS:
+        customers[code] = create(
+            Customer, code=code, legal_name=name, country=country, default_currency=currency, payment_terms=net60
+        )
+        create(Contact, customer=customers[code], name=contact, email=email, title="Buyer", is_primary=True)
+    suppliers = {}
+    for code, name, kind, country, currency, contact, email in SUPPLIERS:
+        suppliers[code] = create(
+            Supplier, code=code, legal_name=name, kind=kind, country=country, default_currency=currency
+        )
+        create(Contact, supplier=suppliers[code], name=contact, email=email, title="Sales", is_primary=True)
+    for supplier_code, code, name, city, country, licence, capabilities in PLANTS:
+        plant = create(
+            Plant,
+            supplier=suppliers[supplier_code],
+            code=code,
+            name=name,
+            city=city,
+            country=country,
+            licence_number=licence,
+            capabilities=capabilities,
+        )
+        create(SupplierPlantMapping, supplier=suppliers[supplier_code], plant=plant)
+    create(Carrier, name="Maersk Line", code="MAERSK", mode="sea", account_number="MSK-88213")
+    create(Carrier, name="DHL Express", code="DHL", mode="courier", account_number="DHL-550194")
+    units = {u.code: u for u in UnitOfMeasure.objects.filter(organization=organization)}
+    create(
+        Item,
+        kind="fabric",
+        code="SJ-160",
+        name="Single jersey 160 GSM",
+        unit=units["kg"],
+        composition="100% cotton",
+        gsm=Decimal("160"),
+        construction="single jersey",
+        width_cm=Decimal("180"),
+    )
+    create(
+        Item,
+        kind="fabric",
+        code="TW-240",
+        name="Stretch twill 240 GSM",
+        unit=units["m"],
+        composition="97% cotton 3% elastane",
+        gsm=Decimal("240"),
+        construction="2/1 twill",
+        finish="peach",
+        width_cm=Decimal("147"),
+    )
+    create(Item, kind="trim", code="BTN-18L", name="Horn button 18L", unit=units["pcs"])
+    for currency, rate in (("EUR", "0.9200"), ("BDT", "121.50"), ("INR", "84.10")):
+        create(
+            ExchangeRate,
+            date=organization.created_at.date(),
+            from_currency="USD",
+            to_currency=currency,
+            rate=Decimal(rate),
+        )
