@@ -8,22 +8,18 @@ from typing import Any
 from django import forms
 
 from tradeloom.core.record_pages import RecordForm
-from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+from tradeloom.partners.models import (
+    Address,
+    Carrier,
+    Contact,
+    Customer,
+    Partner,
+    Plant,
+    Supplier,
+    SupplierPlantMapping,
+)
 
-PARTNER_FIELDS = [
-    "code",
-    "legal_name",
-    "trade_name",
-    "tax_id",
-    "default_currency",
-    "payment_terms",
-    "credit_limit",
-    "email",
-    "phone",
-    "website",
-    "country",
-    "notes",
-]
+PARTNER_FIELDS = list(Partner.editable_fields)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
