@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
-from tradeloom.core.pagination import DEFAULT_LIMIT, InvalidCursor, keyset_page
+from tradeloom.core.pagination import DEFAULT_LIMIT, InvalidCursor, KeysetPage, keyset_page
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,17 @@ def list_page(
     sort_key: str | None = None,
 ) -> ListPage:
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows_qs = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
     by_key = {s.key: s for s in sorts}
     sort = by_key.get(sort_key or request.GET.get("sort", ""), sorts[0])
-    try:
-        page = keyset_page(rows_qs, ordering=sort.ordering, cursor=request.GET.get("cursor"), limit=limit)
-    except InvalidCursor:  # a stale or edited link: start again from the first page
-        page = keyset_page(rows_qs, ordering=sort.ordering, cursor=None, limit=limit)
-    count = rows_qs.count() if request.GET.get("with_count") == "1" else None
+    if filterset.is_bound and not filterset.is_valid():  # the form shows the errors; no rows, no query
+        page, count = KeysetPage(rows=[], next_cursor=None, previous_cursor=None), None
+    else:
+        rows_qs = filterset.qs
+        try:
+            page = keyset_page(rows_qs, ordering=sort.ordering, cursor=request.GET.get("cursor"), limit=limit)
+        except InvalidCursor:  # a stale or edited link: start again from the first page
+            page = keyset_page(rows_qs, ordering=sort.ordering, cursor=None, limit=limit)
+        count = rows_qs.count() if request.GET.get("with_count") == "1" else None
     filter_keys = set(filterset.form.fields)
     return ListPage(
         rows=page.rows,

@@ -87,6 +87,7 @@ class IdempotencyKey(TenantModel):
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(default=0)
     response_body = models.JSONField(null=True, blank=True)
+    response_etag = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [

@@ -155,9 +155,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             body = problem_body(status=exc.status_code, code=code, detail=str(exc.detail))
         return _response(body, headers)
 
-    if isinstance(exc, IntegrityError) and _unique_violation(exc):
-        body = problem_body(status=409, code="conflict", detail="A record with these values already exists.")
-        return _response(body)
+    if isinstance(exc, IntegrityError):
+        # A unique value taken, or a race the validation could not see (a reference deleted meanwhile).
+        detail = (
+            "A record with these values already exists."
+            if _unique_violation(exc)
+            else "The change conflicts with another change made at the same time. Reload and try again."
+        )
+        return _response(problem_body(status=409, code="conflict", detail=detail))
 
     if isinstance(exc, RequestDataTooBig):
         return _response(problem_body(status=413, code="payload_too_large", detail="The request body is too large."))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,16 @@ class RecordForm(forms.ModelForm):
 
 
 PAGES_BY_MODEL: dict[type, RecordPages] = {}
+
+
+def posted_version(request: TenantRequest) -> int | None:
+    """The record version a form was rendered with (its hidden ``version``); a stale one gets a 412 refusal."""
+    raw = request.POST.get("version", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ApplicationError("The form is out of date. Reload the page.", code="precondition_failed", status=412)
+    return int(raw)
 
 
 @dataclass
@@ -151,17 +162,22 @@ class RecordPages:
         if request.method == "POST" and form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields}
             try:
-                if instance is None:
-                    instance = record_create(
-                        model=self.model, organization=request.organization, by=request.membership, data=data
-                    )
-                else:
-                    version = int(request.POST.get("version") or 0) or None
-                    instance = record_update(
-                        instance=instance, by=request.membership, data=data, expected_version=version
-                    )
+                with transaction.atomic():
+                    if instance is None:
+                        instance = record_create(
+                            model=self.model, organization=request.organization, by=request.membership, data=data
+                        )
+                    else:
+                        instance = record_update(
+                            instance=instance,
+                            by=request.membership,
+                            data=data,
+                            expected_version=posted_version(request),
+                        )
             except ApplicationError as error:
                 add_application_error(form, error)
+            except IntegrityError:  # lost a race with another save (e.g. two primary contacts at once)
+                form.add_error(None, "Someone saved a conflicting record at the same moment. Check and try again.")
             else:
                 messages.success(request, f"{str(self.singular).capitalize()} “{instance}” saved.")
                 return redirect(f"/o/{request.organization.slug}/{self.slug}/{instance.pk}/")
@@ -171,7 +187,7 @@ class RecordPages:
         instance = self.get(request, pk)
         change = record_archive if action == "archive" else record_restore
         try:
-            change(instance=instance, by=request.membership)
+            change(instance=instance, by=request.membership, expected_version=posted_version(request))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

@@ -68,8 +68,11 @@ class RecordModel(TenantModel):
         if errors:
             raise ValidationError(errors)
 
-    def after_change(self) -> None:
-        """Hook run by the record services after create, update, archive, restore and delete (e.g. re-index)."""
+    def after_change(self, previous: dict[str, Any] | None = None) -> None:
+        """Hook run by the record services after create, update, archive, restore and delete (e.g. re-index).
+
+        ``previous`` holds the editable fields' values before an update (by attribute name, e.g. ``customer_id``).
+        """
 
     @property
     def is_archived(self) -> bool:
@@ -103,6 +106,7 @@ def _validation_error(exc: ValidationError) -> ApplicationError:
 
 
 def _snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Values of ``fields`` (references as their ids), keyed by field name."""
     snapshot = {}
     for name in fields:
         field = instance._meta.get_field(name)
@@ -165,7 +169,7 @@ def record_update(*, instance: R, by: Any, data: dict[str, Any], expected_versio
     if changes:
         instance.version += 1
         instance.save()
-        instance.after_change()
+        instance.after_change(previous=before)
         audit_record(actor=by, action=f"{type(instance).audit_name()}.updated", target=instance, changes=changes)
     return instance
 
@@ -177,6 +181,7 @@ def record_archive(*, instance: R, by: Any, expected_version: int | None = None)
         instance.archived_at = timezone.now()
         instance.version += 1
         instance.save(update_fields=["archived_at", "version", "updated_at"])
+        instance.after_change()
         audit_record(actor=by, action=f"{type(instance).audit_name()}.archived", target=instance)
     return instance
 
@@ -188,6 +193,7 @@ def record_restore(*, instance: R, by: Any, expected_version: int | None = None)
         instance.archived_at = None
         instance.version += 1
         instance.save(update_fields=["archived_at", "version", "updated_at"])
+        instance.after_change()
         audit_record(actor=by, action=f"{type(instance).audit_name()}.restored", target=instance)
     return instance
 

@@ -9,6 +9,12 @@ behind), and stored per row in a ``text[]`` column with a GIN index (docs/decisi
   ``tsvector`` matches the query (``@@``, GIN index too);
 * rank: ``ts_rank`` plus the share of the query's trigrams the row contains (like pg_trgm's ``word_similarity``);
 * a row qualifies when it matches as words or its trigram share reaches ``TRIGRAM_THRESHOLD``.
+
+Row-level security and indexes: ``&&`` and ``@@`` are not "leakproof" operators, so PostgreSQL will not use them
+as index conditions below a row-level-security policy, and a search would scan the whole organisation. The
+candidate step therefore runs in a ``SECURITY DEFINER`` function per table (``CreateSearchFunction``, owned by the
+owner role, which bypasses RLS), restricted inside to ``tradeloom_current_organization()`` — the caller's own
+organisation, exactly what the policy would allow — so the GIN indexes answer it.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db import models
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db import migrations, models
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
@@ -86,13 +92,59 @@ def search_indexes(prefix: str) -> list[models.Index]:
     ]
 
 
+def search_function_name(table: str) -> str:
+    return f"tradeloom_search_{table}"[:63]
+
+
+class CreateSearchFunction(migrations.operations.base.Operation):
+    """The index-backed candidate step for one searchable table (see the module docstring)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model_name: str) -> None:
+        self.model_name = model_name
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
+        name, q = search_function_name(table), schema_editor.quote_name
+        # Only quoted identifiers of our own model are interpolated.
+        sql = f"""CREATE OR REPLACE FUNCTION {q(name)}(grams text[], query tsquery, threshold float8)
+            RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                SELECT t.id FROM {q(table)} t
+                 WHERE t.organization_id = tradeloom_current_organization()
+                   AND (t.search_vector @@ query
+                        OR (t.search_trigrams && grams::varchar(3)[]
+                            AND (SELECT count(*) FROM unnest(t.search_trigrams) g WHERE g = ANY(grams))
+                                >= threshold * cardinality(grams)))
+            $$"""  # noqa: S608
+        schema_editor.execute(sql)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
+        name = schema_editor.quote_name(search_function_name(table))
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}(text[], tsquery, float8)")
+
+    def describe(self) -> str:
+        return f"Create the search function of {self.model_name}"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+
 def search_filter(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
-    """Rows matching ``term`` as words or by trigram share, ranked best first (annotation ``search_rank``)."""
+    """Rows matching ``term`` as words or by trigram share, ranked best first (annotation ``search_rank``).
+
+    A term without letters or digits matches nothing (still annotated, so ordering by rank works).
+    """
     term = term.strip()
     grams = trigrams(term)
     folded = words(term)
     if not grams or not folded:
-        return queryset.none()
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     table = queryset.model._meta.db_table
     # Only the model's own table name is interpolated; the trigrams are parameters.
     share = RawSQL(  # noqa: S611
@@ -102,10 +154,13 @@ def search_filter(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
         output_field=FloatField(),
     )
     query = SearchQuery(folded, config="simple", search_type="plain")
-    prefix = SearchQuery(" & ".join(f"{w}:*" for w in folded.split()), config="simple", search_type="raw")
+    prefix_text = " & ".join(f"{w}:*" for w in folded.split())
+    candidates = RawSQL(  # noqa: S611 - the function name is derived from our own table name
+        f"SELECT * FROM {search_function_name(table)}(%s::text[], to_tsquery('simple', %s), %s)",  # noqa: S608
+        [grams, prefix_text, TRIGRAM_THRESHOLD],
+    )
     return (
-        queryset.filter(Q(search_vector=prefix) | Q(search_trigrams__overlap=grams))
+        queryset.filter(pk__in=candidates)
         .annotate(_share=share, _fts=Coalesce(SearchRank(F("search_vector"), query), Value(0.0)))
-        .filter(Q(search_vector=prefix) | Q(_share__gte=TRIGRAM_THRESHOLD))
         .annotate(search_rank=Greatest(F("_fts") + F("_share"), Value(0.0)))
     )

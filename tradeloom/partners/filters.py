@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet, Value
 
 from tradeloom.core.search import search_filter
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
@@ -28,6 +28,12 @@ class RankedSearchFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return search_filter(queryset, value)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        if "search_rank" not in queryset.query.annotations:  # no (usable) search term: every row ranks the same
+            queryset = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset
 
 
 class CustomerFilter(RankedSearchFilterSet):

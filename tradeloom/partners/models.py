@@ -98,7 +98,7 @@ class Partner(SearchableModel, RecordModel):
         parts = [self.code, self.legal_name, self.trade_name, self.tax_id, self.email, self.phone]
         if not self._state.adding:
             owner = {str(self._meta.model_name): self}
-            contacts = Contact.objects.filter(**owner).values_list("name", "email", "phone")
+            contacts = Contact.objects.filter(**owner, archived_at__isnull=True).values_list("name", "email", "phone")
             parts += [value for contact in contacts for value in contact]
         return " ".join(p for p in parts if p)
 
@@ -145,8 +145,9 @@ class Supplier(Partner):
 class PartnerChild(RecordModel):
     """A record that belongs to exactly one customer or one supplier (contacts, addresses)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss")
+    # PROTECT: a partner with contacts or addresses is in use; archive it, or delete those first.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="%(class)ss")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="%(class)ss")
 
     class Meta(RecordModel.Meta):
         abstract = True
@@ -160,9 +161,16 @@ class PartnerChild(RecordModel):
         if bool(self.customer_id) == bool(self.supplier_id):
             raise ValidationError("Belongs to exactly one customer or one supplier.")
 
-    def after_change(self) -> None:
-        partner = self.partner
-        if partner is not None:
+    def after_change(self, previous: dict[str, Any] | None = None) -> None:
+        """Re-index the partner this belongs to, and the one it belonged to before a move."""
+        partners: set[Partner] = set()
+        if self.partner is not None:
+            partners.add(self.partner)
+        for field, model in (("customer", Customer), ("supplier", Supplier)):
+            old_id = (previous or {}).get(field)
+            if old_id and old_id != getattr(self, f"{field}_id"):
+                partners.update(model.objects.filter(pk=old_id))
+        for partner in partners:
             partner.reindex()
 
 
@@ -192,13 +200,13 @@ class Contact(PartnerChild):
             _one_owner("partners_contact_one_owner"),
             models.UniqueConstraint(
                 fields=["customer"],
-                condition=Q(is_primary=True, customer__isnull=False),
+                condition=Q(is_primary=True, customer__isnull=False, archived_at__isnull=True),
                 name="partners_contact_one_primary_per_customer",
                 violation_error_message="This customer already has a primary contact.",
             ),
             models.UniqueConstraint(
                 fields=["supplier"],
-                condition=Q(is_primary=True, supplier__isnull=False),
+                condition=Q(is_primary=True, supplier__isnull=False, archived_at__isnull=True),
                 name="partners_contact_one_primary_per_supplier",
                 violation_error_message="This supplier already has a primary contact.",
             ),

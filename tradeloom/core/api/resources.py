@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -79,12 +81,16 @@ def idempotent(request: Request, view: TenantScopedMixin, perform: Callable[[], 
             raise ApplicationError(
                 "This Idempotency-Key was used for a different request.", code="idempotency_key_reused", status=422
             ) from None
-        return Response(
-            existing.response_body, status=existing.response_status, headers={"Idempotent-Replayed": "true"}
-        )
+        headers = {"Idempotent-Replayed": "true"}
+        if existing.response_etag:
+            headers["ETag"] = existing.response_etag
+        return Response(existing.response_body, status=existing.response_status, headers=headers)
     response = perform()
-    record.response_status, record.response_body = response.status_code, response.data
-    record.save(update_fields=["response_status", "response_body", "updated_at"])
+    # Stored as the client saw it: rendered to JSON (UUIDs, decimals and dates as strings).
+    record.response_status = response.status_code
+    record.response_body = orjson.loads(ORJSONRenderer().render(response.data))
+    record.response_etag = response.get("ETag", "")
+    record.save(update_fields=["response_status", "response_body", "response_etag", "updated_at"])
     return response
 
 
@@ -215,10 +221,16 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         view = self.context["view"]
         qs = self.model._default_manager.filter(organization=view.organization)
-        return qs if self.allow_archived else qs.filter(archived_at__isnull=True)
+        if self.allow_archived:
+            return qs
+        # An update may keep the record it already points at, even if that one was archived since.
+        instance = self.context.get("instance")
+        current = getattr(instance, f"{self.source_attrs[0]}_id", None) if instance is not None else None
+        active = Q(archived_at__isnull=True)
+        return qs.filter(active | Q(pk=current)) if current else qs.filter(active)
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or not isinstance(data, str | int):
+        if not isinstance(data, str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
             value = self.pk_field.to_internal_value(data) if self.pk_field else data

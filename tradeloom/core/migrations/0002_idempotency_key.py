@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 ('request_hash', models.CharField(max_length=64)),
                 ('response_status', models.PositiveSmallIntegerField(default=0)),
                 ('response_body', models.JSONField(blank=True, null=True)),
+                ('response_etag', models.CharField(blank=True, max_length=100)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.organization')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -67,6 +67,7 @@ class AddressViewSet(RecordViewSet):
     output_serializer = s.AddressOutput
     input_serializer = s.AddressInput
     serializer_class = s.AddressOutput
+    filterset_class = f.AddressFilter
     capabilities = PARTNER_CAPS
 
 
