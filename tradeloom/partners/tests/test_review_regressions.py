@@ -174,3 +174,37 @@ def test_plants_keep_working_when_their_supplier_is_archived(org, client):
     client.post(f"{b(org)}/suppliers/{supplier.pk}/archive/")
     body = {"supplier": str(supplier.pk), "code": plant.code, "name": "Renamed plant"}
     assert client.put(f"{b(org)}/plants/{plant.pk}/", body, format="json").status_code == 200
+
+
+RESOURCES = {
+    "customers": "Customer",
+    "suppliers": "Supplier",
+    "contacts": "Contact",
+    "addresses": "Address",
+    "plants": "Plant",
+    "supplier-plant-mappings": "SupplierPlantMapping",
+    "carriers": "Carrier",
+    "payment-terms": "PaymentTerms",
+    "items": "Item",
+    "units": "UnitOfMeasure",
+    "exchange-rates": "ExchangeRate",
+}
+
+
+@pytest.mark.parametrize("resource", sorted(RESOURCES))
+def test_every_detail_has_a_query_budget_in_the_api_and_on_the_page(
+    org, client, member, resource, django_assert_max_num_queries
+):
+    from django.apps import apps
+
+    from tradeloom.partners.tests.factories import FACTORY_BY_MODEL
+
+    model = next(m for m in apps.get_models() if m.__name__ == RESOURCES[resource])
+    record = FACTORY_BY_MODEL[model](organization=org)
+    with django_assert_max_num_queries(9):
+        assert client.get(f"{b(org)}/{resource}/{record.pk}/").status_code == 200
+    browser = Client()
+    browser.force_login(member(Role.MERCHANDISER).user)
+    browser.get(f"/o/{org.slug}/{resource}/{record.pk}/")
+    with django_assert_max_num_queries(16):
+        assert browser.get(f"/o/{org.slug}/{resource}/{record.pk}/").status_code == 200
