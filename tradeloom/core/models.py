@@ -96,3 +96,23 @@ class IdempotencyKey(TenantModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NumberSequence(TenantModel):
+    """The next number of one document type in one organisation (and year, for yearly formats).
+
+    Allocated by ``core.numbering.number_allocate`` under a row lock, inside the creating transaction: no
+    duplicates and no gaps under concurrency, never ``count() + 1``.
+    """
+
+    kind = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField(default=0, help_text="0 for sequences that never restart.")
+    next_value = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind", "year"], name="core_numbersequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year or ''} → {self.next_value}"

@@ -71,6 +71,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
         if field not in ORGANIZATION_EDITABLE_FIELDS:
             raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
         setattr(organization, field, value)
+    _validate_numbering(organization.settings)
     organization.full_clean()
     after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     changes = changes_between(before, after)
@@ -80,6 +81,22 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
             actor=by, action="organization.updated", organization=organization, target=organization, changes=changes
         )
     return organization
+
+
+def _validate_numbering(settings: Any) -> None:
+    """``settings["numbering"]`` maps document types to number formats (core.numbering)."""
+    from tradeloom.core.numbering import DEFAULT_FORMATS, validate_format
+
+    numbering = (settings or {}).get("numbering", {})
+    if not isinstance(numbering, dict):
+        raise ApplicationError("settings.numbering must map document types to formats.", code="invalid_number_format")
+    for kind, fmt in numbering.items():
+        if kind not in DEFAULT_FORMATS or not isinstance(fmt, str):
+            raise ApplicationError(
+                f"“{kind}” is not a numbered document type ({', '.join(sorted(DEFAULT_FORMATS))}).",
+                code="invalid_number_format",
+            )
+        validate_format(fmt)
 
 
 def _active_owners(organization_id: Any) -> QuerySet[Membership]:
