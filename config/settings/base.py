@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tradeloom.audit",
     "tradeloom.catalog",
     "tradeloom.partners",
+    "tradeloom.sales",
 ]
 
 MIDDLEWARE = [

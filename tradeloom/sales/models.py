@@ -1,0 +1,202 @@
+"""The buyer's order: Order → Style → Line (the commercial unit), with mill offers and supplier deliveries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from tradeloom.core.models import TenantModel
+from tradeloom.core.records import RecordModel
+from tradeloom.core.validators import validate_currency_code
+
+NON_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+class Order(RecordModel):
+    class Type(models.TextChoices):
+        FOREIGN = "foreign", "Foreign"
+        LOCAL = "local", "Local"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    number = models.CharField(max_length=40, editable=False)
+    po_number = models.CharField("buyer's PO number", max_length=60)
+    customer = models.ForeignKey("partners.Customer", on_delete=models.PROTECT, related_name="+")
+    buyer_name = models.CharField(max_length=150, blank=True)
+    merchandiser = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    order_type = models.CharField(max_length=10, choices=Type.choices, default=Type.FOREIGN)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    order_date = models.DateField()
+    etd = models.DateField("ETD", null=True, blank=True)
+    eta = models.DateField("ETA", null=True, blank=True)
+    expected_delivery = models.DateField(null=True, blank=True)
+    actual_delivery = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    stage = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+
+    editable_fields = (
+        "po_number",
+        "customer",
+        "buyer_name",
+        "merchandiser",
+        "order_type",
+        "currency",
+        "order_date",
+        "etd",
+        "eta",
+        "expected_delivery",
+        "actual_delivery",
+        "stage",
+        "notes",
+    )
+
+    class Meta(RecordModel.Meta):
+        constraints = [
+            *RecordModel.Meta.constraints,
+            models.UniqueConstraint(fields=["organization", "number"], name="sales_order_number_key"),
+            models.CheckConstraint(
+                condition=Q(eta__isnull=True) | Q(etd__isnull=True) | Q(eta__gte=models.F("etd")),
+                name="sales_order_eta_after_etd",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-created_at", "-id"], name="sales_order_list_idx"),
+            models.Index(fields=["organization", "customer", "po_number"], name="sales_order_po_idx"),
+            models.Index(fields=["organization", "etd"], name="sales_order_etd_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        super().clean()
+        if self.etd and self.eta and self.eta < self.etd:
+            raise ValidationError({"eta": "The ETA cannot be before the ETD."})
+
+
+class Style(TenantModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="styles")
+    style_number = models.CharField(max_length=60)
+    description = models.CharField(max_length=300, blank=True)
+    fabric_type = models.CharField(max_length=120, blank=True)
+    specification = models.CharField(max_length=300, blank=True)
+    composition = models.CharField(max_length=200, blank=True)
+    gsm = models.DecimalField("GSM", max_digits=8, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE)
+    finish = models.CharField(max_length=120, blank=True)
+    construction = models.CharField(max_length=120, blank=True)
+    cuttable_width = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    finishing_width = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    etd = models.DateField("ETD", null=True, blank=True)
+    eta = models.DateField("ETA", null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "id"], name="sales_style_org_id_key"),
+            models.UniqueConstraint(fields=["order", "style_number"], name="sales_style_number_per_order"),
+        ]
+        ordering = ("position", "style_number")
+
+    def __str__(self) -> str:
+        return self.style_number
+
+
+class Line(TenantModel):
+    """One colour of one style: what is bought from a mill and sold to the buyer."""
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        IN_DEVELOPMENT = "in_development", "In development"
+        RUNNING = "running", "Running"
+        BULK = "bulk", "Bulk"
+        COMPLETED = "completed", "Completed"
+        ARCHIVED = "archived", "Archived"
+
+    # Allowed moves: status → the statuses it may become. Anything else is ``invalid_transition``.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.UPCOMING: frozenset({Status.IN_DEVELOPMENT, Status.ARCHIVED}),
+        Status.IN_DEVELOPMENT: frozenset({Status.RUNNING, Status.UPCOMING, Status.ARCHIVED}),
+        Status.RUNNING: frozenset({Status.BULK, Status.IN_DEVELOPMENT, Status.ARCHIVED}),
+        Status.BULK: frozenset({Status.COMPLETED, Status.RUNNING, Status.ARCHIVED}),
+        Status.COMPLETED: frozenset({Status.ARCHIVED}),
+        Status.ARCHIVED: frozenset(),
+    }
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="lines")
+    colour_code = models.CharField(max_length=60)
+    colour_name = models.CharField(max_length=120, blank=True)
+    cad_code = models.CharField("CAD code", max_length=60, blank=True, default="")
+    cad_name = models.CharField("CAD name", max_length=120, blank=True)
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=NON_NEGATIVE)
+    unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
+    selling_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
+    supplier = models.ForeignKey("partners.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mill_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
+    commission_per_unit = models.DecimalField(
+        max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    etd = models.DateField("ETD", null=True, blank=True)
+    eta = models.DateField("ETA", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
+    # Sum of the deliveries, converted into this line's unit (kept by the delivery service, in its transaction).
+    delivered_quantity = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "id"], name="sales_line_org_id_key"),
+            # CAD is "" when absent, so a colour without CAD is still unique within its style.
+            models.UniqueConstraint(fields=["style", "colour_code", "cad_code"], name="sales_line_identity"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="sales_line_quantity_non_negative"),
+        ]
+        indexes = [models.Index(fields=["organization", "order", "position"], name="sales_line_order_idx")]
+        ordering = ("position",)
+
+    def __str__(self) -> str:
+        return f"{self.colour_code}{'/' + self.cad_code if self.cad_code else ''}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+
+class MillOffer(TenantModel):
+    """A mill's quote for a line; accepting one sets the line's mill and mill price."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="offers")
+    supplier = models.ForeignKey("partners.Supplier", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(max_digits=18, decimal_places=4, validators=NON_NEGATIVE)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    valid_until = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_milloffer_org_id_key")]
+
+
+class Delivery(TenantModel):
+    """A supplier delivery against a line, in any unit of the line's dimension."""
+
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="deliveries")
+    date = models.DateField()
+    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))])
+    unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
+    quantity_in_line_unit = models.DecimalField(max_digits=18, decimal_places=3, editable=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_delivery_org_id_key")]
+        ordering = ("date", "created_at")

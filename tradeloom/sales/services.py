@@ -1,0 +1,320 @@
+"""Sales-order rules: create (with styles and lines, in bulk), merge a repeated PO, move lines through their
+statuses, record deliveries, accept mill offers. Every change is audited in its transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tradeloom.audit.services import audit_record
+from tradeloom.catalog.services import unit_convert
+from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.numbering import number_allocate
+from tradeloom.sales.models import Delivery, Line, MillOffer, Order, Style
+
+ORDER_FIELDS = Order.editable_fields
+STYLE_FIELDS = (
+    "style_number",
+    "description",
+    "fabric_type",
+    "specification",
+    "composition",
+    "gsm",
+    "finish",
+    "construction",
+    "cuttable_width",
+    "finishing_width",
+    "etd",
+    "eta",
+)
+LINE_FIELDS = (
+    "colour_code",
+    "colour_name",
+    "cad_code",
+    "cad_name",
+    "item",
+    "quantity",
+    "unit",
+    "selling_price",
+    "supplier",
+    "mill_price",
+    "commission_per_unit",
+    "etd",
+    "eta",
+)
+
+
+def _invalid(errors: dict[str, list[str]], message: str = "The order has invalid fields.") -> ApplicationError:
+    return ApplicationError(message, code="validation_error", extra={"errors": errors})
+
+
+def _style_numbers(base: str, existing: set[str], count: int) -> list[str]:
+    """``count`` free style numbers ``<base>-01``, ``<base>-02`` … for styles given without one."""
+    numbers: list[str] = []
+    n = 1
+    while len(numbers) < count:
+        candidate = f"{base}-{n:02d}"
+        if candidate not in existing:
+            numbers.append(candidate)
+            existing.add(candidate)
+        n += 1
+    return numbers
+
+
+def _check_lines(styles: list[dict[str, Any]]) -> None:
+    errors: dict[str, list[str]] = {}
+    for s_index, style in enumerate(styles):
+        seen: set[tuple[str, str]] = set()
+        lines = style.get("lines") or []
+        if not lines:
+            errors[f"styles.{s_index}.lines"] = ["A style needs at least one line."]
+        for l_index, line in enumerate(lines):
+            identity = (line["colour_code"].strip().upper(), (line.get("cad_code") or "").strip().upper())
+            if identity in seen:
+                errors[f"styles.{s_index}.lines.{l_index}.colour_code"] = ["This colour and CAD appear twice."]
+            seen.add(identity)
+            if line.get("unit") is None:
+                errors[f"styles.{s_index}.lines.{l_index}.unit"] = ["Required."]
+    if errors:
+        raise _invalid(errors)
+
+
+def _new_lines(
+    organization: Any, by: Any, order: Order, style: Style, lines: list[dict[str, Any]], start: int
+) -> list[Line]:
+    return [
+        Line(
+            organization=organization,
+            created_by_id=by.user_id,
+            order=order,
+            style=style,
+            position=start + i,
+            **{
+                **{k: line.get(k) for k in LINE_FIELDS if k in line},
+                "cad_code": (line.get("cad_code") or "").strip(),
+                "colour_code": line["colour_code"].strip(),
+            },
+        )
+        for i, line in enumerate(lines)
+    ]
+
+
+@transaction.atomic
+def order_create(
+    *, organization: Any, by: Any, data: dict[str, Any], styles: list[dict[str, Any]], merge: bool = False
+) -> tuple[Order, bool]:
+    """Create an order with its styles and lines in one transaction (a constant number of queries), or — with
+    ``merge`` and an open order of the same customer and PO number — merge into that one. Returns (order, merged)."""
+    _check_lines(styles)
+    if merge:
+        existing = (
+            Order.objects.select_for_update()
+            .filter(
+                organization=organization,
+                customer=data["customer"],
+                po_number=data["po_number"],
+                status=Order.Status.OPEN,
+                archived_at__isnull=True,
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if existing is not None:
+            return order_merge(order=existing, by=by, styles=styles), True
+
+    order = Order(
+        organization=organization, created_by_id=by.user_id, **{k: v for k, v in data.items() if k in ORDER_FIELDS}
+    )
+    order.number = number_allocate(organization=organization, kind="sales_order", on=order.order_date)
+    try:
+        # References arrive resolved inside the organisation (and the database checks them); uniqueness of the
+        # number is the sequence's job. Skipping those checks keeps creation at a constant number of queries.
+        order.full_clean(
+            exclude=["organization", "created_by", "customer", "merchandiser"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        raise _invalid(exc.message_dict) from exc
+    order.save()
+    blank = sum(1 for s in styles if not (s.get("style_number") or "").strip())
+    generated = iter(_style_numbers(order.po_number, {s.get("style_number", "") for s in styles}, blank))
+    style_rows = [
+        Style(
+            organization=organization,
+            created_by_id=by.user_id,
+            order=order,
+            position=i,
+            **{
+                **{k: s.get(k) for k in STYLE_FIELDS if s.get(k) is not None},
+                "style_number": (s.get("style_number") or "").strip() or next(generated),
+            },
+        )
+        for i, s in enumerate(styles)
+    ]
+    Style.objects.bulk_create(style_rows)
+    lines: list[Line] = []
+    for style, payload in zip(style_rows, styles, strict=True):
+        lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
+    Line.objects.bulk_create(lines)
+    audit_record(
+        actor=by,
+        action="sales_order.created",
+        target=order,
+        changes={
+            "number": [None, order.number],
+            "po_number": [None, order.po_number],
+            "styles": [None, len(style_rows)],
+            "lines": [None, len(lines)],
+        },
+    )
+    return order, False
+
+
+def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order:
+    """Append new styles and lines to ``order``; a line matching an existing one (same style, colour and CAD)
+    adds its quantity instead. Runs in the caller's transaction with the order locked."""
+    existing_styles = {s.style_number: s for s in Style.objects.filter(order=order)}
+    existing_lines = {
+        (line.style_id, line.colour_code.upper(), line.cad_code.upper()): line
+        for line in Line.objects.select_for_update().filter(order=order)
+    }
+    next_style = len(existing_styles)
+    next_line = Line.objects.filter(order=order).count()
+    blank = sum(1 for s in styles if not (s.get("style_number") or "").strip())
+    generated = iter(_style_numbers(order.po_number, set(existing_styles), blank))
+    added_styles = added_lines = increased = 0
+    for payload in styles:
+        number = (payload.get("style_number") or "").strip() or next(generated)
+        style = existing_styles.get(number)
+        if style is None:
+            style = Style.objects.create(
+                organization=order.organization,
+                created_by_id=by.user_id,
+                order=order,
+                position=next_style,
+                **{**{k: payload.get(k) for k in STYLE_FIELDS if payload.get(k) is not None}, "style_number": number},
+            )
+            existing_styles[number], next_style, added_styles = style, next_style + 1, added_styles + 1
+        new: list[Line] = []
+        for line in payload["lines"]:
+            key = (style.pk, line["colour_code"].strip().upper(), (line.get("cad_code") or "").strip().upper())
+            match = existing_lines.get(key)
+            if match is not None:
+                if line.get("unit") and line["unit"].pk != match.unit_id:
+                    line_qty = unit_convert(quantity=line["quantity"], from_unit=line["unit"], to_unit=match.unit)
+                else:
+                    line_qty = line["quantity"]
+                Line.objects.filter(pk=match.pk).update(quantity=F("quantity") + line_qty, updated_at=timezone.now())
+                increased += 1
+            else:
+                new += _new_lines(order.organization, by, order, style, [line], start=next_line + len(new))
+        Line.objects.bulk_create(new)
+        next_line += len(new)
+        added_lines += len(new)
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=by,
+        action="sales_order.merged",
+        target=order,
+        changes={"styles_added": [0, added_styles], "lines_added": [0, added_lines], "lines_increased": [0, increased]},
+    )
+    return order
+
+
+@transaction.atomic
+def line_transition(*, line: Line, status: str, by: Any) -> Line:
+    line = Line.objects.select_for_update().get(pk=line.pk)
+    if status not in Line.Status.values:
+        raise ApplicationError(
+            f"“{status}” is not a line status.",
+            code="validation_error",
+            extra={"errors": {"status": ["Not a line status."]}},
+        )
+    if not line.can_become(status):
+        raise ApplicationError(
+            f"A line that is {line.get_status_display().lower()} cannot become {Line.Status(status).label.lower()}.",
+            code="invalid_transition",
+            extra={"allowed": sorted(Line.TRANSITIONS[line.status])},
+        )
+    old = line.status
+    line.status = status
+    line.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="sales_line.status_changed", target=line, changes={"status": [old, status]})
+    return line
+
+
+@transaction.atomic
+def delivery_record(*, line: Line, by: Any, date: Any, quantity: Decimal, unit: Any, note: str = "") -> Delivery:
+    """Record a supplier delivery; the line's delivered quantity grows by it, converted into the line's unit."""
+    line = Line.objects.select_for_update().select_related("unit").get(pk=line.pk)
+    if quantity <= 0:
+        raise _invalid({"quantity": ["A delivery must be more than zero."]})
+    converted = unit_convert(quantity=quantity, from_unit=unit, to_unit=line.unit).quantize(Decimal("0.001"))
+    delivery = Delivery.objects.create(
+        organization_id=line.organization_id,
+        created_by_id=by.user_id,
+        line=line,
+        date=date,
+        quantity=quantity,
+        unit=unit,
+        quantity_in_line_unit=converted,
+        note=note,
+    )
+    Line.objects.filter(pk=line.pk).update(
+        delivered_quantity=F("delivered_quantity") + converted, updated_at=timezone.now()
+    )
+    audit_record(
+        actor=by,
+        action="sales_line.delivery_recorded",
+        target=line,
+        changes={"delivered_quantity": [str(line.delivered_quantity), str(line.delivered_quantity + converted)]},
+    )
+    return delivery
+
+
+@transaction.atomic
+def offer_create(*, line: Line, by: Any, data: dict[str, Any]) -> MillOffer:
+    offer = MillOffer.objects.create(organization_id=line.organization_id, created_by_id=by.user_id, line=line, **data)
+    audit_record(
+        actor=by,
+        action="mill_offer.created",
+        target=offer,
+        changes={"supplier": [None, offer.supplier_id], "price": [None, offer.price]},
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, offer: MillOffer, by: Any) -> Line:
+    """Accept a mill's offer: the line takes its mill and price. Only an offer in the order's currency."""
+    offer = MillOffer.objects.select_for_update().select_related("line__order").get(pk=offer.pk)
+    line = Line.objects.select_for_update().get(pk=offer.line_id)
+    if offer.currency != offer.line.order.currency:
+        raise ApplicationError(
+            f"The offer is in {offer.currency}; the order is in {offer.line.order.currency}.",
+            code="currency_mismatch",
+        )
+    if offer.valid_until and offer.valid_until < timezone.localdate():
+        raise ApplicationError("This offer has expired.", code="offer_expired")
+    before = {"supplier": line.supplier_id, "mill_price": line.mill_price}
+    line.supplier_id, line.mill_price = offer.supplier_id, offer.price
+    line.save(update_fields=["supplier", "mill_price", "updated_at"])
+    MillOffer.objects.filter(line=line).update(accepted_at=None)
+    MillOffer.objects.filter(pk=offer.pk).update(accepted_at=timezone.now())
+    audit_record(
+        actor=by,
+        action="mill_offer.accepted",
+        target=line,
+        changes={
+            "supplier": [before["supplier"], offer.supplier_id],
+            "mill_price": [before["mill_price"], offer.price],
+        },
+    )
+    return line
