@@ -12,6 +12,7 @@ from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
 from tradeloom.partners import urls as partners_web
 from tradeloom.partners.api import urls as partners_api
+from tradeloom.sales.api import urls as sales_api
 from tradeloom.tenancy import urls as tenancy_web
 from tradeloom.tenancy import views as tenancy_views
 from tradeloom.tenancy.api import urls as tenancy_api
@@ -23,6 +24,7 @@ tenant_api: list[URLPattern | URLResolver] = [
     *audit_api.urlpatterns,
     *partners_api.urlpatterns,
     *catalog_api.urlpatterns,
+    *sales_api.urlpatterns,
 ]
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -249,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "AddressKindEnum": "tradeloom.partners.models.Address.Kind",
         "ItemKindEnum": "tradeloom.catalog.models.Item.Kind",
         "RoleEnum": "tradeloom.tenancy.roles.Role",
+        "OrderStatusEnum": "tradeloom.sales.models.Order.Status",
+        "LineStatusEnum": "tradeloom.sales.models.Line.Status",
+        "JobStatusEnum": "tradeloom.core.models.Job.Status",
     },
 }
 

@@ -34,6 +34,8 @@ class Cap(StrEnum):
     PARTNERS_MANAGE = "partners.manage"
     CATALOG_VIEW = "catalog.view"
     CATALOG_MANAGE = "catalog.manage"
+    ORDERS_VIEW = "orders.view"
+    ORDERS_MANAGE = "orders.manage"
 
     @property
     def is_read_only(self) -> bool:
@@ -44,16 +46,17 @@ _ALL = frozenset(Cap)
 _READ = frozenset(c for c in Cap if c.is_read_only)
 _MASTER_DATA = frozenset({Cap.PARTNERS_VIEW, Cap.PARTNERS_MANAGE, Cap.CATALOG_VIEW, Cap.CATALOG_MANAGE})
 _MASTER_DATA_READ = frozenset({Cap.PARTNERS_VIEW, Cap.CATALOG_VIEW})
+_ORDERS = frozenset({Cap.ORDERS_VIEW, Cap.ORDERS_MANAGE})
 
 #                      role → capabilities
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.OWNER: _ALL,
     Role.ADMIN: _ALL,
-    Role.MANAGER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, Cap.INVITATIONS_VIEW, *_MASTER_DATA}),
-    Role.MERCHANDISER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA}),
-    Role.ACCOUNTS: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA}),
-    Role.STAFF: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ}),
-    Role.VIEWER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ}),
+    Role.MANAGER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, Cap.INVITATIONS_VIEW, *_MASTER_DATA, *_ORDERS}),
+    Role.MERCHANDISER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA, *_ORDERS}),
+    Role.ACCOUNTS: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA, Cap.ORDERS_VIEW}),
+    Role.STAFF: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ, Cap.ORDERS_VIEW}),
+    Role.VIEWER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ, Cap.ORDERS_VIEW}),
 }
 
 # Rules that are not a capability:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from drf_orjson_renderer.renderers import ORJSONRenderer
@@ -212,7 +212,7 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     them but not newly chosen (``allow_archived=False``, the default for pickers).
     """
 
-    def __init__(self, *, model: type[RecordModel], allow_archived: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, model: type[models.Model], allow_archived: bool = False, **kwargs: Any) -> None:
         self.model = model
         self.allow_archived = allow_archived
         kwargs.setdefault("pk_field", serializers.UUIDField())
@@ -221,8 +221,9 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         view = self.context["view"]
         qs = self.model._default_manager.filter(organization=view.organization)
-        if self.allow_archived:
-            return qs
+        if self.allow_archived or not hasattr(self.model, "archived_at"):
+            active_only = {"is_active": True} if hasattr(self.model, "is_active") else {}  # e.g. memberships
+            return qs.filter(**active_only)
         # An update may keep the record it already points at, even if that one was archived since.
         instance = self.context.get("instance")
         current = getattr(instance, f"{self.source_attrs[0]}_id", None) if instance is not None else None

@@ -46,9 +46,21 @@ def _other_invitation(org: Any) -> Any:
         return invitation_create(organization=org, by=inviter, email="guest@example.com", role=Role.STAFF)[0].pk
 
 
+def _sales(kind: str) -> Callable[[Any], Any]:
+    def make(org: Any) -> Any:
+        from tradeloom.sales.tests import factories
+
+        return getattr(factories, kind)(organization=org).pk
+
+    return make
+
+
 OTHER_ORG_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "membership_id": lambda org: MembershipFactory(organization=org).pk,
     "invitation_id": _other_invitation,
+    "order_id": _sales("OrderFactory"),
+    "line_id": _sales("LineFactory"),
+    "offer_id": _sales("OfferFactory"),
 }
 
 

@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from tradeloom.catalog.api.serializers import CurrencyCodeField
+from tradeloom.catalog.models import Item, UnitOfMeasure
+from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
+from tradeloom.partners.models import Customer, Supplier
+from tradeloom.sales.models import Delivery, Line, MillOffer, Order, Style
+from tradeloom.tenancy.models import Membership
+
+PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0)}
+QTY = {"max_digits": 18, "decimal_places": 3, "min_value": Decimal(0)}
+
+
+class LineInput(serializers.Serializer):
+    colour_code = serializers.CharField(max_length=60)
+    colour_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    cad_code = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    cad_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    item = TenantPrimaryKeyRelatedField(model=Item, required=False, allow_null=True)
+    quantity = serializers.DecimalField(**QTY)  # type: ignore[arg-type]
+    unit = TenantPrimaryKeyRelatedField(model=UnitOfMeasure)
+    selling_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    supplier = TenantPrimaryKeyRelatedField(model=Supplier, required=False, allow_null=True)
+    mill_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    commission_per_unit = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    etd = serializers.DateField(required=False, allow_null=True)
+    eta = serializers.DateField(required=False, allow_null=True)
+
+
+class StyleInput(serializers.Serializer):
+    style_number = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="Blank: <PO number>-01, -02 …"
+    )
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    fabric_type = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    specification = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    composition = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    gsm = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
+    )
+    finish = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    construction = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    cuttable_width = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    finishing_width = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    etd = serializers.DateField(required=False, allow_null=True)
+    eta = serializers.DateField(required=False, allow_null=True)
+    lines = LineInput(many=True, allow_empty=False, max_length=500)  # type: ignore[call-arg]
+
+
+class OrderCreateInput(serializers.Serializer):
+    po_number = serializers.CharField(max_length=60)
+    customer = TenantPrimaryKeyRelatedField(model=Customer)
+    buyer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    merchandiser = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
+    order_type = serializers.ChoiceField(choices=Order.Type.choices, required=False)
+    currency = CurrencyCodeField()
+    order_date = serializers.DateField()
+    etd = serializers.DateField(required=False, allow_null=True)
+    eta = serializers.DateField(required=False, allow_null=True)
+    expected_delivery = serializers.DateField(required=False, allow_null=True)
+    stage = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    merge = serializers.BooleanField(default=False, help_text="Merge into an open order of the same customer and PO.")
+    styles = StyleInput(many=True, allow_empty=False, max_length=200)  # type: ignore[call-arg]
+
+
+class MoneyOutput(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=20, decimal_places=2)
+    cost = serializers.DecimalField(max_digits=20, decimal_places=2)
+    commission = serializers.DecimalField(max_digits=20, decimal_places=2)
+    profit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class BaseMoneyOutput(serializers.Serializer):
+    currency = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=20, decimal_places=8, allow_null=True)
+    rate_missing = serializers.BooleanField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    cost = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    commission = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    profit = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+
+
+class OrderListOutput(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.__str__", read_only=True)
+    customer_id = serializers.UUIDField(read_only=True)
+    money = serializers.SerializerMethodField()
+    line_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "number",
+            "po_number",
+            "customer",
+            "customer_id",
+            "buyer_name",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "status",
+            "stage",
+            "line_count",
+            "money",
+            "version",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_money(self, order: Order) -> dict[str, Any]:
+        names = ("value", "cost", "commission", "profit", "realised_profit")
+        return MoneyOutput({name: getattr(order, f"total_{name}") for name in names}).data
+
+
+class LineOutput(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    unit_id = serializers.UUIDField(read_only=True)
+    style_id = serializers.UUIDField(read_only=True)
+    supplier_id = serializers.UUIDField(read_only=True, allow_null=True)
+    item_id = serializers.UUIDField(read_only=True, allow_null=True)
+    money = serializers.SerializerMethodField()
+    shortage = serializers.SerializerMethodField()
+    excess = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Line
+        fields = (
+            "id",
+            "style_id",
+            "colour_code",
+            "colour_name",
+            "cad_code",
+            "cad_name",
+            "item_id",
+            "quantity",
+            "unit",
+            "unit_id",
+            "selling_price",
+            "supplier_id",
+            "mill_price",
+            "commission_per_unit",
+            "etd",
+            "eta",
+            "status",
+            "delivered_quantity",
+            "shortage",
+            "excess",
+            "money",
+        )
+        read_only_fields = fields
+
+    def _figures(self, line: Line) -> Any:
+        return self.context["figures"][line.pk]
+
+    def get_money(self, line: Line) -> dict[str, Any]:
+        return MoneyOutput(self._figures(line)).data
+
+    def get_shortage(self, line: Line) -> Decimal:
+        return self._figures(line).shortage
+
+    def get_excess(self, line: Line) -> Decimal:
+        return self._figures(line).excess
+
+
+class StyleOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Style
+        fields = (
+            "id",
+            "style_number",
+            "description",
+            "fabric_type",
+            "specification",
+            "composition",
+            "gsm",
+            "finish",
+            "construction",
+            "cuttable_width",
+            "finishing_width",
+            "etd",
+            "eta",
+        )
+        read_only_fields = fields
+
+
+class OrderDetailOutput(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.__str__", read_only=True)
+    customer_id = serializers.UUIDField(read_only=True)
+    merchandiser_id = serializers.UUIDField(read_only=True, allow_null=True)
+    styles = StyleOutput(many=True, read_only=True)
+    lines = serializers.SerializerMethodField()
+    money = serializers.SerializerMethodField()
+    base_money = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "number",
+            "po_number",
+            "customer",
+            "customer_id",
+            "buyer_name",
+            "merchandiser_id",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "expected_delivery",
+            "actual_delivery",
+            "status",
+            "stage",
+            "notes",
+            "version",
+            "archived_at",
+            "created_at",
+            "styles",
+            "lines",
+            "money",
+            "base_money",
+        )
+        read_only_fields = fields
+
+    def get_lines(self, order: Order) -> list[dict[str, Any]]:
+        return LineOutput(order.lines.all(), many=True, context=self.context).data  # type: ignore[return-value]
+
+    def get_money(self, order: Order) -> dict[str, Any]:
+        return MoneyOutput(self.context["order_figures"]).data
+
+    def get_base_money(self, order: Order) -> dict[str, Any]:
+        figures = self.context["order_figures"]
+        return BaseMoneyOutput(
+            {
+                "currency": order.organization.base_currency,
+                "rate": figures.rate,
+                "rate_missing": figures.rate_missing,
+                **figures.base,
+            }
+        ).data
+
+
+class TransitionInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Line.Status.choices)
+
+
+class DeliveryInput(serializers.Serializer):
+    date = serializers.DateField()
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=3)
+    unit = TenantPrimaryKeyRelatedField(model=UnitOfMeasure)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class DeliveryOutput(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = ("id", "date", "quantity", "unit", "quantity_in_line_unit", "note", "created_at")
+        read_only_fields = fields
+
+
+class OfferInput(serializers.Serializer):
+    supplier = TenantPrimaryKeyRelatedField(model=Supplier)
+    price = serializers.DecimalField(**PRICE)  # type: ignore[arg-type]
+    currency = CurrencyCodeField()
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class OfferOutput(serializers.ModelSerializer):
+    supplier_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = MillOffer
+        fields = ("id", "supplier_id", "price", "currency", "valid_until", "notes", "accepted_at", "created_at")
+        read_only_fields = fields

@@ -1,0 +1,140 @@
+"""Orders API: list (money in SQL), create with styles and lines, detail with every figure, line actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tradeloom.core.api.resources import idempotent
+from tradeloom.sales import selectors, services
+from tradeloom.sales.api import serializers as s
+from tradeloom.sales.filters import OrderFilter
+from tradeloom.sales.models import Line, MillOffer, Order
+from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
+from tradeloom.tenancy.roles import Cap
+
+
+class OrderListCreateApi(TenantGenericAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    serializer_class = s.OrderListOutput
+    queryset = Order.objects.none()  # for the schema; rows come from the selector
+    filterset_class = OrderFilter
+    ordering = ("-created_at", "-id")
+
+    @extend_schema(responses={200: s.OrderListOutput(many=True)}, summary="List orders with their money")
+    def get(self, request: Request) -> Response:
+        qs = selectors.order_list(organization=self.organization, membership=self.membership)
+        qs = qs.filter(archived_at__isnull=True)
+        page = self.paginate_queryset(self.filter_queryset(qs))
+        return self.get_paginated_response(s.OrderListOutput(page, many=True).data)
+
+    @extend_schema(
+        request=s.OrderCreateInput,
+        responses={201: s.OrderDetailOutput, 200: s.OrderDetailOutput},
+        summary="Create an order with its styles and lines (or merge a repeated PO)",
+    )
+    def post(self, request: Request) -> Response:
+        def perform() -> Response:
+            data = s.OrderCreateInput(data=request.data, context={"view": self, "request": request})
+            data.is_valid(raise_exception=True)
+            payload = dict(data.validated_data)
+            styles, merge = payload.pop("styles"), payload.pop("merge")
+            order, merged = services.order_create(
+                organization=self.organization,
+                by=self.membership,
+                data=payload,
+                styles=[dict(st) for st in styles],
+                merge=merge,
+            )
+            return order_response(self, order.pk, status.HTTP_200_OK if merged else status.HTTP_201_CREATED)
+
+        return idempotent(request, self, perform)
+
+
+def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
+    order = selectors.order_get(organization=view.organization, membership=view.membership, pk=pk)
+    figures, totals = selectors.order_money(order)
+    context = {"figures": figures, "order_figures": totals}
+    response = Response(s.OrderDetailOutput(order, context=context).data, status=status_code)
+    response["ETag"] = order.etag
+    return response
+
+
+class OrderDetailApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW}
+
+    @extend_schema(responses={200: s.OrderDetailOutput}, summary="An order with styles, lines and money")
+    def get(self, request: Request, order_id: Any) -> Response:
+        return order_response(self, order_id)
+
+
+def _line(view: Any, order_id: Any, line_id: Any) -> Line:
+    order = selectors.orders_visible(organization=view.organization, membership=view.membership).filter(pk=order_id)
+    line = Line.objects.filter(order__in=order, pk=line_id).select_related("unit").first()
+    if line is None:
+        raise Http404("No such line.")
+    return line
+
+
+class LineTransitionApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=s.TransitionInput, responses={200: s.OrderDetailOutput}, summary="Move a line's status")
+    def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        data = s.TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.line_transition(line=line, status=data.validated_data["status"], by=self.membership)
+        return order_response(self, order_id)
+
+
+class LineDeliveriesApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(responses={200: s.DeliveryOutput(many=True)}, summary="Deliveries of a line")
+    def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        return Response(s.DeliveryOutput(line.deliveries.select_related("unit"), many=True).data)
+
+    @extend_schema(request=s.DeliveryInput, responses={201: s.OrderDetailOutput}, summary="Record a delivery")
+    def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        data = s.DeliveryInput(data=request.data, context={"view": self})
+        data.is_valid(raise_exception=True)
+        services.delivery_record(line=line, by=self.membership, **data.validated_data)
+        return order_response(self, order_id, status.HTTP_201_CREATED)
+
+
+class LineOffersApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(responses={200: s.OfferOutput(many=True)}, summary="Mill offers for a line")
+    def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        return Response(s.OfferOutput(line.offers.order_by("price", "created_at"), many=True).data)
+
+    @extend_schema(request=s.OfferInput, responses={201: s.OfferOutput}, summary="Record a mill's offer")
+    def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        data = s.OfferInput(data=request.data, context={"view": self})
+        data.is_valid(raise_exception=True)
+        offer = services.offer_create(line=line, by=self.membership, data=dict(data.validated_data))
+        return Response(s.OfferOutput(offer).data, status=status.HTTP_201_CREATED)
+
+
+class OfferAcceptApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=None, responses={200: s.OrderDetailOutput}, summary="Accept an offer for its line")
+    def post(self, request: Request, order_id: Any, line_id: Any, offer_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        offer = MillOffer.objects.filter(line=line, pk=offer_id).first()
+        if offer is None:
+            raise Http404("No such offer.")
+        services.offer_accept(offer=offer, by=self.membership)
+        return order_response(self, order_id)

@@ -1,0 +1,201 @@
+"""Orders API: create with styles and lines, money in list and detail, line actions, visibility, budgets."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from tradeloom.partners.tests.factories import CustomerFactory, ExchangeRateFactory, SupplierFactory, UnitFactory
+from tradeloom.sales.models import Order
+from tradeloom.sales.tests.factories import LineFactory, OrderFactory
+from tradeloom.tenancy.models import Organization
+from tradeloom.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(org, member, api_as):
+    merch = member(Role.MERCHANDISER)
+    units = {
+        "m": UnitFactory(organization=org, code="m", factor=D("1")),
+        "yd": UnitFactory(organization=org, code="yd", factor=D("0.9144")),
+    }
+    customer = CustomerFactory(organization=org)
+    mill = SupplierFactory(organization=org)
+    return {
+        "client": api_as(merch),
+        "merch": merch,
+        "units": units,
+        "customer": customer,
+        "mill": mill,
+        "url": f"/api/v1/o/{org.slug}/orders/",
+    }
+
+
+def payload(setup, **extra):
+    m = str(setup["units"]["m"].pk)
+    return {
+        "po_number": "PO-4711",
+        "customer": str(setup["customer"].pk),
+        "currency": "USD",
+        "order_date": "2026-11-01",
+        "styles": [
+            {
+                "style_number": "TEE",
+                "lines": [
+                    {
+                        "colour_code": "NAVY",
+                        "quantity": "1000",
+                        "unit": m,
+                        "selling_price": "4.25",
+                        "mill_price": "3.10",
+                        "commission_per_unit": "0.15",
+                    },
+                    {"colour_code": "WHITE", "quantity": "500", "unit": m, "selling_price": "4.00"},
+                ],
+            },
+            {"lines": [{"colour_code": "BLACK", "cad_code": "C7", "quantity": "200", "unit": m, "selling_price": "5"}]},
+        ],
+        **extra,
+    }
+
+
+def test_create_an_order_with_two_styles_and_three_lines(setup):
+    response = setup["client"].post(setup["url"], payload(setup), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["number"] == "SO-000001"
+    assert [s["style_number"] for s in body["styles"]] == ["TEE", "PO-4711-01"]
+    assert [line["colour_code"] for line in body["lines"]] == ["NAVY", "WHITE", "BLACK"]
+    # 4250 + 2000 + 1000; cost 3100; commission 150
+    assert body["money"] == {
+        "value": "7250.00",
+        "cost": "3100.00",
+        "commission": "150.00",
+        "profit": "4000.00",
+        "realised_profit": "0.00",
+    }
+    assert response["ETag"] == f'"{body["id"]}-1"'
+
+
+def test_delivery_moves_realised_profit(setup, org):
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    navy = order["lines"][0]["id"]
+    url = f"{setup['url']}{order['id']}/lines/{navy}/deliveries/"
+    body = (
+        setup["client"]
+        .post(url, {"date": "2026-11-20", "quantity": "400", "unit": str(setup["units"]["m"].pk)}, format="json")
+        .json()
+    )
+    line = body["lines"][0]
+    assert line["delivered_quantity"] == "400.000"
+    assert line["shortage"] == "600.000"
+    assert line["money"]["realised_profit"] == "400.00"  # 1000 x 40 %
+    assert body["money"]["realised_profit"] == "400.00"
+    listed = setup["client"].get(setup["url"]).json()["results"][0]
+    assert listed["money"]["realised_profit"] == "400.00"
+    assert listed["money"]["value"] == "7250.00"
+
+
+def test_base_currency_figures_and_a_missing_rate(setup, org):
+    Organization.objects.filter(pk=org.pk).update(base_currency="BDT")
+    created = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    assert created["base_money"]["rate_missing"] is True
+    assert created["base_money"]["value"] is None
+    ExchangeRateFactory(
+        organization=org, date=date(2026, 10, 30), from_currency="USD", to_currency="BDT", rate=D("121.5")
+    )
+    detail = setup["client"].get(f"{setup['url']}{created['id']}/").json()
+    assert detail["base_money"]["rate_missing"] is False
+    assert detail["base_money"]["value"] == "880875.00"  # 7250 x 121.5
+
+
+def test_invalid_transition_is_refused(setup):
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    url = f"{setup['url']}{order['id']}/lines/{order['lines'][0]['id']}/transition/"
+    refused = setup["client"].post(url, {"status": "completed"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_transition"
+    assert setup["client"].post(url, {"status": "in_development"}, format="json").json()["lines"][0]["status"] == (
+        "in_development"
+    )
+
+
+def test_accepting_an_offer_sets_the_mill(setup):
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    base = f"{setup['url']}{order['id']}/lines/{order['lines'][1]['id']}/offers/"
+    offer = (
+        setup["client"]
+        .post(base, {"supplier": str(setup["mill"].pk), "price": "2.95", "currency": "USD"}, format="json")
+        .json()
+    )
+    accepted = setup["client"].post(f"{base}{offer['id']}/accept/").json()
+    assert accepted["lines"][1]["mill_price"] == "2.9500"
+    assert accepted["lines"][1]["supplier_id"] == str(setup["mill"].pk)
+
+
+def test_merge_through_the_api(setup):
+    setup["client"].post(setup["url"], payload(setup), format="json")
+    merged = setup["client"].post(setup["url"], payload(setup, merge=True), format="json")
+    assert merged.status_code == 200
+    assert merged.json()["lines"][0]["quantity"] == "2000.000"
+    assert Order.objects.count() == 1
+
+
+def test_references_of_another_organisation_are_404(setup, other_org):
+    foreign = CustomerFactory(organization=other_org)
+    response = setup["client"].post(setup["url"], payload(setup, customer=str(foreign.pk)), format="json")
+    assert response.status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_bad_lines_are_400_naming_the_field(setup):
+    body = payload(setup)
+    body["styles"][0]["lines"][0]["quantity"] = "-5"
+    response = setup["client"].post(setup["url"], body, format="json")
+    assert response.status_code == 400
+    assert "styles.0.lines.0.quantity" in response.json()["errors"]
+
+
+def test_idempotent_create(setup):
+    first = setup["client"].post(setup["url"], payload(setup), format="json", HTTP_IDEMPOTENCY_KEY="o-1")
+    again = setup["client"].post(setup["url"], payload(setup), format="json", HTTP_IDEMPOTENCY_KEY="o-1")
+    assert first.json() == again.json()
+    assert Order.objects.count() == 1
+
+
+def test_merchandisers_see_only_their_orders_when_the_organisation_says_so(setup, org, member, api_as):
+    mine = OrderFactory(organization=org, merchandiser=setup["merch"])
+    OrderFactory(organization=org)
+    assert len(setup["client"].get(setup["url"]).json()["results"]) == 2
+    Organization.objects.filter(pk=org.pk).update(settings={"merchandisers_see_all_orders": False})
+    assert [o["id"] for o in setup["client"].get(setup["url"]).json()["results"]] == [str(mine.pk)]
+    manager = api_as(member(Role.MANAGER))
+    assert len(manager.get(setup["url"]).json()["results"]) == 2
+
+
+def test_order_list_costs_a_constant_number_of_queries(setup, org, django_assert_max_num_queries):
+    for _ in range(10):
+        order = OrderFactory(organization=org)
+        for _ in range(5):
+            LineFactory(organization=org, style__order=order)
+    # auth, tenant context (3), page (1) + request savepoints
+    with django_assert_max_num_queries(7):
+        body = setup["client"].get(setup["url"] + "?limit=50").json()
+    assert len(body["results"]) == 10
+    assert all(o["line_count"] == 5 for o in body["results"])
+
+
+def test_order_detail_costs_a_bounded_number_of_queries(setup, org, django_assert_max_num_queries):
+    created = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    with django_assert_max_num_queries(12):
+        setup["client"].get(f"{setup['url']}{created['id']}/")
+
+
+def test_viewers_read_orders_but_cannot_create(setup, member, api_as):
+    viewer = api_as(member(Role.VIEWER))
+    assert viewer.get(setup["url"]).status_code == 200
+    assert viewer.post(setup["url"], payload(setup), format="json").status_code == 403
