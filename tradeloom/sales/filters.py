@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from tradeloom.partners.models import Customer
 from tradeloom.sales.models import Line, Order
+from tradeloom.tenancy.models import Membership
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -16,6 +17,9 @@ class OrderFilter(django_filters.FilterSet):
     order_type = django_filters.ChoiceFilter(choices=Order.Type.choices)
     customer = django_filters.ModelChoiceFilter(
         queryset=lambda request: Customer.objects.filter(organization=getattr(request, "organization", None))
+    )
+    merchandiser = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Membership.objects.filter(organization=getattr(request, "organization", None))
     )
     line_status = django_filters.ChoiceFilter(choices=Line.Status.choices, method="filter_line_status")
     etd_from = django_filters.DateFilter(field_name="etd", lookup_expr="gte")
@@ -29,7 +33,7 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ("status", "order_type", "customer", "stage")
+        fields = ("status", "order_type", "customer", "merchandiser", "stage")
 
     def filter_line_status(self, queryset: QuerySet[Order], name: str, value: Any) -> QuerySet[Order]:
         return queryset.filter(Exists(Line.objects.filter(order=OuterRef("pk"), status=value)))

@@ -228,6 +228,32 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
     return order
 
 
+STAGES = ("enquiry", "development", "sampling", "pre-production", "production", "shipment", "closed")
+
+
+@transaction.atomic
+def order_stage_change(*, order: Order, by: Any, stage: str, note: str = "") -> Order:
+    """Move an order to a stage (an explicit action, audited with an optional note)."""
+    stages = tuple((order.organization.settings or {}).get("order_stages") or STAGES)
+    if stage not in stages:
+        raise ApplicationError(
+            f"“{stage}” is not a stage. Stages: {', '.join(stages)}.",
+            code="invalid_stage",
+            extra={"stages": list(stages)},
+        )
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    old = order.stage
+    if old == stage:
+        return order
+    order.stage, order.version = stage, order.version + 1
+    order.save(update_fields=["stage", "version", "updated_at"])
+    changes: dict[str, Any] = {"stage": [old, stage]}
+    if note:
+        changes["note"] = [None, note]
+    audit_record(actor=by, action="sales_order.stage_changed", target=order, changes=changes)
+    return order
+
+
 @transaction.atomic
 def line_transition(*, line: Line, status: str, by: Any) -> Line:
     line = Line.objects.select_for_update().get(pk=line.pk)

@@ -69,6 +69,24 @@ class OrderCreateInput(serializers.Serializer):
     styles = StyleInput(many=True, allow_empty=False, max_length=200)  # type: ignore[call-arg]
 
 
+class OrderUpdateInput(serializers.Serializer):
+    po_number = serializers.CharField(max_length=60, required=False)
+    buyer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    merchandiser = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
+    order_type = serializers.ChoiceField(choices=Order.Type.choices, required=False)
+    order_date = serializers.DateField(required=False)
+    etd = serializers.DateField(required=False, allow_null=True)
+    eta = serializers.DateField(required=False, allow_null=True)
+    expected_delivery = serializers.DateField(required=False, allow_null=True)
+    actual_delivery = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class StageInput(serializers.Serializer):
+    stage = serializers.CharField(max_length=40)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class MoneyOutput(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=2)
     cost = serializers.DecimalField(max_digits=20, decimal_places=2)

@@ -10,7 +10,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tradeloom.core.api.resources import idempotent
+from tradeloom.core.api.resources import expected_version, idempotent
+from tradeloom.core.records import record_update
 from tradeloom.sales import selectors, services
 from tradeloom.sales.api import serializers as s
 from tradeloom.sales.filters import OrderFilter
@@ -66,10 +67,35 @@ def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
 
 
 class OrderDetailApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": Cap.ORDERS_VIEW, "PATCH": Cap.ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.OrderDetailOutput}, summary="An order with styles, lines and money")
     def get(self, request: Request, order_id: Any) -> Response:
+        return order_response(self, order_id)
+
+    @extend_schema(
+        request=s.OrderUpdateInput,
+        responses={200: s.OrderDetailOutput},
+        summary="Change the order's header (send If-Match to avoid overwriting others)",
+    )
+    def patch(self, request: Request, order_id: Any) -> Response:
+        order = selectors.order_get(organization=self.organization, membership=self.membership, pk=order_id)
+        version = expected_version(request, order)
+        data = s.OrderUpdateInput(data=request.data, partial=True, context={"view": self, "instance": order})
+        data.is_valid(raise_exception=True)
+        record_update(instance=order, by=self.membership, data=dict(data.validated_data), expected_version=version)
+        return order_response(self, order_id)
+
+
+class OrderStageApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=s.StageInput, responses={200: s.OrderDetailOutput}, summary="Move the order to a stage")
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = selectors.order_get(organization=self.organization, membership=self.membership, pk=order_id)
+        data = s.StageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.order_stage_change(order=order, by=self.membership, **data.validated_data)
         return order_response(self, order_id)
 
 

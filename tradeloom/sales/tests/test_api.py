@@ -199,3 +199,33 @@ def test_viewers_read_orders_but_cannot_create(setup, member, api_as):
     viewer = api_as(member(Role.VIEWER))
     assert viewer.get(setup["url"]).status_code == 200
     assert viewer.post(setup["url"], payload(setup), format="json").status_code == 403
+
+
+def test_header_update_with_if_match(setup):
+    created = setup["client"].post(setup["url"], payload(setup), format="json")
+    url, etag = f"{setup['url']}{created.json()['id']}/", created["ETag"]
+    ok = setup["client"].patch(url, {"buyer_name": "Ingrid"}, format="json", HTTP_IF_MATCH=etag)
+    assert ok.status_code == 200
+    assert ok.json()["buyer_name"] == "Ingrid"
+    stale = setup["client"].patch(url, {"buyer_name": "Lost"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    bad = setup["client"].patch(url, {"etd": "2026-12-10", "eta": "2026-12-01"}, format="json")
+    assert bad.status_code == 400
+    assert "eta" in bad.json()["errors"]
+
+
+def test_stage_changes_are_explicit_and_audited(setup, org):
+    from tradeloom.audit.models import AuditEvent
+    from tradeloom.tenancy.context import tenant_context
+
+    created = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    url = f"{setup['url']}{created['id']}/stage/"
+    assert (
+        setup["client"].post(url, {"stage": "sampling", "note": "lab dips out"}, format="json").json()["stage"]
+        == "sampling"
+    )
+    refused = setup["client"].post(url, {"stage": "teleported"}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_stage")
+    with tenant_context(org):
+        event = AuditEvent.objects.get(action="sales_order.stage_changed")
+    assert event.changes == {"stage": ["", "sampling"], "note": [None, "lab dips out"]}
