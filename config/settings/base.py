@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "tradeloom.sales.models.Order.Status",
         "LineStatusEnum": "tradeloom.sales.models.Line.Status",
         "JobStatusEnum": "tradeloom.core.models.Job.Status",
+        "TaskStatusEnum": "tradeloom.sales.models.Task.Status",
+        "DeletionRequestStatusEnum": "tradeloom.sales.models.DeletionRequest.Status",
     },
 }
 

@@ -200,3 +200,106 @@ class Delivery(TenantModel):
         verbose_name_plural = "deliveries"
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_delivery_org_id_key")]
         ordering = ("date", "created_at")
+
+
+class Task(TenantModel):
+    """Work around an order (chase the lab dip, book the vessel …). Assigning is audited and never changes who
+    owns the order."""
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_task_org_id_key")]
+        indexes = [models.Index(fields=["organization", "assignee", "status", "due_date"], name="sales_task_work_idx")]
+        ordering = ("due_date", "created_at")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivityNote(TenantModel):
+    """A dated note on an order. The effective date may be earlier than the day it was written (backdated, and
+    shown as such); edits keep every earlier version in ``NoteRevision``."""
+
+    class Category(models.TextChoices):
+        GENERAL = "general", "General"
+        BUYER = "buyer", "Buyer"
+        MILL = "mill", "Mill"
+        QUALITY = "quality", "Quality"
+        SHIPPING = "shipping", "Shipping"
+        FINANCE = "finance", "Finance"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="activity_notes")
+    category = models.CharField(max_length=10, choices=Category.choices, default=Category.GENERAL)
+    text = models.TextField()
+    effective_date = models.DateField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_note_org_id_key")]
+        ordering = ("-effective_date", "-created_at")
+
+    @property
+    def is_backdated(self) -> bool:
+        return self.created_at is not None and self.effective_date < self.created_at.date()
+
+
+class NoteRevision(TenantModel):
+    """An earlier version of an activity note, kept when it is edited."""
+
+    note = models.ForeignKey(ActivityNote, on_delete=models.CASCADE, related_name="revisions")
+    category = models.CharField(max_length=10)
+    text = models.TextField()
+    effective_date = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_noterevision_org_id_key")]
+        ordering = ("created_at",)
+
+
+class DeletionRequest(TenantModel):
+    """A member asks to delete an order; an owner or admin approves (the order is soft-deleted, restorable by an
+    admin) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deletion_requests")
+    requested_by = models.ForeignKey("tenancy.Membership", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "id"], name="sales_deletionrequest_org_id_key"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="pending"), name="sales_deletionrequest_one_pending"
+            ),
+        ]

@@ -9,7 +9,17 @@ from tradeloom.catalog.api.serializers import CurrencyCodeField
 from tradeloom.catalog.models import Item, UnitOfMeasure
 from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
 from tradeloom.partners.models import Customer, Supplier
-from tradeloom.sales.models import Delivery, Line, MillOffer, Order, Style
+from tradeloom.sales.models import (
+    ActivityNote,
+    DeletionRequest,
+    Delivery,
+    Line,
+    MillOffer,
+    NoteRevision,
+    Order,
+    Style,
+    Task,
+)
 from tradeloom.tenancy.models import Membership
 
 PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0)}
@@ -302,4 +312,73 @@ class OfferOutput(serializers.ModelSerializer):
     class Meta:
         model = MillOffer
         fields = ("id", "supplier_id", "price", "currency", "valid_until", "notes", "accepted_at", "created_at")
+        read_only_fields = fields
+
+
+class TaskInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    assignee = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, required=False)
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+
+
+class TaskOutput(serializers.ModelSerializer):
+    assignee_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Task
+        fields = ("id", "title", "description", "assignee_id", "due_date", "priority", "status", "created_at")
+        read_only_fields = fields
+
+
+class NoteInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ActivityNote.Category.choices, required=False)
+    text = serializers.CharField(max_length=10000)
+    effective_date = serializers.DateField()
+
+
+class NoteRevisionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = NoteRevision
+        fields = ("category", "text", "effective_date", "created_at")
+        read_only_fields = fields
+
+
+class NoteOutput(serializers.ModelSerializer):
+    is_backdated = serializers.BooleanField(read_only=True)
+    revisions = NoteRevisionOutput(many=True, read_only=True)
+
+    class Meta:
+        model = ActivityNote
+        fields = ("id", "category", "text", "effective_date", "is_backdated", "edited_at", "created_at", "revisions")
+        read_only_fields = fields
+
+
+class DeletionRequestInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class DeletionDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class DeletionRequestOutput(serializers.ModelSerializer):
+    requested_by_id = serializers.UUIDField(read_only=True)
+    decided_by_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DeletionRequest
+        fields = (
+            "id",
+            "reason",
+            "status",
+            "requested_by_id",
+            "decided_by_id",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        )
         read_only_fields = fields

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from tradeloom.core.api.resources import expected_version, idempotent
 from tradeloom.core.records import record_update
-from tradeloom.sales import selectors, services
+from tradeloom.sales import selectors, services, work
 from tradeloom.sales.api import serializers as s
 from tradeloom.sales.filters import OrderFilter
-from tradeloom.sales.models import Line, MillOffer, Order
+from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
 from tradeloom.tenancy.roles import Cap
 
@@ -163,4 +163,124 @@ class OfferAcceptApi(TenantAPIView):
         if offer is None:
             raise Http404("No such offer.")
         services.offer_accept(offer=offer, by=self.membership)
+        return order_response(self, order_id)
+
+
+def _order(view: Any, order_id: Any, *, include_deleted: bool = False) -> Order:
+    qs = selectors.orders_visible(organization=view.organization, membership=view.membership)
+    order = (qs if include_deleted else qs.filter(archived_at__isnull=True)).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+class OrderTasksApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(responses={200: s.TaskOutput(many=True)}, summary="Tasks of an order")
+    def get(self, request: Request, order_id: Any) -> Response:
+        return Response(s.TaskOutput(_order(self, order_id).tasks.all(), many=True).data)
+
+    @extend_schema(request=s.TaskInput, responses={201: s.TaskOutput}, summary="Add a task")
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id)
+        data = s.TaskInput(data=request.data, context={"view": self})
+        data.is_valid(raise_exception=True)
+        task = work.task_create(order=order, by=self.membership, data=dict(data.validated_data))
+        return Response(s.TaskOutput(task).data, status=status.HTTP_201_CREATED)
+
+
+class OrderTaskApi(TenantAPIView):
+    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=s.TaskInput, responses={200: s.TaskOutput}, summary="Change or assign a task")
+    def patch(self, request: Request, order_id: Any, task_id: Any) -> Response:
+        task = Task.objects.filter(order=_order(self, order_id), pk=task_id).first()
+        if task is None:
+            raise Http404("No such task.")
+        data = s.TaskInput(data=request.data, partial=True, context={"view": self})
+        data.is_valid(raise_exception=True)
+        return Response(
+            s.TaskOutput(work.task_update(task=task, by=self.membership, data=dict(data.validated_data))).data
+        )
+
+
+class OrderNotesApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(responses={200: s.NoteOutput(many=True)}, summary="Activity notes, newest effective first")
+    def get(self, request: Request, order_id: Any) -> Response:
+        notes = _order(self, order_id).activity_notes.prefetch_related("revisions")
+        return Response(s.NoteOutput(notes, many=True).data)
+
+    @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput}, summary="Add a note (may be backdated)")
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id)
+        data = s.NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = work.note_create(order=order, by=self.membership, data=dict(data.validated_data))
+        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class OrderNoteApi(TenantAPIView):
+    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=s.NoteInput, responses={200: s.NoteOutput}, summary="Edit a note (its history is kept)")
+    def patch(self, request: Request, order_id: Any, note_id: Any) -> Response:
+        note = ActivityNote.objects.filter(order=_order(self, order_id), pk=note_id).first()
+        if note is None:
+            raise Http404("No such note.")
+        data = s.NoteInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        note = work.note_edit(note=note, by=self.membership, data=dict(data.validated_data))
+        return Response(s.NoteOutput(ActivityNote.objects.prefetch_related("revisions").get(pk=note.pk)).data)
+
+
+class OrderDeletionRequestsApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(responses={200: s.DeletionRequestOutput(many=True)}, summary="Deletion requests of an order")
+    def get(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id, include_deleted=True)
+        return Response(s.DeletionRequestOutput(order.deletion_requests.order_by("-created_at"), many=True).data)
+
+    @extend_schema(
+        request=s.DeletionRequestInput,
+        responses={201: s.DeletionRequestOutput},
+        summary="Ask an owner or admin to delete this order",
+    )
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id)
+        data = s.DeletionRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = work.deletion_request_create(order=order, by=self.membership, **data.validated_data)
+        return Response(s.DeletionRequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+
+class DeletionDecisionApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.DeletionDecisionInput,
+        responses={200: s.DeletionRequestOutput},
+        summary="Approve (soft-delete the order) or decline — owners and admins",
+    )
+    def post(self, request: Request, order_id: Any, request_id: Any) -> Response:
+        order = _order(self, order_id, include_deleted=True)
+        deletion = DeletionRequest.objects.filter(order=order, pk=request_id).first()
+        if deletion is None:
+            raise Http404("No such deletion request.")
+        data = s.DeletionDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = work.deletion_request_decide(request=deletion, by=self.membership, **data.validated_data)
+        return Response(s.DeletionRequestOutput(decided).data)
+
+
+class OrderRestoreApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(request=None, responses={200: s.OrderDetailOutput}, summary="Restore a deleted order (admins)")
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id, include_deleted=True)
+        work.order_restore(order=order, by=self.membership)
         return order_response(self, order_id)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 
 from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory, UnitFactory
-from tradeloom.sales.models import Line, MillOffer, Order, Style
+from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Style, Task
 from tradeloom.tenancy.tests.factories import OrganizationFactory, TenantFactory
 
 SAME_ORG = factory.SelfAttribute("..organization")
@@ -46,6 +46,35 @@ class LineFactory(TenantFactory[Line]):
     quantity = Decimal("1000")
     unit = factory.SubFactory(UnitFactory, organization=SAME_ORG)
     selling_price = Decimal("4.25")
+
+
+class TaskFactory(TenantFactory[Task]):
+    class Meta:
+        model = Task
+
+    organization = factory.SubFactory(OrganizationFactory)
+    order = factory.SubFactory(OrderFactory, organization=SAME_ORG)
+    title = "Chase lab dips"
+
+
+class NoteFactory(TenantFactory[ActivityNote]):
+    class Meta:
+        model = ActivityNote
+
+    organization = factory.SubFactory(OrganizationFactory)
+    order = factory.SubFactory(OrderFactory, organization=SAME_ORG)
+    text = "Buyer called"
+    effective_date = date(2026, 11, 1)
+
+
+class DeletionRequestFactory(TenantFactory[DeletionRequest]):
+    class Meta:
+        model = DeletionRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    order = factory.SubFactory(OrderFactory, organization=SAME_ORG)
+    requested_by = factory.SubFactory("tradeloom.tenancy.tests.factories.MembershipFactory", organization=SAME_ORG)
+    reason = "Duplicate"
 
 
 class OfferFactory(TenantFactory[MillOffer]):

@@ -229,3 +229,32 @@ def test_stage_changes_are_explicit_and_audited(setup, org):
     with tenant_context(org):
         event = AuditEvent.objects.get(action="sales_order.stage_changed")
     assert event.changes == {"stage": ["", "sampling"], "note": [None, "lab dips out"]}
+
+
+def test_tasks_notes_and_the_deletion_flow_through_the_api(setup, org, member, api_as):
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    base = f"{setup['url']}{order['id']}/"
+    task = (
+        setup["client"].post(base + "tasks/", {"title": "Chase strike-off", "priority": "high"}, format="json").json()
+    )
+    assert (
+        setup["client"].patch(base + f"tasks/{task['id']}/", {"status": "done"}, format="json").json()["status"]
+        == "done"
+    )
+    note = (
+        setup["client"]
+        .post(base + "notes/", {"text": "Buyer OK", "effective_date": "2026-11-01"}, format="json")
+        .json()
+    )
+    assert note["is_backdated"] is True
+    edited = setup["client"].patch(base + f"notes/{note['id']}/", {"text": "Buyer OK by mail"}, format="json").json()
+    assert [r["text"] for r in edited["revisions"]] == ["Buyer OK"]
+    request = setup["client"].post(base + "deletion-requests/", {"reason": "Duplicate"}, format="json").json()
+    decide = base + f"deletion-requests/{request['id']}/decide/"
+    assert setup["client"].post(decide, {"approve": True}, format="json").status_code == 403
+    admin = api_as(member(Role.ADMIN))
+    assert admin.post(decide, {"approve": True}, format="json").json()["status"] == "approved"
+    assert setup["client"].get(setup["url"]).json()["results"] == []
+    assert setup["client"].get(base).status_code == 200  # still readable by id, marked deleted
+    assert admin.post(base + "restore/").status_code == 200
+    assert len(setup["client"].get(setup["url"]).json()["results"]) == 1

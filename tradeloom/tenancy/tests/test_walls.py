@@ -61,6 +61,9 @@ OTHER_ORG_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "order_id": _sales("OrderFactory"),
     "line_id": _sales("LineFactory"),
     "offer_id": _sales("OfferFactory"),
+    "task_id": _sales("TaskFactory"),
+    "note_id": _sales("NoteFactory"),
+    "request_id": _sales("DeletionRequestFactory"),
 }
 
 

@@ -1,0 +1,150 @@
+"""Work around an order: tasks, activity notes (with history) and deletion requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tradeloom.audit.services import audit_record, changes_between
+from tradeloom.core.exceptions import ApplicationError
+from tradeloom.sales.models import ActivityNote, DeletionRequest, NoteRevision, Order, Task
+from tradeloom.tenancy.roles import Role
+
+TASK_FIELDS = ("title", "description", "assignee", "due_date", "priority", "status")
+NOTE_FIELDS = ("category", "text", "effective_date")
+
+
+@transaction.atomic
+def task_create(*, order: Order, by: Any, data: dict[str, Any]) -> Task:
+    task = Task.objects.create(
+        organization_id=order.organization_id,
+        created_by_id=by.user_id,
+        order=order,
+        **{k: v for k, v in data.items() if k in TASK_FIELDS},
+    )
+    audit_record(
+        actor=by,
+        action="sales_task.created",
+        target=task,
+        changes={"title": [None, task.title], "assignee": [None, task.assignee_id]},
+    )
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, by: Any, data: dict[str, Any]) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    before = {f: getattr(task, f"{f}_id" if f == "assignee" else f) for f in TASK_FIELDS}
+    for field, value in data.items():
+        if field not in TASK_FIELDS:
+            raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
+        setattr(task, field, value)
+    task.save()
+    after = {f: getattr(task, f"{f}_id" if f == "assignee" else f) for f in TASK_FIELDS}
+    changes = changes_between(before, after)
+    if changes:
+        action = "sales_task.assigned" if set(changes) == {"assignee"} else "sales_task.updated"
+        audit_record(actor=by, action=action, target=task, changes=changes)
+    return task
+
+
+@transaction.atomic
+def note_create(*, order: Order, by: Any, data: dict[str, Any]) -> ActivityNote:
+    note = ActivityNote.objects.create(
+        organization_id=order.organization_id,
+        created_by_id=by.user_id,
+        order=order,
+        **{k: v for k, v in data.items() if k in NOTE_FIELDS},
+    )
+    note.refresh_from_db(fields=["created_at"])
+    audit_record(
+        actor=by,
+        action="sales_note.created",
+        target=note,
+        changes={
+            "category": [None, note.category],
+            "effective_date": [None, note.effective_date],
+            "backdated": [None, note.is_backdated],
+        },
+    )
+    return note
+
+
+@transaction.atomic
+def note_edit(*, note: ActivityNote, by: Any, data: dict[str, Any]) -> ActivityNote:
+    """Change a note, keeping the version it replaces."""
+    note = ActivityNote.objects.select_for_update().get(pk=note.pk)
+    before = {f: getattr(note, f) for f in NOTE_FIELDS}
+    for field, value in data.items():
+        if field not in NOTE_FIELDS:
+            raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
+        setattr(note, field, value)
+    changes = changes_between(before, {f: getattr(note, f) for f in NOTE_FIELDS})
+    if not changes:
+        return note
+    NoteRevision.objects.create(organization_id=note.organization_id, created_by_id=by.user_id, note=note, **before)
+    note.edited_at = timezone.now()
+    note.save()
+    audit_record(actor=by, action="sales_note.edited", target=note, changes=changes)
+    return note
+
+
+@transaction.atomic
+def deletion_request_create(*, order: Order, by: Any, reason: str) -> DeletionRequest:
+    if order.archived_at is not None:
+        raise ApplicationError("This order is already deleted.", code="already_deleted", status=409)
+    if DeletionRequest.objects.filter(order=order, status=DeletionRequest.Status.PENDING).exists():
+        raise ApplicationError(
+            "A deletion request for this order is waiting for a decision.", code="deletion_request_pending", status=409
+        )
+    request = DeletionRequest.objects.create(
+        organization_id=order.organization_id, created_by_id=by.user_id, order=order, requested_by=by, reason=reason
+    )
+    audit_record(actor=by, action="sales_order.deletion_requested", target=order, changes={"reason": [None, reason]})
+    return request
+
+
+def _may_decide(membership: Any) -> bool:
+    return membership.role in (Role.OWNER, Role.ADMIN)
+
+
+@transaction.atomic
+def deletion_request_decide(*, request: DeletionRequest, by: Any, approve: bool, note: str = "") -> DeletionRequest:
+    """Approve (the order is soft-deleted: hidden everywhere, restorable by an admin) or decline."""
+    if not _may_decide(by):
+        raise ApplicationError(
+            "Only an owner or admin decides deletion requests.", code="permission_denied", status=403
+        )
+    request = DeletionRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    if request.status != DeletionRequest.Status.PENDING:
+        raise ApplicationError("This request was already decided.", code="already_decided", status=409)
+    request.status = DeletionRequest.Status.APPROVED if approve else DeletionRequest.Status.DECLINED
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.save()
+    order = request.order
+    if approve:
+        Order.objects.filter(pk=order.pk).update(
+            archived_at=timezone.now(), version=order.version + 1, updated_at=timezone.now()
+        )
+    audit_record(
+        actor=by,
+        action=f"sales_order.deletion_{request.status}",
+        target=order,
+        changes={"decision_note": [None, note]} if note else None,
+    )
+    return request
+
+
+@transaction.atomic
+def order_restore(*, order: Order, by: Any) -> Order:
+    if by.role not in (Role.OWNER, Role.ADMIN):
+        raise ApplicationError("Only an owner or admin restores a deleted order.", code="permission_denied", status=403)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.archived_at is None:
+        return order
+    order.archived_at, order.version = None, order.version + 1
+    order.save(update_fields=["archived_at", "version", "updated_at"])
+    audit_record(actor=by, action="sales_order.restored", target=order)
+    return order
