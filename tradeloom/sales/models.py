@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -43,6 +43,21 @@ class Order(RecordModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     stage = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
+    # Local-order calculator (sales/calculator.py): defaults for the order's lines.
+    process_loss_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    mixed_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
 
     editable_fields = (
         "po_number",
@@ -58,6 +73,8 @@ class Order(RecordModel):
         "actual_delivery",
         "stage",
         "notes",
+        "process_loss_percent",
+        "mixed_percent",
     )
 
     class Meta(RecordModel.Meta):
@@ -152,6 +169,20 @@ class Line(TenantModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
     # Sum of the deliveries, converted into this line's unit (kept by the delivery service, in its transaction).
     delivered_quantity = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    process_loss_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    mixed_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

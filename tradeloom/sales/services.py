@@ -228,6 +228,35 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
     return order
 
 
+LINE_EDITABLE = (
+    "colour_name",
+    "cad_name",
+    "quantity",
+    "selling_price",
+    "mill_price",
+    "commission_per_unit",
+    "etd",
+    "eta",
+    "process_loss_percent",
+    "mixed_percent",
+)
+
+
+@transaction.atomic
+def line_update(*, line: Line, by: Any, data: dict[str, Any]) -> Line:
+    line = Line.objects.select_for_update().get(pk=line.pk)
+    before = {f: getattr(line, f) for f in LINE_EDITABLE}
+    for field, value in data.items():
+        if field not in LINE_EDITABLE:
+            raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
+        setattr(line, field, value)
+    changes = {f: [before[f], getattr(line, f)] for f in LINE_EDITABLE if before[f] != getattr(line, f)}
+    if changes:
+        line.save()
+        audit_record(actor=by, action="sales_line.updated", target=line, changes=changes)
+    return line
+
+
 STAGES = ("enquiry", "development", "sampling", "pre-production", "production", "shipment", "closed")
 
 

@@ -90,6 +90,40 @@ class OrderUpdateInput(serializers.Serializer):
     expected_delivery = serializers.DateField(required=False, allow_null=True)
     actual_delivery = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    process_loss_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+    mixed_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+
+
+class LineUpdateInput(serializers.Serializer):
+    colour_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    cad_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    quantity = serializers.DecimalField(**QTY, required=False)  # type: ignore[arg-type]
+    selling_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    mill_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    commission_per_unit = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
+    etd = serializers.DateField(required=False, allow_null=True)
+    eta = serializers.DateField(required=False, allow_null=True)
+    process_loss_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+    mixed_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+
+
+class RequirementOutput(serializers.Serializer):
+    line_id = serializers.UUIDField()
+    colour_code = serializers.CharField()
+    unit = serializers.CharField()
+    finished = serializers.DecimalField(max_digits=20, decimal_places=3)
+    loss_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    mixed_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    greige = serializers.DecimalField(max_digits=20, decimal_places=3)
+    yarn = serializers.DecimalField(max_digits=20, decimal_places=3)
 
 
 class StageInput(serializers.Serializer):

@@ -23,6 +23,8 @@ urlpatterns = [
         views.DeletionDecisionApi.as_view(),
         name="order-deletion-decide",
     ),
+    path(LINE, views.LineApi.as_view(), name="line"),
+    path("orders/<uuid:order_id>/calculator/", views.OrderCalculatorApi.as_view(), name="order-calculator"),
     path(f"{LINE}transition/", views.LineTransitionApi.as_view(), name="line-transition"),
     path(f"{LINE}deliveries/", views.LineDeliveriesApi.as_view(), name="line-deliveries"),
     path(f"{LINE}offers/", views.LineOffersApi.as_view(), name="line-offers"),

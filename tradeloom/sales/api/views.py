@@ -14,6 +14,7 @@ from tradeloom.core.api.resources import expected_version, idempotent
 from tradeloom.core.records import record_update
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.api import serializers as s
+from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
@@ -105,6 +106,38 @@ def _line(view: Any, order_id: Any, line_id: Any) -> Line:
     if line is None:
         raise Http404("No such line.")
     return line
+
+
+class LineApi(TenantAPIView):
+    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.LineUpdateInput,
+        responses={200: s.OrderDetailOutput},
+        summary="Change a line's prices, quantity, dates or calculator percentages",
+    )
+    def patch(self, request: Request, order_id: Any, line_id: Any) -> Response:
+        line = _line(self, order_id, line_id)
+        data = s.LineUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.line_update(line=line, by=self.membership, data=dict(data.validated_data))
+        return order_response(self, order_id)
+
+
+class OrderCalculatorApi(TenantAPIView):
+    capabilities = {"GET": Cap.ORDERS_VIEW}
+
+    @extend_schema(
+        responses={200: s.RequirementOutput(many=True)},
+        summary="Local-order calculator: greige and yarn needed per line",
+    )
+    def get(self, request: Request, order_id: Any) -> Response:
+        order = selectors.order_get(organization=self.organization, membership=self.membership, pk=order_id)
+        rows = [
+            {"line_id": line.pk, "colour_code": str(line), "unit": line.unit.code, **vars(req)}
+            for line, req in order_requirements(order)
+        ]
+        return Response(s.RequirementOutput(rows, many=True).data)
 
 
 class LineTransitionApi(TenantAPIView):

@@ -258,3 +258,25 @@ def test_tasks_notes_and_the_deletion_flow_through_the_api(setup, org, member, a
     assert setup["client"].get(base).status_code == 200  # still readable by id, marked deleted
     assert admin.post(base + "restore/").status_code == 200
     assert len(setup["client"].get(setup["url"]).json()["results"]) == 1
+
+
+def test_local_order_calculator_with_a_line_override(setup):
+    from tradeloom.sales.calculator import requirement
+
+    # hand-checked: 1000 finished, 8 % loss -> 1080 greige; 20 % mixed -> 864 yarn
+    assert (
+        requirement(finished=D("1000"), loss_percent=D("8"), mixed_percent=D("20")).greige,
+        requirement(finished=D("1000"), loss_percent=D("8"), mixed_percent=D("20")).yarn,
+    ) == (D("1080.000"), D("864.000"))
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    url = f"{setup['url']}{order['id']}/"
+    setup["client"].patch(url, {"process_loss_percent": "8", "mixed_percent": "20"}, format="json")
+    setup["client"].patch(url + f"lines/{order['lines'][1]['id']}/", {"process_loss_percent": "10"}, format="json")
+    rows = setup["client"].get(url + "calculator/").json()
+    assert [(r["greige"], r["yarn"]) for r in rows] == [
+        ("1080.000", "864.000"),
+        ("550.000", "440.000"),
+        ("216.000", "172.800"),
+    ]
+    bad = setup["client"].patch(url, {"mixed_percent": "140"}, format="json")
+    assert bad.status_code == 400
