@@ -105,3 +105,108 @@ def demo_master_data_create(*, organization: Any, by: Any) -> None:
             to_currency=currency,
             rate=Decimal(rate),
         )
+
+
+DEMO_ORDERS = [
+    # (PO, customer code, stage, ETD offset days, [(style, [(colour, cad, qty, price, mill price, status, delivered)])])
+    (
+        "NA-2026-117",
+        "NORDIC",
+        "production",
+        19,
+        [
+            (
+                "TEE-100",
+                [
+                    ("NAVY", "", "12000", "4.25", "3.10", "bulk", "7000"),
+                    ("WHITE", "", "8000", "4.10", "3.05", "bulk", "8000"),
+                ],
+            )
+        ],
+    ),
+    (
+        "UT-5543",
+        "URBANTH",
+        "sampling",
+        45,
+        [
+            (
+                "HOOD-22",
+                [
+                    ("BLACK", "CAD-7", "6000", "6.80", "5.20", "in_development", "0"),
+                    ("GREY", "", "4000", "6.80", "5.20", "upcoming", "0"),
+                ],
+            ),
+            ("", [("OLIVE", "", "2500", "5.40", "4.10", "upcoming", "0")]),
+        ],
+    ),
+    ("KM-0912", "KAPPA", "shipment", -3, [("POLO-7", [("RED", "", "5000", "5.95", "4.40", "completed", "5150")])]),
+    (
+        "NA-2026-131",
+        "NORDIC",
+        "development",
+        70,
+        [("DRESS-3", [("FLORAL", "AOP-12", "3000", "7.20", "", "upcoming", "0")])],
+    ),
+]
+
+
+def demo_orders_create(*, organization: Any, by: Any) -> None:
+    """Orders in every state for the demo organisation (only when it has none yet)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tradeloom.sales.models import Line, Order
+    from tradeloom.sales.services import delivery_record, order_create, order_stage_change
+
+    if Order.objects.filter(organization=organization).exists():
+        return
+    customers = {c.code: c for c in Customer.objects.filter(organization=organization)}
+    mills = list(Supplier.objects.filter(organization=organization, kind="mill"))
+    metres = UnitOfMeasure.objects.get(organization=organization, code="m")
+    today = timezone.localdate()
+    for index, (po, customer, stage, etd_days, styles) in enumerate(DEMO_ORDERS):
+        payload = [
+            {
+                "style_number": style,
+                "lines": [
+                    {
+                        "colour_code": colour,
+                        "cad_code": cad,
+                        "quantity": Decimal(qty),
+                        "unit": metres,
+                        "selling_price": Decimal(price),
+                        "mill_price": Decimal(mill) if mill else None,
+                        "supplier": mills[index % len(mills)] if mill else None,
+                    }
+                    for colour, cad, qty, price, mill, _status, _delivered in lines
+                ],
+            }
+            for style, lines in styles
+        ]
+        order, _ = order_create(
+            organization=organization,
+            by=by,
+            styles=payload,
+            data={
+                "po_number": po,
+                "customer": customers[customer],
+                "currency": "USD",
+                "merchandiser": by,
+                "order_date": today - timedelta(days=30),
+                "etd": today + timedelta(days=etd_days),
+                "eta": today + timedelta(days=etd_days + 28),
+            },
+        )
+        order_stage_change(order=order, by=by, stage=stage)
+        statuses = [status for _style, lines in styles for *_rest, status, _d in lines]
+        delivered = [d for _style, lines in styles for *_rest, d in lines]
+        for line, status, quantity in zip(
+            Line.objects.filter(order=order).order_by("position"), statuses, delivered, strict=True
+        ):
+            Line.objects.filter(pk=line.pk).update(status=status)  # demo history: set, not walked step by step
+            if Decimal(quantity) > 0:
+                delivery_record(
+                    line=line, by=by, date=today - timedelta(days=5), quantity=Decimal(quantity), unit=metres
+                )

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from tradeloom.accounts.models import User
 from tradeloom.partners.models import Plant, Supplier
+from tradeloom.sales.models import Line
 from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 
@@ -20,6 +21,8 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
     with tenant_context(organization):
         assert Supplier.objects.filter(organization=organization).count() == 3
         assert Plant.objects.filter(organization=organization).count() == 3
+        statuses = set(Line.objects.filter(organization=organization).values_list("status", flat=True))
+        assert {"upcoming", "in_development", "bulk", "completed"} <= statuses
     assert "demo@example.com / tradeloom-demo" in out.getvalue()
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})
