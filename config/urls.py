@@ -11,6 +11,7 @@ from tradeloom.catalog import urls as catalog_web
 from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
 from tradeloom.partners import urls as partners_web
+from tradeloom.sales import urls as sales_web
 from tradeloom.partners.api import urls as partners_api
 from tradeloom.sales.api import urls as sales_api
 from tradeloom.tenancy import urls as tenancy_web
@@ -60,6 +61,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(tenancy_web)),
     path("o/<slug:org_slug>/", include(partners_web)),
     path("o/<slug:org_slug>/", include(catalog_web)),
+    path("o/<slug:org_slug>/", include(sales_web)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -78,7 +78,9 @@ def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
         .select_related("organization", "customer", "merchandiser__user")
         .prefetch_related(
             Prefetch("styles", queryset=Style.objects.order_by("position")),
-            Prefetch("lines", queryset=Line.objects.select_related("unit", "supplier", "item").order_by("position")),
+            Prefetch(
+                "lines", queryset=Line.objects.select_related("unit", "supplier", "item", "style").order_by("position")
+            ),
         )
         .filter(pk=pk)
         .first()

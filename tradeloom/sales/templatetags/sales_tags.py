@@ -1,0 +1,45 @@
+"""Small presentation helpers for order pages."""
+
+from datetime import date
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def etd_countdown(etd: date | None, today: date) -> Any:
+    """ "19 days left" / "due today" / "3 days late", coloured by urgency."""
+    if etd is None:
+        return mark_safe('<span class="muted">No ETD</span>')
+    days = (etd - today).days
+    if days > 14:
+        return format_html('<span class="badge-gray countdown">{} days left</span>', days)
+    if days > 0:
+        return format_html('<span class="badge-amber countdown">{} day{} left</span>', days, "s" if days != 1 else "")
+    if days == 0:
+        return mark_safe('<span class="badge-amber countdown">Due today</span>')
+    return format_html('<span class="badge-red countdown">{} day{} late</span>', -days, "s" if days != -1 else "")
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+LINE_BADGES = {
+    "upcoming": "badge-gray",
+    "in_development": "badge-blue",
+    "running": "badge-brand",
+    "bulk": "badge-amber",
+    "completed": "badge-green",
+    "archived": "badge-gray",
+}
+
+
+@register.filter
+def line_badge(status: str) -> str:
+    return LINE_BADGES.get(status, "badge-gray")

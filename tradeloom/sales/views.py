@@ -1,0 +1,145 @@
+"""Order pages: the list with money and ETD countdowns, and the order with its tabs and line actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tradeloom.audit.selectors import audit_event_list
+from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.listing import SortOption, list_page
+from tradeloom.core.web import TenantRequest, tenant_view
+from tradeloom.sales import selectors, services
+from tradeloom.sales.calculator import order_requirements
+from tradeloom.sales.filters import OrderFilter
+from tradeloom.sales.models import Line
+from tradeloom.tenancy.roles import Cap, role_has
+
+ORDER_SORTS = [
+    SortOption("newest", "Newest first", ("-created_at", "-id")),
+    SortOption("oldest", "Oldest first", ("created_at", "id")),
+]
+TABS = [
+    ("lines", "Lines"),
+    ("offers", "Mill offers"),
+    ("deliveries", "Deliveries"),
+    ("tasks", "Tasks"),
+    ("notes", "Notes"),
+    ("calculator", "Calculator"),
+    ("timeline", "Timeline"),
+]
+
+
+class DeliveryForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    quantity = forms.DecimalField(max_digits=18, decimal_places=3, min_value=0)
+    unit = forms.ModelChoiceField(queryset=UnitOfMeasure.objects.none())
+
+
+@tenant_view(GET=Cap.ORDERS_VIEW)
+def order_list_view(request: TenantRequest) -> HttpResponse:
+    qs = selectors.order_list(organization=request.organization, membership=request.membership)
+    qs = qs.filter(archived_at__isnull=True)
+    page = list_page(request, qs, filterset_class=OrderFilter, sorts=ORDER_SORTS)
+    context = {
+        "nav": "orders",
+        "page": page,
+        "today": timezone.localdate(),
+        "columns": ["Order", "Customer", "ETD", "Stage", "Value", "Profit", ""],
+    }
+    htmx = getattr(request, "htmx", None)
+    template = "sales/order_list.html#order-list" if htmx and htmx.target == "order-list" else "sales/order_list.html"
+    return render(request, template, context)
+
+
+@tenant_view(GET=Cap.ORDERS_VIEW)
+def order_lines_partial_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    """The lines of one order, expanded in the list."""
+    order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
+    figures, _ = selectors.order_money(order)
+    return render(request, "sales/_order_lines.html", {"order": order, "figures": figures})
+
+
+@tenant_view(GET=Cap.ORDERS_VIEW)
+def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
+    figures, totals = selectors.order_money(order)
+    tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "lines"
+    context: dict[str, Any] = {
+        "nav": "orders",
+        "order": order,
+        "figures": figures,
+        "totals": totals,
+        "tabs": TABS,
+        "active": tab,
+        "base_url": request.path,
+        "today": timezone.localdate(),
+        "can_manage": role_has(request.membership.role, Cap.ORDERS_MANAGE),
+        "statuses": Line.Status.choices,
+        "transitions": Line.TRANSITIONS,
+    }
+    if tab == "deliveries":
+        context["deliveries"] = [(line, list(line.deliveries.select_related("unit"))) for line in order.lines.all()]
+    elif tab == "offers":
+        context["offers"] = [(line, list(line.offers.select_related("supplier"))) for line in order.lines.all()]
+    elif tab == "tasks":
+        context["tasks"] = order.tasks.select_related("assignee__user")
+    elif tab == "notes":
+        context["notes"] = order.activity_notes.prefetch_related("revisions")
+    elif tab == "calculator":
+        context["requirements"] = order_requirements(order)
+    elif tab == "timeline":
+        line_ids = [str(line.pk) for line in order.lines.all()]
+        context["events"] = (
+            audit_event_list(organization=request.organization)
+            .filter(target_id__in=[str(order.pk), *line_ids])
+            .order_by("-created_at", "-id")[:100]
+        )
+    htmx = getattr(request, "htmx", None)
+    template = "sales/order_detail.html#order-tab" if htmx and htmx.target == "order-tab" else "sales/order_detail.html"
+    return render(request, template, context)
+
+
+def _line_of(request: TenantRequest, order_id: Any, line_id: Any) -> Line:
+    order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
+    line = next((x for x in order.lines.all() if str(x.pk) == str(line_id)), None)
+    if line is None:
+        raise Http404("No such line.")
+    return line
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
+    line = _line_of(request, order_id, line_id)
+    try:
+        services.line_transition(line=line, status=request.POST.get("status", ""), by=request.membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{line} is now {Line.Status(request.POST['status']).label.lower()}.")
+    return redirect(f"/o/{request.organization.slug}/orders/{order_id}/?tab=lines")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def delivery_create_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
+    line = _line_of(request, order_id, line_id)
+    form = DeliveryForm(request.POST)
+    form.fields["unit"].queryset = UnitOfMeasure.objects.filter(  # type: ignore[attr-defined]
+        organization=request.organization, dimension=line.unit.dimension
+    )
+    if form.is_valid():
+        try:
+            services.delivery_record(line=line, by=request.membership, **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Delivery of {form.cleaned_data['quantity']} recorded for {line}.")
+    else:
+        messages.error(request, "Enter a date, a quantity above zero and a unit.")
+    return redirect(f"/o/{request.organization.slug}/orders/{order_id}/?tab=lines")
