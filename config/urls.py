@@ -11,8 +11,8 @@ from tradeloom.catalog import urls as catalog_web
 from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
 from tradeloom.partners import urls as partners_web
-from tradeloom.sales import urls as sales_web
 from tradeloom.partners.api import urls as partners_api
+from tradeloom.sales import urls as sales_web
 from tradeloom.sales.api import urls as sales_api
 from tradeloom.tenancy import urls as tenancy_web
 from tradeloom.tenancy import views as tenancy_views
