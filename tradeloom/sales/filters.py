@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from tradeloom.partners.models import Customer
@@ -13,22 +14,46 @@ from tradeloom.tenancy.models import Membership
 
 
 class OrderFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Order.Status.choices)
-    order_type = django_filters.ChoiceFilter(choices=Order.Type.choices)
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=100,
+        label="Search",
+        help_text="Order number, buyer's PO, buyer, style or colour",
+    )
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any status")
+    order_type = django_filters.ChoiceFilter(choices=Order.Type.choices, empty_label="Any type", label="Type")
     customer = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Customer.objects.filter(organization=getattr(request, "organization", None))
+        queryset=lambda request: Customer.objects.filter(
+            organization=getattr(request, "organization", None), archived_at__isnull=True
+        ),
+        empty_label="Any customer",
     )
     merchandiser = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Membership.objects.filter(organization=getattr(request, "organization", None))
+        queryset=lambda request: Membership.objects.filter(
+            organization=getattr(request, "organization", None), is_active=True
+        ).select_related("user"),
+        empty_label="Anyone",
     )
-    line_status = django_filters.ChoiceFilter(choices=Line.Status.choices, method="filter_line_status")
-    etd_from = django_filters.DateFilter(field_name="etd", lookup_expr="gte")
-    etd_to = django_filters.DateFilter(field_name="etd", lookup_expr="lte")
-    eta_from = django_filters.DateFilter(field_name="eta", lookup_expr="gte")
-    eta_to = django_filters.DateFilter(field_name="eta", lookup_expr="lte")
-    has_shortage = django_filters.BooleanFilter(method="filter_shortage")
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=100, help_text="Order number, buyer's PO, buyer, style or colour"
+    stage = django_filters.CharFilter(max_length=40)
+    line_status = django_filters.ChoiceFilter(
+        choices=Line.Status.choices, method="filter_line_status", label="Line status", empty_label="Any line status"
+    )
+    etd_from = django_filters.DateFilter(
+        field_name="etd", lookup_expr="gte", label="ETD from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    etd_to = django_filters.DateFilter(
+        field_name="etd", lookup_expr="lte", label="ETD to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    eta_from = django_filters.DateFilter(
+        field_name="eta", lookup_expr="gte", label="ETA from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    eta_to = django_filters.DateFilter(
+        field_name="eta", lookup_expr="lte", label="ETA to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    has_shortage = django_filters.BooleanFilter(
+        method="filter_shortage",
+        label="Shortage",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Short"), ("false", "Complete")]),
     )
 
     class Meta:

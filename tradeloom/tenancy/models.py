@@ -48,4 +48,4 @@ class Membership(TenantModel):
         indexes = [models.Index(fields=["user", "is_active"], name="tenancy_membership_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.organization_id} ({self.role})"
+        return f"{self.user} ({self.get_role_display()})"
