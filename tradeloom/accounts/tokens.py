@@ -8,8 +8,6 @@ docs/decisions/0003-token-families.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -113,7 +111,3 @@ def token_families_revoke_all(*, user: User, reason: str, end_sessions: bool = F
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     audit_record(actor=user, action="auth.tokens_revoked", target=user, changes={"reason": [None, reason]})
     return count
-
-
-def token_family_of(validated_token: Any) -> Any:
-    return validated_token.get(FAMILY_CLAIM)

@@ -16,7 +16,7 @@ from tradeloom.audit.services import audit_record
 from tradeloom.core.jobs import job_create
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.models import Job
-from tradeloom.core.web import TenantRequest, tenant_view
+from tradeloom.core.web import TenantRequest, partial_template, tenant_view
 from tradeloom.tenancy.roles import Cap
 
 AUDIT_SORTS = [
@@ -31,8 +31,7 @@ def audit_log_view(request: TenantRequest) -> HttpResponse:
     page = list_page(
         request, audit_event_list(organization=organization), filterset_class=AuditEventFilter, sorts=AUDIT_SORTS
     )
-    htmx = getattr(request, "htmx", None)
-    template = "audit/audit_log.html#audit-list" if htmx and htmx.target == "audit-list" else "audit/audit_log.html"
+    template = partial_template(request, "audit/audit_log.html", "audit-list")
     columns = ["Time", "Action", "Actor", "Target", "Changes", "IP"]
     return render(request, template, {"nav": "audit", "page": page, "columns": columns})
 

@@ -6,7 +6,7 @@ costs one query for the page (plus one for the count, only when asked) whatever 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -34,7 +34,6 @@ class ListPage:
     count: int | None
     count_url: str
     is_filtered: bool
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def form(self) -> Any:

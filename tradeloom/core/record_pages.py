@@ -21,7 +21,7 @@ from django.urls import URLPattern, path
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.records import RecordModel, record_archive, record_create, record_restore, record_update
-from tradeloom.core.web import TenantRequest, add_application_error, tenant_view
+from tradeloom.core.web import TenantRequest, add_application_error, partial_template, tenant_view
 from tradeloom.tenancy.roles import Cap, role_has
 
 
@@ -123,8 +123,7 @@ class RecordPages:
             if request.GET.get("sort") in (None, "", self.sorts[0].key):  # searching: best match unless asked
                 sort_key = "relevance"
         page = list_page(request, qs, filterset_class=self.filterset_class, sorts=sorts, sort_key=sort_key)
-        htmx = getattr(request, "htmx", None)
-        template = "records/list.html#record-list" if htmx and htmx.target == "record-list" else "records/list.html"
+        template = partial_template(request, "records/list.html", "record-list")
         return render(request, template, self.context(request, page=page, columns=self.columns))
 
     def facts(self, instance: Any) -> list[tuple[str, Any, str | None]]:

@@ -58,6 +58,12 @@ def tenant_view(**capabilities: Cap) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
+def partial_template(request: HttpRequest, template: str, target: str) -> str:
+    """``template#target`` (a django-template-partials partial) when HTMX asks to swap ``#target``, else the page."""
+    htmx = getattr(request, "htmx", None)
+    return f"{template}#{target}" if htmx and htmx.target == target else template
+
+
 def with_toast(response: HttpResponse, message: str, level: str = "success") -> HttpResponse:
     """Ask the page to show a toast (HTMX ``HX-Trigger``); plain requests use Django messages instead."""
     response["HX-Trigger"] = orjson.dumps({"toast": {"message": message, "level": level}}).decode()

@@ -90,6 +90,15 @@ def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
     return order
 
 
+def line_get(*, organization: Any, membership: Membership, order_id: Any, line_id: Any) -> Line:
+    """A line of an order the member may see (404 otherwise), with its unit."""
+    orders = orders_visible(organization=organization, membership=membership).filter(pk=order_id)
+    line = Line.objects.filter(order__in=orders, pk=line_id).select_related("unit").first()
+    if line is None:
+        raise Http404("No such line.")
+    return line
+
+
 def order_money(order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
     """Per-line and order figures, with the base-currency conversion at the order date's rate."""
     figures = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from tradeloom.audit.selectors import audit_event_list
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, tenant_view
+from tradeloom.core.web import TenantRequest, partial_template, tenant_view
 from tradeloom.sales import selectors, services
 from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.filters import OrderFilter
@@ -53,8 +53,7 @@ def order_list_view(request: TenantRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "columns": ["Order", "Customer", "ETD", "Stage", "Value", "Profit", ""],
     }
-    htmx = getattr(request, "htmx", None)
-    template = "sales/order_list.html#order-list" if htmx and htmx.target == "order-list" else "sales/order_list.html"
+    template = partial_template(request, "sales/order_list.html", "order-list")
     return render(request, template, context)
 
 
@@ -101,17 +100,14 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
             .filter(target_id__in=[str(order.pk), *line_ids])
             .order_by("-created_at", "-id")[:100]
         )
-    htmx = getattr(request, "htmx", None)
-    template = "sales/order_detail.html#order-tab" if htmx and htmx.target == "order-tab" else "sales/order_detail.html"
+    template = partial_template(request, "sales/order_detail.html", "order-tab")
     return render(request, template, context)
 
 
 def _line_of(request: TenantRequest, order_id: Any, line_id: Any) -> Line:
-    order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
-    line = next((x for x in order.lines.all() if str(x.pk) == str(line_id)), None)
-    if line is None:
-        raise Http404("No such line.")
-    return line
+    return selectors.line_get(
+        organization=request.organization, membership=request.membership, order_id=order_id, line_id=line_id
+    )
 
 
 @tenant_view(POST=Cap.ORDERS_MANAGE)

@@ -17,7 +17,7 @@ from tradeloom.accounts.selectors import invitation_get, invitation_list
 from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, add_application_error, tenant_view, with_toast
+from tradeloom.core.web import TenantRequest, add_application_error, partial_template, tenant_view, with_toast
 from tradeloom.tenancy import selectors, services
 from tradeloom.tenancy.filters import InvitationFilter, MembershipFilter
 from tradeloom.tenancy.forms import InvitationForm, OrganizationCreateForm, OrganizationSettingsForm, RoleForm
@@ -103,11 +103,6 @@ MEMBER_SORTS = [
 ]
 
 
-def _partial(request: HttpRequest, template: str, target: str) -> str:
-    htmx = getattr(request, "htmx", None)
-    return f"{template}#{target}" if htmx and htmx.target == target else template
-
-
 @tenant_view(GET=Cap.MEMBERS_VIEW)
 def member_list_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
@@ -119,7 +114,7 @@ def member_list_view(request: TenantRequest) -> HttpResponse:
     )
     columns = ["Member", "Role", "Status", "Joined", ""]
     context: dict[str, Any] = {"nav": "members", "page": page, "roles": Role.choices, "columns": columns}
-    return render(request, _partial(request, "tenancy/member_list.html", "member-list"), context)
+    return render(request, partial_template(request, "tenancy/member_list.html", "member-list"), context)
 
 
 MEMBER_TABS = [("overview", "Overview"), ("permissions", "Permissions"), ("activity", "Activity")]
@@ -148,7 +143,7 @@ def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpRespon
         "events": events,
         "can_see_activity": can_see_activity,
     }
-    return render(request, _partial(request, "tenancy/member_detail.html", "member-panel"), context)
+    return render(request, partial_template(request, "tenancy/member_detail.html", "member-panel"), context)
 
 
 def _member_row(request: TenantRequest, membership: Any) -> HttpResponse:
@@ -221,7 +216,7 @@ def invitation_list_view(request: TenantRequest) -> HttpResponse:
         "now": timezone.now(),
         "columns": ["Invitee", "State", "Expires", ""],
     }
-    return render(request, _partial(request, "tenancy/invitation_list.html", "invitation-list"), context)
+    return render(request, partial_template(request, "tenancy/invitation_list.html", "invitation-list"), context)
 
 
 @tenant_view(POST=Cap.INVITATIONS_MANAGE)

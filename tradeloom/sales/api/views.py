@@ -101,11 +101,9 @@ class OrderStageApi(TenantAPIView):
 
 
 def _line(view: Any, order_id: Any, line_id: Any) -> Line:
-    order = selectors.orders_visible(organization=view.organization, membership=view.membership).filter(pk=order_id)
-    line = Line.objects.filter(order__in=order, pk=line_id).select_related("unit").first()
-    if line is None:
-        raise Http404("No such line.")
-    return line
+    return selectors.line_get(
+        organization=view.organization, membership=view.membership, order_id=order_id, line_id=line_id
+    )
 
 
 class LineApi(TenantAPIView):
