@@ -96,3 +96,26 @@ def audit_record(
         ip=ip,
         user_agent=user_agent,
     )
+
+
+def audit_record_many(
+    *, action: str, actor: Any, changes_by_target: list[tuple[models.Model, Mapping[str, Any]]]
+) -> None:
+    """One event per target with one INSERT (bulk work: many lines moved at once). Same rules as ``audit_record``."""
+    actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
+    ip, user_agent = current_client()
+    request_id = current_request_id() or ""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            organization_id=getattr(target, "organization_id", None),
+            actor_id=actor_id,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            changes=_clean_changes(changes),
+            request_id=request_id,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        for target, changes in changes_by_target
+    )

@@ -21,7 +21,9 @@ def _memberships(request: HttpRequest) -> list[Any]:
 
     if not request.user.is_authenticated:
         return []
-    return list(memberships_of_user(user=request.user))
+    # On a tenant page ``membership_resolve`` already set the user for this request's transaction.
+    resolved = getattr(request, "membership", None) is not None
+    return list(memberships_of_user(user=request.user, user_context_set=resolved))
 
 
 def _counters(request: HttpRequest) -> dict[str, int]:

@@ -31,7 +31,13 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        model_fields = {f.name: f for f in self._meta.model._meta.get_fields() if hasattr(f, "validators")}
         for name, form_field in self.fields.items():
+            # The model's validators (minimum quantity, percent range …) run on the form too, so the error shows
+            # on its field even where a service writes without a model full_clean (bulk rows).
+            model_field = model_fields.get(name)
+            if model_field is not None:
+                form_field.validators += [v for v in model_field.validators if v not in form_field.validators]
             if isinstance(form_field, forms.ModelChoiceField):
                 model = form_field.queryset.model  # type: ignore[union-attr]
                 qs = model._default_manager.filter(organization=organization)

@@ -90,6 +90,12 @@ def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
     return order
 
 
+def lines_visible(*, organization: Any, membership: Membership) -> QuerySet[Line]:
+    """Lines of the orders this member may see, deleted orders excluded."""
+    orders = orders_visible(organization=organization, membership=membership).filter(archived_at__isnull=True)
+    return Line.objects.filter(organization=organization, order__in=orders)
+
+
 def line_get(*, organization: Any, membership: Membership, order_id: Any, line_id: Any) -> Line:
     """A line of an order the member may see (404 otherwise), with its unit."""
     orders = orders_visible(organization=organization, membership=membership).filter(pk=order_id)

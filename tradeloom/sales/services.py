@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tradeloom.audit.services import audit_record
+from tradeloom.audit.services import audit_record, audit_record_many
 from tradeloom.catalog.services import unit_convert
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate
@@ -66,9 +66,15 @@ def _style_numbers(base: str, existing: set[str], count: int) -> list[str]:
     return numbers
 
 
-def _check_lines(styles: list[dict[str, Any]]) -> None:
+def styles_check(styles: list[dict[str, Any]]) -> None:
+    """Refuse a payload whose styles repeat a style number or whose lines repeat a colour and CAD in a style."""
     errors: dict[str, list[str]] = {}
+    numbers: set[str] = set()
     for s_index, style in enumerate(styles):
+        number = (style.get("style_number") or "").strip()
+        if number and number in numbers:
+            errors[f"styles.{s_index}.style_number"] = ["This style number appears twice."]
+        numbers.add(number)
         seen: set[tuple[str, str]] = set()
         lines = style.get("lines") or []
         if not lines:
@@ -110,7 +116,7 @@ def order_create(
 ) -> tuple[Order, bool]:
     """Create an order with its styles and lines in one transaction (a constant number of queries), or — with
     ``merge`` and an open order of the same customer and PO number — merge into that one. Returns (order, merged)."""
-    _check_lines(styles)
+    styles_check(styles)
     if merge:
         existing = (
             Order.objects.select_for_update()
@@ -179,6 +185,7 @@ def order_create(
 def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order:
     """Append new styles and lines to ``order``; a line matching an existing one (same style, colour and CAD)
     adds its quantity instead. Runs in the caller's transaction with the order locked."""
+    styles_check(styles)
     existing_styles = {s.style_number: s for s in Style.objects.filter(order=order)}
     existing_lines = {
         (line.style_id, line.colour_code.upper(), line.cad_code.upper()): line
@@ -303,6 +310,38 @@ def line_transition(*, line: Line, status: str, by: Any) -> Line:
     line.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="sales_line.status_changed", target=line, changes={"status": [old, status]})
     return line
+
+
+@transaction.atomic
+def lines_transition(*, lines: Any, status: str, by: Any) -> list[Line]:
+    """Move many lines (of any visible orders: ``lines`` is a queryset the caller scoped) to one status, all or
+    nothing: if any line cannot make the move, none moves and the refusal names the lines that cannot."""
+    if status not in Line.Status.values:
+        raise _invalid({"status": ["Not a line status."]}, f"“{status}” is not a line status.")
+    locked = list(lines.select_for_update(of=("self",)).select_related("order").order_by("order_id", "position"))
+    if not locked:
+        raise _invalid({"lines": ["Choose at least one line."]}, "Choose at least one line.")
+    moving = [line for line in locked if line.status != status]
+    refused = [line for line in moving if not line.can_become(status)]
+    if refused:
+        label = Line.Status(status).label.lower()
+        names = ", ".join(f"{line.order.number} {line}" for line in refused[:10])
+        more = f" and {len(refused) - 10} more" if len(refused) > 10 else ""
+        raise ApplicationError(
+            f"{len(refused)} of the chosen lines cannot become {label}: {names}{more}. Nothing was changed.",
+            code="invalid_transition",
+            extra={"refused": [str(line.pk) for line in refused]},
+        )
+    if moving:
+        Line.objects.filter(pk__in=[line.pk for line in moving]).update(status=status, updated_at=timezone.now())
+        audit_record_many(
+            action="sales_line.status_changed",
+            actor=by,
+            changes_by_target=[(line, {"status": [line.status, status]}) for line in moving],
+        )
+        for line in moving:
+            line.status = status
+    return locked
 
 
 @transaction.atomic

@@ -18,8 +18,9 @@ from tradeloom.core.web import TenantRequest, partial_template, tenant_view
 from tradeloom.sales import selectors, services
 from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.filters import OrderFilter
-from tradeloom.sales.models import Line
-from tradeloom.tenancy.roles import Cap, role_has
+from tradeloom.sales.forms import DeletionRequestForm, NoteForm, OfferForm, Pickers, StageForm, TaskForm
+from tradeloom.sales.models import DeletionRequest, Delivery, Line, MillOffer, Order, Task
+from tradeloom.tenancy.roles import Cap, Role, role_has
 
 ORDER_SORTS = [
     SortOption("newest", "Newest first", ("-created_at", "-id")),
@@ -52,6 +53,8 @@ def order_list_view(request: TenantRequest) -> HttpResponse:
         "page": page,
         "today": timezone.localdate(),
         "columns": ["Order", "Customer", "ETD", "Stage", "Value", "Profit", ""],
+        "can_manage": role_has(request.membership.role, Cap.ORDERS_MANAGE),
+        "statuses": Line.Status.choices,
     }
     template = partial_template(request, "sales/order_list.html", "order-list")
     return render(request, template, context)
@@ -62,14 +65,25 @@ def order_lines_partial_view(request: TenantRequest, order_id: Any) -> HttpRespo
     """The lines of one order, expanded in the list."""
     order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
     figures, _ = selectors.order_money(order)
-    return render(request, "sales/_order_lines.html", {"order": order, "figures": figures})
+    can_manage = role_has(request.membership.role, Cap.ORDERS_MANAGE)
+    return render(request, "sales/_order_lines.html", {"order": order, "figures": figures, "can_manage": can_manage})
+
+
+def _by_line(order: Order, rows: Any) -> list[tuple[Line, list[Any]]]:
+    """Rows of one query (offers, deliveries) grouped under the order's lines, in line order."""
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.line_id, []).append(row)
+    return [(line, grouped.get(line.pk, [])) for line in order.lines.all()]
 
 
 @tenant_view(GET=Cap.ORDERS_VIEW)
 def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
-    order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
+    org = request.organization
+    order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)
     figures, totals = selectors.order_money(order)
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "lines"
+    role = request.membership.role
     context: dict[str, Any] = {
         "nav": "orders",
         "order": order,
@@ -79,24 +93,41 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         "active": tab,
         "base_url": request.path,
         "today": timezone.localdate(),
-        "can_manage": role_has(request.membership.role, Cap.ORDERS_MANAGE),
+        "can_manage": role_has(role, Cap.ORDERS_MANAGE),
+        "can_decide": role in (Role.OWNER, Role.ADMIN),
         "statuses": Line.Status.choices,
         "transitions": Line.TRANSITIONS,
+        "pending_deletion": order.deletion_requests.filter(status=DeletionRequest.Status.PENDING)
+        .select_related("requested_by__user")
+        .first(),
+        "stage_form": StageForm(organization=org, initial={"stage": order.stage}),
+        "deletion_form": DeletionRequestForm(),
     }
     if tab == "deliveries":
-        context["deliveries"] = [(line, list(line.deliveries.select_related("unit"))) for line in order.lines.all()]
+        deliveries = Delivery.objects.filter(line__order=order).select_related("unit")
+        context["deliveries"] = _by_line(order, deliveries)
     elif tab == "offers":
-        context["offers"] = [(line, list(line.offers.select_related("supplier"))) for line in order.lines.all()]
+        offers = MillOffer.objects.filter(line__order=order).select_related("supplier").order_by("created_at")
+        context["offers"] = _by_line(order, offers)
+        context["offer_form"] = OfferForm(pickers=Pickers.load(org, "suppliers"), initial={"currency": order.currency})
     elif tab == "tasks":
+        pickers = Pickers.load(org, "members")
         context["tasks"] = order.tasks.select_related("assignee__user")
+        context["task_form"] = TaskForm(pickers=pickers, initial={"status": Task.Status.OPEN})
+        context["members"] = pickers.members
+        context["task_statuses"] = Task.Status.choices
     elif tab == "notes":
-        context["notes"] = order.activity_notes.prefetch_related("revisions")
+        notes = list(order.activity_notes.prefetch_related("revisions"))
+        context["notes"] = [
+            (note, NoteForm(instance=note, organization=org, auto_id=f"note-{note.pk}-%s")) for note in notes
+        ]
+        context["note_form"] = NoteForm(organization=org, initial={"effective_date": timezone.localdate()})
     elif tab == "calculator":
         context["requirements"] = order_requirements(order)
     elif tab == "timeline":
         line_ids = [str(line.pk) for line in order.lines.all()]
         context["events"] = (
-            audit_event_list(organization=request.organization)
+            audit_event_list(organization=org)
             .filter(target_id__in=[str(order.pk), *line_ids])
             .order_by("-created_at", "-id")[:100]
         )

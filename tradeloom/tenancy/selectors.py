@@ -25,9 +25,13 @@ def membership_get(*, organization: Organization, pk: Any) -> Membership:
     return membership
 
 
-def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
-    """Every active membership of ``user``, across organisations (RLS lets a user see their own)."""
-    context.set_user(user.pk)
+def memberships_of_user(*, user: Any, user_context_set: bool = False) -> QuerySet[Membership]:
+    """Every active membership of ``user``, across organisations (RLS lets a user see their own).
+
+    ``user_context_set``: the caller's transaction already carries this user (a tenant page resolved it before
+    any savepoint), so the ``set_config`` round trip is skipped."""
+    if not user_context_set:
+        context.set_user(user.pk)
     return (
         Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
         .select_related("organization")

@@ -53,7 +53,7 @@ def test_form_errors_are_inline_and_nothing_is_saved(org, browser):
     SupplierFactory(organization=org, code="DUP")
     response = browser.post(
         f"/o/{org.slug}/suppliers/new/",
-        {"kind": "mill", "legal_name": "X", "code": "DUP", "default_currency": "XYZ", "country": "QQ"},
+        {"kind": "mill", "legal_name": "X", "code": "DUP", "default_currency": "USD", "country": "IN"},
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -126,6 +126,17 @@ class RequirementOutput(serializers.Serializer):
     yarn = serializers.DecimalField(max_digits=20, decimal_places=3)
 
 
+class LinesTransitionInput(serializers.Serializer):
+    lines = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
+    status = serializers.ChoiceField(choices=Line.Status.choices)
+
+
+class LineStatusOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
 class StageInput(serializers.Serializer):
     stage = serializers.CharField(max_length=40)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)

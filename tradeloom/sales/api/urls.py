@@ -6,6 +6,7 @@ LINE = "orders/<uuid:order_id>/lines/<uuid:line_id>/"
 
 urlpatterns = [
     path("orders/", views.OrderListCreateApi.as_view(), name="orders"),
+    path("orders/lines/transition/", views.LinesTransitionApi.as_view(), name="lines-transition"),
     path("orders/<uuid:order_id>/", views.OrderDetailApi.as_view(), name="order"),
     path("orders/<uuid:order_id>/stage/", views.OrderStageApi.as_view(), name="order-stage"),
     path("orders/<uuid:order_id>/restore/", views.OrderRestoreApi.as_view(), name="order-restore"),

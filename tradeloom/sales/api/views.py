@@ -100,6 +100,26 @@ class OrderStageApi(TenantAPIView):
         return order_response(self, order_id)
 
 
+class LinesTransitionApi(TenantAPIView):
+    capabilities = {"POST": Cap.ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.LinesTransitionInput,
+        responses={200: s.LineStatusOutput(many=True)},
+        summary="Move many lines to one status (all or nothing)",
+        operation_id="orders_lines_bulk_transition",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.LinesTransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = set(data.validated_data["lines"])
+        lines = selectors.lines_visible(organization=self.organization, membership=self.membership).filter(pk__in=ids)
+        if lines.count() != len(ids):
+            raise Http404("One or more of these lines do not exist.")
+        moved = services.lines_transition(lines=lines, status=data.validated_data["status"], by=self.membership)
+        return Response(s.LineStatusOutput(moved, many=True).data)
+
+
 def _line(view: Any, order_id: Any, line_id: Any) -> Line:
     return selectors.line_get(
         organization=view.organization, membership=view.membership, order_id=order_id, line_id=line_id

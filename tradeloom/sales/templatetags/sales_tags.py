@@ -43,3 +43,9 @@ LINE_BADGES = {
 @register.filter
 def line_badge(status: str) -> str:
     return LINE_BADGES.get(status, "badge-gray")
+
+
+@register.filter
+def any_rows(groups: Any) -> bool:
+    """Whether any (line, rows) group of a tab has rows."""
+    return any(rows for _, rows in groups or ())

@@ -8,8 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from tradeloom.partners.tests.factories import CustomerFactory, ExchangeRateFactory, SupplierFactory, UnitFactory
-from tradeloom.sales.models import Order
+from tradeloom.sales.models import Line, Order
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory
+from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 from tradeloom.tenancy.roles import Role
 
@@ -280,3 +281,30 @@ def test_local_order_calculator_with_a_line_override(setup):
     ]
     bad = setup["client"].patch(url, {"mixed_percent": "140"}, format="json")
     assert bad.status_code == 400
+
+
+def test_moving_many_lines_at_once_and_the_all_or_nothing_refusal(org, setup):
+    created = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    ids = [line["id"] for line in created["lines"]]
+    url = f"/api/v1/o/{org.slug}/orders/lines/transition/"
+    moved = setup["client"].post(url, {"lines": ids, "status": "in_development"}, format="json")
+    assert moved.status_code == 200
+    assert {row["status"] for row in moved.json()} == {"in_development"}
+    setup["client"].post(url, {"lines": ids[:1], "status": "running"}, format="json")
+    refused = setup["client"].post(url, {"lines": ids, "status": "bulk"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_transition"
+    assert len(refused.json()["refused"]) == 2
+    with tenant_context(org):
+        assert sorted(Line.objects.values_list("status", flat=True)) == ["in_development", "in_development", "running"]
+
+
+def test_moving_lines_of_another_organisation_is_not_found(org, other_org, setup):
+    foreign = LineFactory(organization=other_org)
+    url = f"/api/v1/o/{org.slug}/orders/lines/transition/"
+    response = setup["client"].post(url, {"lines": [str(foreign.pk)], "status": "archived"}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
+    bad = setup["client"].post(url, {"lines": [], "status": "archived"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "validation_error"

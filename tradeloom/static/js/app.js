@@ -138,3 +138,59 @@
   window.addEventListener("load", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();
+
+/* The order form: add and remove styles and lines (copies of the <template>s the page carries), and copy the first
+   line's value of a column to every line. Rows are numbered by prefix (s0-l2-…); gaps left by removals are fine. */
+(function () {
+  "use strict";
+  function fromTemplate(id, style, line) {
+    var template = document.getElementById(id);
+    var html = template.innerHTML.replace(/__s__/g, style).replace(/__l__/g, line);
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content.querySelector(id === "line-template" ? "tr" : "fieldset");
+  }
+  document.addEventListener("click", function (event) {
+    var form = event.target.closest("[data-order-form]");
+    if (!form) return;
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.hasAttribute("data-add-style")) {
+      var styles = form.querySelector("[data-styles]");
+      var index = Number(styles.dataset.nextStyle || 0);
+      styles.dataset.nextStyle = String(index + 1);
+      var block = fromTemplate("style-template", index, 0);
+      styles.appendChild(block);
+      block.querySelector("input").focus();
+    } else if (button.hasAttribute("data-add-line")) {
+      var style = button.closest("[data-style]");
+      var n = Number(style.dataset.nextLine || 0);
+      style.dataset.nextLine = String(n + 1);
+      var body = style.querySelector("[data-lines]");
+      var previous = body.querySelector("tr[data-line-row]:last-of-type");
+      var row = fromTemplate("line-template", style.dataset.styleIndex, n);
+      if (previous) {  // a new colour usually shares the previous one's unit, mill and dates
+        ["unit", "supplier", "item", "etd", "eta"].forEach(function (name) {
+          var from = previous.querySelector("[name$='-" + name + "']");
+          var to = row.querySelector("[name$='-" + name + "']");
+          if (from && to) to.value = from.value;
+        });
+      }
+      body.appendChild(row);
+      row.querySelector("input").focus();
+    } else if (button.hasAttribute("data-remove-line")) {
+      button.closest("tr").remove();
+    } else if (button.hasAttribute("data-remove-style")) {
+      button.closest("[data-style]").remove();
+    } else if (button.dataset.copyColumn) {
+      var selector = "[data-line-row] [name$='-" + button.dataset.copyColumn + "']";
+      var first = button.closest("table").querySelector(selector);
+      if (!first) return;
+      var targets = form.querySelectorAll(selector);
+      targets.forEach(function (input) { input.value = first.value; });
+      document.dispatchEvent(new CustomEvent("toast", {
+        detail: { message: "Copied to " + targets.length + " line" + (targets.length === 1 ? "" : "s") + ".", level: "success" }
+      }));
+    }
+  });
+})();

@@ -1,0 +1,395 @@
+"""Order forms for the web pages: the header, style blocks and line rows of the order form (nested by prefix:
+``s0-style_number``, ``s0-l2-colour_code``), and the small forms of the order's tabs.
+
+The pickers of a row (unit, mill, item) are ``PickField``s: the organisation's records are loaded once per page
+and shared by every row, so a form with 50 lines costs the same queries as one with a single line.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db.models import Model, QuerySet
+
+from tradeloom.catalog.models import Item, UnitOfMeasure
+from tradeloom.core.record_pages import RecordForm
+from tradeloom.core.validators import currency_codes
+from tradeloom.partners.models import Customer, Supplier
+from tradeloom.sales.models import ActivityNote, Line, MillOffer, Order, Style, Task
+from tradeloom.sales.services import LINE_FIELDS, STAGES, STYLE_FIELDS
+from tradeloom.tenancy.models import Membership
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_STYLES = 200
+MAX_LINES_PER_STYLE = 500
+STYLE_KEY = re.compile(r"^s(\d{1,4})-")
+LINE_KEY = re.compile(r"^s(\d{1,4})-l(\d{1,4})-")
+# A row left blank is neither validated nor saved (so the browser must not insist on its required inputs either).
+ROW = {"empty_permitted": True, "use_required_attribute": False}
+
+
+class PickField(forms.ChoiceField):
+    """A choice of one of the organisation's records; cleans to the record (or None when left empty)."""
+
+    def __init__(self, *, options: dict[str, Model] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.set_options(options or {})
+
+    def set_options(self, options: dict[str, Model]) -> None:
+        self.options = options
+        self.choices = [("", "—"), *((key, str(obj)) for key, obj in options.items())]
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        return self.options.get(value) if value else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value.pk) if isinstance(value, Model) else value
+
+
+def _options(qs: QuerySet[Any]) -> dict[str, Any]:
+    return {str(obj.pk): obj for obj in qs}
+
+
+@dataclass
+class Pickers:
+    """The records a page's pickers offer, each loaded with one query."""
+
+    organization: Any
+    customers: dict[str, Customer] = field(default_factory=dict)
+    suppliers: dict[str, Supplier] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    units: dict[str, UnitOfMeasure] = field(default_factory=dict)
+    members: dict[str, Membership] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, organization: Any, *names: str) -> Pickers:
+        active = {"organization": organization, "archived_at__isnull": True}
+        loaders = {
+            "customers": lambda: Customer.objects.filter(**active).order_by("trade_name"),
+            "suppliers": lambda: Supplier.objects.filter(**active).order_by("trade_name"),
+            "items": lambda: Item.objects.filter(**active).order_by("code"),
+            "units": lambda: UnitOfMeasure.objects.filter(**active).order_by("dimension", "code"),
+            "members": lambda: (
+                Membership.objects.filter(organization=organization, is_active=True)
+                .select_related("user")
+                .order_by("user__email")
+            ),
+        }
+        return cls(organization, **{name: _options(loaders[name]()) for name in names})
+
+
+def _currency_choices() -> list[tuple[str, str]]:
+    return [(code, code) for code in sorted(currency_codes())]
+
+
+def stage_choices(organization: Any) -> list[tuple[str, str]]:
+    stages = (organization.settings or {}).get("order_stages") or STAGES
+    return [("", "—"), *((s, s.capitalize()) for s in stages)]
+
+
+class OrderForm(RecordForm):
+    """The order's header. New orders choose customer and currency; an existing order keeps them."""
+
+    customer = PickField()
+    merchandiser = PickField(required=False)
+    currency = forms.ChoiceField()
+    stage = forms.ChoiceField(required=False)
+    merge = forms.BooleanField(
+        required=False,
+        label="Merge into an open order with the same customer and PO",
+        help_text="Matching lines (same style, colour and CAD) add their quantities; others are appended.",
+    )
+
+    class Meta:
+        model = Order
+        fields = (
+            "po_number",
+            "customer",
+            "buyer_name",
+            "merchandiser",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "expected_delivery",
+            "actual_delivery",
+            "stage",
+            "notes",
+        )
+        widgets = {
+            "order_date": DATE,
+            "etd": DATE,
+            "eta": DATE,
+            "expected_delivery": DATE,
+            "actual_delivery": DATE,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
+        super().__init__(*args, organization=pickers.organization, **kwargs)
+        fields = self.fields
+        fields["merchandiser"].set_options(pickers.members)  # type: ignore[attr-defined]
+        fields["currency"].choices = _currency_choices()  # type: ignore[attr-defined]
+        fields["stage"].choices = stage_choices(pickers.organization)  # type: ignore[attr-defined]
+        if (
+            not self.instance._state.adding
+        ):  # editing: customer and currency stay (prices are in that currency); stage is an action
+            for name in ("customer", "currency", "stage", "merge"):
+                del fields[name]
+        else:
+            fields["customer"].set_options(pickers.customers)  # type: ignore[attr-defined]
+            del fields["actual_delivery"]
+            self.initial.setdefault("currency", pickers.organization.base_currency)
+
+
+class StyleForm(RecordForm):
+    class Meta:
+        model = Style
+        fields = STYLE_FIELDS
+        widgets = {"etd": DATE, "eta": DATE}
+
+    MAIN = ("style_number", "description", "fabric_type", "composition")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["style_number"].required = False
+        self.fields["style_number"].help_text = "Blank: the PO number with -01, -02 …"
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MAIN]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.MAIN]
+
+
+class LineForm(RecordForm):
+    item = PickField(required=False)
+    unit = PickField()
+    supplier = PickField(required=False, label="Mill")
+
+    class Meta:
+        model = Line
+        fields = LINE_FIELDS
+        widgets = {"etd": DATE, "eta": DATE}
+        labels = {"commission_per_unit": "Commission / unit"}
+
+    def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
+        super().__init__(*args, organization=pickers.organization, **kwargs)
+        self.fields["item"].set_options(pickers.items)  # type: ignore[attr-defined]
+        self.fields["unit"].set_options(pickers.units)  # type: ignore[attr-defined]
+        self.fields["supplier"].set_options(pickers.suppliers)  # type: ignore[attr-defined]
+        row_widgets(self)
+
+
+ROW_WIDTHS = {"colour_code": "w-24", "cad_code": "w-20", "quantity": "w-24", "etd": "w-36", "eta": "w-36"}
+
+
+def row_widgets(form: forms.BaseForm) -> None:
+    """Inputs of a table row: compact, and labelled for screen readers (the column header is not a label)."""
+    for name, form_field in form.fields.items():
+        width = ROW_WIDTHS.get(name, "w-32")
+        form_field.widget.attrs.update({"class": f"input py-1 text-xs {width}", "aria-label": str(form_field.label)})
+        if isinstance(form_field, forms.DecimalField):
+            form_field.widget.attrs["step"] = "any"
+
+
+class LineEditForm(RecordForm):
+    """An existing line's changeable figures (its identity, unit and mill stay; mills change by accepting offers)."""
+
+    class Meta:
+        model = Line
+        fields = (
+            "colour_name",
+            "cad_name",
+            "quantity",
+            "selling_price",
+            "mill_price",
+            "commission_per_unit",
+            "etd",
+            "eta",
+        )
+        widgets = {"etd": DATE, "eta": DATE}
+        labels = {"commission_per_unit": "Commission / unit"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        row_widgets(self)
+
+
+@dataclass
+class StyleBlock:
+    index: int | str
+    form: StyleForm
+    lines: list[LineForm]
+    next_line: int = 1  # the index the browser gives the next line row it adds
+
+
+def _indices(keys: Iterable[str]) -> dict[int, list[int]]:
+    """Style index → its line indices, from the posted field names (rows removed in the browser leave gaps)."""
+    found: dict[int, set[int]] = {}
+    for key in keys:
+        line = LINE_KEY.match(key)
+        if line:
+            found.setdefault(int(line[1]), set()).add(int(line[2]))
+        else:
+            style = STYLE_KEY.match(key)
+            if style:
+                found.setdefault(int(style[1]), set())
+    return {s: sorted(lines) for s, lines in sorted(found.items())}
+
+
+class StyleBlocks:
+    """The styles and lines of an order form. Blank line rows are ignored; a style block left entirely blank too."""
+
+    def __init__(self, data: Any = None, *, pickers: Pickers, blank: int = 1) -> None:
+        self.bound = data is not None
+        self.pickers = pickers
+        self.error = ""
+        layout = _indices(data.keys()) if data is not None else {i: [0] for i in range(blank)}
+        if len(layout) > MAX_STYLES or any(len(lines) > MAX_LINES_PER_STYLE for lines in layout.values()):
+            self.error = f"An order takes at most {MAX_STYLES} styles of {MAX_LINES_PER_STYLE} lines each."
+            layout = {}
+        self.blocks = [
+            StyleBlock(
+                index=s,
+                form=StyleForm(data, prefix=f"s{s}", organization=pickers.organization, **ROW),
+                lines=[LineForm(data, prefix=f"s{s}-l{n}", pickers=pickers, **ROW) for n in lines],
+                next_line=max(lines, default=-1) + 1,
+            )
+            for s, lines in layout.items()
+        ]
+        self.next_style = max(layout, default=-1) + 1
+
+    def filled(self) -> list[StyleBlock]:
+        """Blocks with something entered, each with only its filled line rows (a row left blank is
+        ``empty_permitted``: it is neither validated nor saved)."""
+        kept = []
+        for block in self.blocks:
+            lines = [form for form in block.lines if form.has_changed()]
+            if lines or block.form.has_changed():
+                kept.append(StyleBlock(block.index, block.form, lines, block.next_line))
+        return kept
+
+    def is_valid(self, *, required: bool) -> bool:
+        if self.error:
+            return False
+        blocks = self.filled()
+        ok = True
+        for block in blocks:
+            ok = block.form.is_valid() and ok
+            for line in block.lines:
+                ok = line.is_valid() and ok
+            if not block.lines:
+                block.form.add_error(None, "Add at least one line to this style.")
+                ok = False
+        if required and not blocks:
+            self.error = "Add at least one style with a line."
+            ok = False
+        return ok
+
+    def payload(self) -> list[dict[str, Any]]:
+        """Cleaned styles with their lines, in the shape ``services.order_create`` takes."""
+        return [
+            {**block.form.cleaned_data, "lines": [line.cleaned_data for line in block.lines]} for block in self.filled()
+        ]
+
+    def apply_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put a service's ``styles.<s>.lines.<l>.<field>`` errors on the rows they name."""
+        blocks = self.filled()
+        for key, messages in errors.items():
+            parts = key.split(".")
+            if parts[0] != "styles" or len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(blocks):
+                self.error = " ".join(messages)
+                continue
+            block = blocks[int(parts[1])]
+            form: forms.BaseForm = block.form
+            name = parts[2] if len(parts) == 3 else None
+            if len(parts) >= 4 and parts[2] == "lines" and parts[3].isdigit() and int(parts[3]) < len(block.lines):
+                form, name = block.lines[int(parts[3])], parts[4] if len(parts) > 4 else None
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+
+    def empty_block(self) -> StyleBlock:
+        """The block the browser copies for "Add style" (``__s__`` becomes the style's index)."""
+        form = StyleForm(prefix="s__s__", organization=self.pickers.organization)
+        return StyleBlock("__s__", form, [LineForm(prefix="s__s__-l0", pickers=self.pickers)], next_line=1)
+
+    def empty_line(self) -> LineForm:
+        """The row the browser copies for "Add line" (``__s__`` and ``__l__`` become indices)."""
+        return LineForm(prefix="s__s__-l__l__", pickers=self.pickers)
+
+
+class OfferForm(RecordForm):
+    supplier = PickField(label="Mill")
+    currency = forms.ChoiceField()
+
+    class Meta:
+        model = MillOffer
+        fields = ("supplier", "price", "currency", "valid_until", "notes")
+        widgets = {"valid_until": DATE}
+
+    def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
+        super().__init__(*args, organization=pickers.organization, **kwargs)
+        self.fields["supplier"].set_options(pickers.suppliers)  # type: ignore[attr-defined]
+        self.fields["currency"].choices = _currency_choices()  # type: ignore[attr-defined]
+
+
+class TaskForm(RecordForm):
+    assignee = PickField(required=False)
+
+    class Meta:
+        model = Task
+        fields = ("title", "description", "assignee", "due_date", "priority", "status")
+        widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
+        super().__init__(*args, organization=pickers.organization, **kwargs)
+        self.fields["assignee"].set_options(pickers.members)  # type: ignore[attr-defined]
+
+
+class NoteForm(RecordForm):
+    class Meta:
+        model = ActivityNote
+        fields = ("category", "effective_date", "text")
+        widgets = {"effective_date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"effective_date": "The day it happened; an earlier day is shown as backdated."}
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField()
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stage_choices(organization)[1:]  # type: ignore[attr-defined]
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeletionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    note = forms.CharField(max_length=500, required=False)
+
+
+class UUIDListField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[uuid.UUID]:
+        try:
+            return [uuid.UUID(str(v)) for v in value or []]
+        except ValueError as exc:
+            raise forms.ValidationError("Choose lines from the list.", code="invalid") from exc
+
+
+class BulkLineStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Line.Status.choices)
+    lines = UUIDListField(error_messages={"required": "Tick the lines to move first."})

@@ -1,0 +1,229 @@
+"""Actions from the order's tabs and the orders list: mill offers, tasks, notes, stage changes, the deletion-request
+flow and bulk line-status moves. Each posts a small form, calls a service, and goes back to the tab it came from
+with a message (a refusal is shown, nothing is changed)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.web import TenantRequest, tenant_view
+from tradeloom.sales import selectors, services, work
+from tradeloom.sales.forms import (
+    BulkLineStatusForm,
+    DeletionDecisionForm,
+    DeletionRequestForm,
+    NoteForm,
+    OfferForm,
+    Pickers,
+    StageForm,
+    TaskForm,
+)
+from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
+from tradeloom.tenancy.roles import Cap
+
+
+def _order(request: TenantRequest, order_id: Any, *, include_deleted: bool = False) -> Order:
+    qs = selectors.orders_visible(organization=request.organization, membership=request.membership)
+    order = (qs if include_deleted else qs.filter(archived_at__isnull=True)).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
+    return redirect(f"/o/{request.organization.slug}/orders/{order.pk}/?tab={tab}")
+
+
+def _form_error_message(form: forms.BaseForm) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def _run(request: TenantRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> None:
+    """Validate ``form`` and run ``action`` with its data; show its success message, or the form's or the
+    service's refusal (the service's transaction is rolled back to its savepoint)."""
+    if not form.is_valid():
+        messages.error(request, _form_error_message(form))
+        return
+    try:
+        message = action(form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message)
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    try:
+        line = Line.objects.filter(order=order, pk=uuid.UUID(request.POST.get("line", ""))).first()
+    except ValueError:
+        line = None
+    if line is None:
+        messages.error(request, "Choose the line the offer is for.")
+        return _back(request, order, "offers")
+    form = OfferForm(request.POST, pickers=Pickers.load(request.organization, "suppliers"))
+
+    def create(data: dict[str, Any]) -> str:
+        offer = services.offer_create(line=line, by=request.membership, data=data)
+        return f"Offer from {offer.supplier} recorded for {line}."
+
+    _run(request, form, create)
+    return _back(request, order, "offers")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def offer_accept_view(request: TenantRequest, order_id: Any, offer_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    offer = MillOffer.objects.filter(line__order=order, pk=offer_id).select_related("supplier", "line").first()
+    if offer is None:
+        raise Http404("No such offer.")
+    try:
+        services.offer_accept(offer=offer, by=request.membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{offer.line} now buys from {offer.supplier} at {offer.price}.")
+    return _back(request, order, "offers")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def task_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    form = TaskForm(request.POST, pickers=Pickers.load(request.organization, "members"))
+    _run(request, form, lambda data: f"Task “{work.task_create(order=order, by=request.membership, data=data)}” added.")
+    return _back(request, order, "tasks")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> HttpResponse:
+    """Change a task's status or assignee (the fields the row's form sends; the rest stay)."""
+    order = _order(request, order_id)
+    task = Task.objects.filter(order=order, pk=task_id).first()
+    if task is None:
+        raise Http404("No such task.")
+    form = TaskForm(request.POST, instance=task, pickers=Pickers.load(request.organization, "members"))
+    for name in [name for name in form.fields if name not in request.POST]:
+        del form.fields[name]
+    _run(request, form, lambda data: f"Task “{work.task_update(task=task, by=request.membership, data=data)}” saved.")
+    return _back(request, order, "tasks")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def note_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    form = NoteForm(request.POST, organization=request.organization)
+
+    def create(data: dict[str, Any]) -> str:
+        note = work.note_create(order=order, by=request.membership, data=data)
+        return "Note added (backdated)." if note.is_backdated else "Note added."
+
+    _run(request, form, create)
+    return _back(request, order, "notes")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def note_edit_view(request: TenantRequest, order_id: Any, note_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    note = ActivityNote.objects.filter(order=order, pk=note_id).first()
+    if note is None:
+        raise Http404("No such note.")
+    form = NoteForm(request.POST, instance=note, organization=request.organization)
+
+    def edit(data: dict[str, Any]) -> str:
+        work.note_edit(note=note, by=request.membership, data=data)
+        return "Note saved; the earlier version is kept."
+
+    _run(request, form, edit)
+    return _back(request, order, "notes")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def stage_change_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    form = StageForm(request.POST, organization=request.organization)
+
+    def change(data: dict[str, Any]) -> str:
+        services.order_stage_change(order=order, by=request.membership, **data)
+        return f"{order.number} moved to {data['stage']}."
+
+    _run(request, form, change)
+    return _back(request, order, "timeline")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def deletion_request_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    form = DeletionRequestForm(request.POST)
+
+    def ask(data: dict[str, Any]) -> str:
+        work.deletion_request_create(order=order, by=request.membership, reason=data["reason"])
+        return "Deletion requested. An owner or admin will decide."
+
+    _run(request, form, ask)
+    return _back(request, order, "lines")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def deletion_decide_view(request: TenantRequest, order_id: Any, request_id: Any) -> HttpResponse:
+    order = _order(request, order_id, include_deleted=True)
+    deletion = DeletionRequest.objects.filter(order=order, pk=request_id).first()
+    if deletion is None:
+        raise Http404("No such deletion request.")
+    form = DeletionDecisionForm(request.POST)
+
+    def decide(data: dict[str, Any]) -> str:
+        approve = data["decision"] == "approve"
+        work.deletion_request_decide(request=deletion, by=request.membership, approve=approve, note=data["note"])
+        return f"{order.number} deleted; an admin can restore it." if approve else "Deletion request declined."
+
+    _run(request, form, decide)
+    return _back(request, order, "lines")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def order_restore_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id, include_deleted=True)
+    try:
+        work.order_restore(order=order, by=request.membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{order.number} restored.")
+    return _back(request, order, "lines")
+
+
+@tenant_view(POST=Cap.ORDERS_MANAGE)
+def lines_transition_view(request: TenantRequest) -> HttpResponse:
+    """Move the ticked lines of the orders list to one status, all or nothing."""
+    form = BulkLineStatusForm(request.POST)
+
+    def move(data: dict[str, Any]) -> str:
+        ids = set(data["lines"])
+        lines = selectors.lines_visible(organization=request.organization, membership=request.membership)
+        lines = lines.filter(pk__in=ids)
+        if lines.count() != len(ids):
+            raise ApplicationError("Some of the ticked lines no longer exist. Reload the page.", code="not_found")
+        moved = services.lines_transition(lines=lines, status=data["status"], by=request.membership)
+        label = Line.Status(data["status"]).label.lower()
+        return f"{len(moved)} line{'s' if len(moved) != 1 else ''} now {label}."
+
+    _run(request, form, move)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/o/"):
+        back = f"/o/{request.organization.slug}/orders/"
+    return redirect(back)
