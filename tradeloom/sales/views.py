@@ -15,7 +15,7 @@ from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import TenantRequest, partial_template, tenant_view
-from tradeloom.sales import selectors, services
+from tradeloom.sales import selectors, services, work
 from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.forms import DeletionRequestForm, NoteForm, OfferForm, Pickers, StageForm, TaskForm
@@ -94,15 +94,20 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         "base_url": request.path,
         "today": timezone.localdate(),
         "can_manage": role_has(role, Cap.ORDERS_MANAGE),
-        "can_decide": role in (Role.OWNER, Role.ADMIN),
+        "can_restore": role in (Role.OWNER, Role.ADMIN),
         "statuses": Line.Status.choices,
         "transitions": Line.TRANSITIONS,
         "pending_deletion": order.deletion_requests.filter(status=DeletionRequest.Status.PENDING)
         .select_related("requested_by__user")
         .first(),
+        "can_decide": False,
         "stage_form": StageForm(organization=org, initial={"stage": order.stage}),
         "deletion_form": DeletionRequestForm(),
     }
+    if context["pending_deletion"] is not None:
+        context["can_decide"] = work.may_decide_deletion(
+            membership=request.membership, request=context["pending_deletion"]
+        )
     if tab == "deliveries":
         deliveries = Delivery.objects.filter(line__order=order).select_related("unit")
         context["deliveries"] = _by_line(order, deliveries)

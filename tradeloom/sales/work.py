@@ -106,18 +106,24 @@ def deletion_request_create(*, order: Order, by: Any, reason: str) -> DeletionRe
     return request
 
 
-def _may_decide(membership: Any) -> bool:
-    return membership.role in (Role.OWNER, Role.ADMIN)
+def may_decide_deletion(*, membership: Any, request: DeletionRequest) -> bool:
+    """An owner or admin decides any request; the order's owner (its merchandiser) decides requests others made —
+    nobody but an owner or admin approves their own request."""
+    if membership.role in (Role.OWNER, Role.ADMIN):
+        return True
+    return request.order.merchandiser_id == membership.pk and request.requested_by_id != membership.pk
 
 
 @transaction.atomic
 def deletion_request_decide(*, request: DeletionRequest, by: Any, approve: bool, note: str = "") -> DeletionRequest:
     """Approve (the order is soft-deleted: hidden everywhere, restorable by an admin) or decline."""
-    if not _may_decide(by):
-        raise ApplicationError(
-            "Only an owner or admin decides deletion requests.", code="permission_denied", status=403
-        )
     request = DeletionRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    if not may_decide_deletion(membership=by, request=request):
+        raise ApplicationError(
+            "Only the order's owner (for a request someone else made), an owner or an admin decides this request.",
+            code="permission_denied",
+            status=403,
+        )
     if request.status != DeletionRequest.Status.PENDING:
         raise ApplicationError("This request was already decided.", code="already_decided", status=409)
     request.status = DeletionRequest.Status.APPROVED if approve else DeletionRequest.Status.DECLINED

@@ -362,13 +362,13 @@ def test_the_deletion_request_flow(org, browser, order, member):
     base = f"/o/{org.slug}/orders/{order.pk}/"
     html = browser.post(f"{base}deletion-requests/", {"reason": "Duplicate of SO-9"}, follow=True).content.decode()
     assert "Deletion requested" in html
-    assert "Waiting for an owner or admin." in html
+    assert "Waiting for the order's owner" in html
     again = browser.post(f"{base}deletion-requests/", {"reason": "again"}, follow=True).content.decode()
     assert "waiting for a decision" in again
     with tenant_context(org):
         request = DeletionRequest.objects.get()
     refused = browser.post(f"{base}deletion-requests/{request.pk}/decide/", {"decision": "approve"}, follow=True)
-    assert "Only an owner or admin" in refused.content.decode()
+    assert "Only the order&#x27;s owner" in refused.content.decode()
     admin = as_user(member(Role.ADMIN))
     assert "Approve and delete" in admin.get(base).content.decode()
     admin.post(f"{base}deletion-requests/{request.pk}/decide/", {"decision": "approve", "note": "ok"})

@@ -80,6 +80,20 @@ def test_deletion_request_approved_soft_deletes_and_an_admin_restores(ctx):
     assert {"sales_order.deletion_requested", "sales_order.deletion_approved", "sales_order.restored"} <= actions
 
 
+def test_the_orders_owner_decides_requests_made_by_others_but_not_their_own(ctx):
+    asked = work.deletion_request_create(order=ctx["order"], by=ctx["colleague"], reason="Buyer cancelled")
+    with pytest.raises(ApplicationError) as bystander:
+        work.deletion_request_decide(request=asked, by=ctx["colleague"], approve=True)
+    assert bystander.value.code == "permission_denied"
+    work.deletion_request_decide(request=asked, by=ctx["merch"], approve=False, note="Still running")
+    assert DeletionRequest.objects.get(pk=asked.pk).decided_by_id == ctx["merch"].pk
+    own = work.deletion_request_create(order=ctx["order"], by=ctx["merch"], reason="Mine")
+    with pytest.raises(ApplicationError) as self_approval:
+        work.deletion_request_decide(request=own, by=ctx["merch"], approve=True)
+    assert self_approval.value.code == "permission_denied"
+    assert Order.objects.get(pk=ctx["order"].pk).archived_at is None
+
+
 def test_a_declined_request_leaves_the_order(ctx):
     request = work.deletion_request_create(order=ctx["order"], by=ctx["merch"], reason="x")
     work.deletion_request_decide(request=request, by=ctx["admin"], approve=False, note="keep it")
