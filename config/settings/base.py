@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tradeloom.catalog",
     "tradeloom.partners",
     "tradeloom.sales",
+    "tradeloom.approvals",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ statuses, record deliveries, accept mill offers. Every change is audited in its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,19 @@ from tradeloom.core.numbering import number_allocate
 from tradeloom.sales.models import Delivery, Line, MillOffer, Order, Style
 
 ORDER_FIELDS = Order.editable_fields
+
+# Other modules act on new lines and check status moves (approvals: default gates, gating rules). A hook runs in
+# the creating transaction; a check raises ApplicationError to refuse the move.
+LINES_CREATED_HOOKS: list[Callable[[list[Line], Any], None]] = []
+LINE_STATUS_CHECKS: list[Callable[[list[Line], str, Any, str], None]] = []
+
+
+def _lines_created(lines: list[Line], by: Any) -> None:
+    if lines:
+        for hook in LINES_CREATED_HOOKS:
+            hook(lines, by)
+
+
 STYLE_FIELDS = (
     "style_number",
     "description",
@@ -168,6 +182,7 @@ def order_create(
     for style, payload in zip(style_rows, styles, strict=True):
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
     Line.objects.bulk_create(lines)
+    _lines_created(lines, by)
     audit_record(
         actor=by,
         action="sales_order.created",
@@ -196,6 +211,7 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
     blank = sum(1 for s in styles if not (s.get("style_number") or "").strip())
     generated = iter(_style_numbers(order.po_number, set(existing_styles), blank))
     added_styles = added_lines = increased = 0
+    created: list[Line] = []
     for payload in styles:
         number = (payload.get("style_number") or "").strip() or next(generated)
         style = existing_styles.get(number)
@@ -222,8 +238,10 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
             else:
                 new += _new_lines(order.organization, by, order, style, [line], start=next_line + len(new))
         Line.objects.bulk_create(new)
+        created += new
         next_line += len(new)
         added_lines += len(new)
+    _lines_created(created, by)
     order.version += 1
     order.save(update_fields=["version", "updated_at"])
     audit_record(
@@ -291,7 +309,7 @@ def order_stage_change(*, order: Order, by: Any, stage: str, note: str = "") -> 
 
 
 @transaction.atomic
-def line_transition(*, line: Line, status: str, by: Any) -> Line:
+def line_transition(*, line: Line, status: str, by: Any, override_reason: str = "") -> Line:
     line = Line.objects.select_for_update().get(pk=line.pk)
     if status not in Line.Status.values:
         raise ApplicationError(
@@ -305,6 +323,8 @@ def line_transition(*, line: Line, status: str, by: Any) -> Line:
             code="invalid_transition",
             extra={"allowed": sorted(Line.TRANSITIONS[line.status])},
         )
+    for check in LINE_STATUS_CHECKS:
+        check([line], status, by, override_reason)
     old = line.status
     line.status = status
     line.save(update_fields=["status", "updated_at"])
@@ -313,7 +333,7 @@ def line_transition(*, line: Line, status: str, by: Any) -> Line:
 
 
 @transaction.atomic
-def lines_transition(*, lines: Any, status: str, by: Any) -> list[Line]:
+def lines_transition(*, lines: Any, status: str, by: Any, override_reason: str = "") -> list[Line]:
     """Move many lines (of any visible orders: ``lines`` is a queryset the caller scoped) to one status, all or
     nothing: if any line cannot make the move, none moves and the refusal names the lines that cannot."""
     if status not in Line.Status.values:
@@ -333,6 +353,8 @@ def lines_transition(*, lines: Any, status: str, by: Any) -> list[Line]:
             extra={"refused": [str(line.pk) for line in refused]},
         )
     if moving:
+        for check in LINE_STATUS_CHECKS:
+            check(moving, status, by, override_reason)
         Line.objects.filter(pk__in=[line.pk for line in moving]).update(status=status, updated_at=timezone.now())
         audit_record_many(
             action="sales_line.status_changed",

@@ -22,6 +22,7 @@ from tradeloom.sales.models import (
 )
 from tradeloom.tenancy.models import Membership
 
+OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
 PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0)}
 QTY = {"max_digits": 18, "decimal_places": 3, "min_value": Decimal(0)}
 
@@ -129,6 +130,7 @@ class RequirementOutput(serializers.Serializer):
 class LinesTransitionInput(serializers.Serializer):
     lines = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
     status = serializers.ChoiceField(choices=Line.Status.choices)
+    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text=OVERRIDE_HELP)
 
 
 class LineStatusOutput(serializers.Serializer):
@@ -325,6 +327,7 @@ class OrderDetailOutput(serializers.ModelSerializer):
 
 class TransitionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Line.Status.choices)
+    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text=OVERRIDE_HELP)
 
 
 class DeliveryInput(serializers.Serializer):

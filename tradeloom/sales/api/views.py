@@ -116,7 +116,12 @@ class LinesTransitionApi(TenantAPIView):
         lines = selectors.lines_visible(organization=self.organization, membership=self.membership).filter(pk__in=ids)
         if lines.count() != len(ids):
             raise Http404("One or more of these lines do not exist.")
-        moved = services.lines_transition(lines=lines, status=data.validated_data["status"], by=self.membership)
+        moved = services.lines_transition(
+            lines=lines,
+            status=data.validated_data["status"],
+            by=self.membership,
+            override_reason=data.validated_data.get("override_reason", ""),
+        )
         return Response(s.LineStatusOutput(moved, many=True).data)
 
 
@@ -166,7 +171,7 @@ class LineTransitionApi(TenantAPIView):
         line = _line(self, order_id, line_id)
         data = s.TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.line_transition(line=line, status=data.validated_data["status"], by=self.membership)
+        services.line_transition(line=line, by=self.membership, **data.validated_data)
         return order_response(self, order_id)
 
 
