@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from tradeloom.accounts import views as account_views
 from tradeloom.accounts.api import urls as accounts_api
 from tradeloom.accounts.forms import LoginForm
+from tradeloom.approvals.api import urls as approvals_api
 from tradeloom.audit.api import urls as audit_api
 from tradeloom.catalog import urls as catalog_web
 from tradeloom.catalog.api import urls as catalog_api
@@ -26,6 +27,7 @@ tenant_api: list[URLPattern | URLResolver] = [
     *partners_api.urlpatterns,
     *catalog_api.urlpatterns,
     *sales_api.urlpatterns,
+    *approvals_api.urlpatterns,
 ]
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "tradeloom.core.models.Job.Status",
         "TaskStatusEnum": "tradeloom.sales.models.Task.Status",
         "DeletionRequestStatusEnum": "tradeloom.sales.models.DeletionRequest.Status",
+        "GateRuleKindEnum": "tradeloom.approvals.models.GateRule.Kind",
+        "GateStateEnum": "tradeloom.approvals.states.STATES",
+        "GateEntryStateEnum": "tradeloom.approvals.states.RECORDABLE",
     },
 }
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from tradeloom.approvals import services
+    from tradeloom.approvals import selectors, services
+    from tradeloom.sales.selectors import ORDER_LIST_ANNOTATIONS
     from tradeloom.sales.services import LINE_STATUS_CHECKS, LINES_CREATED_HOOKS
     from tradeloom.tenancy.services import ORGANIZATION_CREATED_HOOKS
 
@@ -16,3 +17,4 @@ def register() -> None:
     ):
         if hook not in registry:
             registry.append(hook)  # type: ignore[arg-type]
+    ORDER_LIST_ANNOTATIONS["gate_states"] = selectors.order_gate_states

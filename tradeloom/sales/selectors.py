@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,8 @@ from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
+# Extra columns other modules add to the orders list's one statement (approvals: ``gate_states``).
+ORDER_LIST_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
@@ -68,6 +71,7 @@ def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
             total_realised_profit=_line_sum(line_profit * ratio),
             line_count=Coalesce(Sum(Case(When(lines__isnull=False, then=1), default=0)), 0),
             base_rate=Subquery(rate),
+            **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
         )
     )
 

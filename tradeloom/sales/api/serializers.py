@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tradeloom.catalog.api.serializers import CurrencyCodeField
@@ -163,8 +164,15 @@ class BaseMoneyOutput(serializers.Serializer):
     realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
 
 
+class GateBadgeOutput(serializers.Serializer):
+    gate = serializers.CharField()
+    name = serializers.CharField()
+    state = serializers.CharField(help_text="What the order's lines add up to for this gate.")
+
+
 class OrderListOutput(serializers.ModelSerializer):
     customer = serializers.CharField(source="customer.__str__", read_only=True)
+    gates = serializers.SerializerMethodField()
     customer_id = serializers.UUIDField(read_only=True)
     money = serializers.SerializerMethodField()
     line_count = serializers.IntegerField(read_only=True)
@@ -187,10 +195,16 @@ class OrderListOutput(serializers.ModelSerializer):
             "stage",
             "line_count",
             "money",
+            "gates",
             "version",
             "created_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(GateBadgeOutput(many=True))
+    def get_gates(self, order: Order) -> Any:
+        rows = getattr(order, "gate_states", None) or []
+        return GateBadgeOutput([{"gate": c, "name": n, "state": st} for c, n, st in rows], many=True).data
 
     def get_money(self, order: Order) -> dict[str, Any]:
         names = ("value", "cost", "commission", "profit", "realised_profit")

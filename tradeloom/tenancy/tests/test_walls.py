@@ -55,6 +55,15 @@ def _sales(kind: str) -> Callable[[Any], Any]:
     return make
 
 
+def _approvals(kind: str) -> Callable[[Any], Any]:
+    def make(org: Any) -> Any:
+        from tradeloom.approvals.tests import factories
+
+        return getattr(factories, kind)(organization=org).pk
+
+    return make
+
+
 OTHER_ORG_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "membership_id": lambda org: MembershipFactory(organization=org).pk,
     "invitation_id": _other_invitation,
@@ -64,6 +73,12 @@ OTHER_ORG_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "task_id": _sales("TaskFactory"),
     "note_id": _sales("NoteFactory"),
     "request_id": _sales("DeletionRequestFactory"),
+    "gate_id": _approvals("GateFactory"),
+    "rule_id": _approvals("RuleFactory"),
+    "line_gate_id": _approvals("LineGateFactory"),
+    "entry_id": _approvals("EntryFactory"),
+    "sample_id": _approvals("SampleFactory"),
+    "attachment_id": _approvals("AttachmentFactory"),
 }
 
 
