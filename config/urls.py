@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from tradeloom.accounts import views as account_views
 from tradeloom.accounts.api import urls as accounts_api
 from tradeloom.accounts.forms import LoginForm
+from tradeloom.approvals import urls as approvals_web
 from tradeloom.approvals.api import urls as approvals_api
 from tradeloom.audit.api import urls as audit_api
 from tradeloom.catalog import urls as catalog_web
@@ -64,6 +65,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(partners_web)),
     path("o/<slug:org_slug>/", include(catalog_web)),
     path("o/<slug:org_slug>/", include(sales_web)),
+    path("o/<slug:org_slug>/", include(approvals_web)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

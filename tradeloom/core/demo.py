@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tradeloom.approvals.services import gates_create_defaults
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
 from tradeloom.catalog.services import units_create_defaults
 from tradeloom.core.records import record_create
@@ -33,6 +34,7 @@ PLANTS = [
 
 def demo_master_data_create(*, organization: Any, by: Any) -> None:
     units_create_defaults(organization, by)  # organisations made before the catalog existed lack them
+    gates_create_defaults(organization, by)  # … and before approvals existed
     if Supplier.objects.filter(organization=organization).exists():
         return
 
@@ -210,3 +212,62 @@ def demo_orders_create(*, organization: Any, by: Any) -> None:
                 delivery_record(
                     line=line, by=by, date=today - timedelta(days=5), quantity=Decimal(quantity), unit=metres
                 )
+
+
+# Gate histories by line status: (gate, state, days ago) steps, so the board shows every state and a stuck line.
+DEMO_GATE_STEPS = {
+    "upcoming": [],
+    "in_development": [("lab_dip", "submission", 20), ("lab_dip", "rejected", 16), ("lab_dip", "resubmission", 12)],
+    "running": [("lab_dip", "submission", 30), ("lab_dip", "approved", 24), ("quality", "submission", 6)],
+    "bulk": [
+        ("lab_dip", "submission", 40),
+        ("lab_dip", "approved", 35),
+        ("price", "submission", 34),
+        ("price", "approved", 33),
+        ("pp_sample", "submission", 20),
+        ("pp_sample", "approved", 14),
+    ],
+    "completed": [
+        ("lab_dip", "submission", 60),
+        ("lab_dip", "approved", 55),
+        ("quality", "submission", 30),
+        ("quality", "approved", 25),
+        ("price", "submission", 50),
+        ("price", "approved", 49),
+        ("pp_sample", "submission", 40),
+        ("pp_sample", "approved", 35),
+    ],
+}
+
+
+def demo_approvals_create(*, organization: Any, by: Any) -> None:
+    """Gate histories and a sample on the demo orders' lines (only when no gate has moved yet)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tradeloom.approvals.models import GateEntry, LineGate
+    from tradeloom.approvals.services import entry_record, sample_create, sample_dispatch
+
+    if GateEntry.objects.filter(organization=organization).exists():
+        return
+    today = timezone.localdate()
+    line_gates = LineGate.objects.filter(organization=organization).select_related("line", "gate")
+    by_line: dict[Any, dict[str, Any]] = {}
+    for line_gate in line_gates:
+        by_line.setdefault(line_gate.line, {})[line_gate.gate.code] = line_gate
+    for line, gates in by_line.items():
+        for code, state, days in DEMO_GATE_STEPS.get(line.status, []):
+            if code in gates:
+                entry_record(
+                    line_gate=gates[code],
+                    by=by,
+                    state=state,
+                    effective_date=today - timedelta(days=days),
+                    override_reason="Demo history",
+                )
+        if line.status == "upcoming" and "lab_dip" in gates:
+            sample = sample_create(line=line, gate=gates["lab_dip"].gate, by=by, data={"recipient": "Buyer QA"})
+            sample_dispatch(
+                sample=sample, by=by, submitted_on=today - timedelta(days=2), courier="DHL", awb_number="4471 2290 31"
+            )

@@ -80,3 +80,30 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError, field: 
                 form.add_error(target, message)
         return
     form.add_error(field if field in form.fields else None, error.message)
+
+
+def form_error_message(form: forms.BaseForm) -> str:
+    """A form's errors in one sentence, for a page message ("Price: This field is required.")."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(error) for error in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def form_action(request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> bool:
+    """Validate ``form`` and run ``action`` with its data; show its success message, or the form's or the
+    service's refusal as an error message (the service's savepoint rolled back: nothing changed)."""
+    from django.contrib import messages
+
+    if not form.is_valid():
+        messages.error(request, form_error_message(form))
+        return False
+    try:
+        message = action(form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, message)
+    return True

@@ -32,6 +32,7 @@ TABS = [
     ("deliveries", "Deliveries"),
     ("tasks", "Tasks"),
     ("notes", "Notes"),
+    ("approvals", "Approvals"),
     ("calculator", "Calculator"),
     ("timeline", "Timeline"),
 ]
@@ -52,7 +53,7 @@ def order_list_view(request: TenantRequest) -> HttpResponse:
         "nav": "orders",
         "page": page,
         "today": timezone.localdate(),
-        "columns": ["Order", "Customer", "ETD", "Stage", "Value", "Profit", ""],
+        "columns": ["Order", "Customer", "ETD", "Stage", "Approvals", "Value", "Profit", ""],
         "can_manage": role_has(request.membership.role, Cap.ORDERS_MANAGE),
         "statuses": Line.Status.choices,
     }
@@ -94,7 +95,7 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         "base_url": request.path,
         "today": timezone.localdate(),
         "can_manage": role_has(role, Cap.ORDERS_MANAGE),
-        "can_restore": role in (Role.OWNER, Role.ADMIN),
+        "is_admin": role in (Role.OWNER, Role.ADMIN),
         "statuses": Line.Status.choices,
         "transitions": Line.TRANSITIONS,
         "pending_deletion": order.deletion_requests.filter(status=DeletionRequest.Status.PENDING)
@@ -150,7 +151,12 @@ def _line_of(request: TenantRequest, order_id: Any, line_id: Any) -> Line:
 def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
     line = _line_of(request, order_id, line_id)
     try:
-        services.line_transition(line=line, status=request.POST.get("status", ""), by=request.membership)
+        services.line_transition(
+            line=line,
+            status=request.POST.get("status", ""),
+            by=request.membership,
+            override_reason=request.POST.get("override_reason", ""),
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

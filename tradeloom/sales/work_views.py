@@ -5,17 +5,15 @@ with a message (a refusal is shown, nothing is changed)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.web import TenantRequest, tenant_view
+from tradeloom.core.web import TenantRequest, form_action, tenant_view
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.forms import (
     BulkLineStatusForm,
@@ -43,29 +41,6 @@ def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
     return redirect(f"/o/{request.organization.slug}/orders/{order.pk}/?tab={tab}")
 
 
-def _form_error_message(form: forms.BaseForm) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(str(error) for error in errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
-
-
-def _run(request: TenantRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> None:
-    """Validate ``form`` and run ``action`` with its data; show its success message, or the form's or the
-    service's refusal (the service's transaction is rolled back to its savepoint)."""
-    if not form.is_valid():
-        messages.error(request, _form_error_message(form))
-        return
-    try:
-        message = action(form.cleaned_data)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
-
-
 @tenant_view(POST=Cap.ORDERS_MANAGE)
 def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
@@ -82,7 +57,7 @@ def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         offer = services.offer_create(line=line, by=request.membership, data=data)
         return f"Offer from {offer.supplier} recorded for {line}."
 
-    _run(request, form, create)
+    form_action(request, form, create)
     return _back(request, order, "offers")
 
 
@@ -105,7 +80,8 @@ def offer_accept_view(request: TenantRequest, order_id: Any, offer_id: Any) -> H
 def task_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     form = TaskForm(request.POST, pickers=Pickers.load(request.organization, "members"))
-    _run(request, form, lambda data: f"Task “{work.task_create(order=order, by=request.membership, data=data)}” added.")
+    by = request.membership
+    form_action(request, form, lambda data: f"Task “{work.task_create(order=order, by=by, data=data)}” added.")
     return _back(request, order, "tasks")
 
 
@@ -119,7 +95,8 @@ def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> Htt
     form = TaskForm(request.POST, instance=task, pickers=Pickers.load(request.organization, "members"))
     for name in [name for name in form.fields if name not in request.POST]:
         del form.fields[name]
-    _run(request, form, lambda data: f"Task “{work.task_update(task=task, by=request.membership, data=data)}” saved.")
+    by = request.membership
+    form_action(request, form, lambda data: f"Task “{work.task_update(task=task, by=by, data=data)}” saved.")
     return _back(request, order, "tasks")
 
 
@@ -132,7 +109,7 @@ def note_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         note = work.note_create(order=order, by=request.membership, data=data)
         return "Note added (backdated)." if note.is_backdated else "Note added."
 
-    _run(request, form, create)
+    form_action(request, form, create)
     return _back(request, order, "notes")
 
 
@@ -148,7 +125,7 @@ def note_edit_view(request: TenantRequest, order_id: Any, note_id: Any) -> HttpR
         work.note_edit(note=note, by=request.membership, data=data)
         return "Note saved; the earlier version is kept."
 
-    _run(request, form, edit)
+    form_action(request, form, edit)
     return _back(request, order, "notes")
 
 
@@ -161,7 +138,7 @@ def stage_change_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         services.order_stage_change(order=order, by=request.membership, **data)
         return f"{order.number} moved to {data['stage']}."
 
-    _run(request, form, change)
+    form_action(request, form, change)
     return _back(request, order, "timeline")
 
 
@@ -174,7 +151,7 @@ def deletion_request_view(request: TenantRequest, order_id: Any) -> HttpResponse
         work.deletion_request_create(order=order, by=request.membership, reason=data["reason"])
         return "Deletion requested. An owner or admin will decide."
 
-    _run(request, form, ask)
+    form_action(request, form, ask)
     return _back(request, order, "lines")
 
 
@@ -191,7 +168,7 @@ def deletion_decide_view(request: TenantRequest, order_id: Any, request_id: Any)
         work.deletion_request_decide(request=deletion, by=request.membership, approve=approve, note=data["note"])
         return f"{order.number} deleted; an admin can restore it." if approve else "Deletion request declined."
 
-    _run(request, form, decide)
+    form_action(request, form, decide)
     return _back(request, order, "lines")
 
 
@@ -222,7 +199,7 @@ def lines_transition_view(request: TenantRequest) -> HttpResponse:
         label = Line.Status(data["status"]).label.lower()
         return f"{len(moved)} line{'s' if len(moved) != 1 else ''} now {label}."
 
-    _run(request, form, move)
+    form_action(request, form, move)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/o/"):
         back = f"/o/{request.organization.slug}/orders/"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tradeloom.accounts.models import User
+from tradeloom.approvals.models import LineGate
 from tradeloom.partners.models import Plant, Supplier
 from tradeloom.sales.models import Line
 from tradeloom.tenancy.context import tenant_context
@@ -23,6 +24,8 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
         assert Plant.objects.filter(organization=organization).count() == 3
         statuses = set(Line.objects.filter(organization=organization).values_list("status", flat=True))
         assert {"upcoming", "in_development", "bulk", "completed"} <= statuses
+        gate_states = set(LineGate.objects.filter(organization=organization).values_list("state", flat=True))
+        assert {"not_started", "submission", "resubmission", "approved"} <= gate_states
     assert "demo@example.com / tradeloom-demo" in out.getvalue()
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})

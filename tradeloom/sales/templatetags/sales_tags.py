@@ -49,3 +49,17 @@ def line_badge(status: str) -> str:
 def any_rows(groups: Any) -> bool:
     """Whether any (line, rows) group of a tab has rows."""
     return any(rows for _, rows in groups or ())
+
+
+@register.filter
+def gate_badge(state: str) -> str:
+    from tradeloom.approvals.states import BADGES
+
+    return BADGES.get(state, "badge-gray")
+
+
+@register.filter
+def gate_label(state: str) -> str:
+    from tradeloom.approvals.states import LABELS
+
+    return LABELS.get(state, state)

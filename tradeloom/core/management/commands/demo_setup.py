@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tradeloom.accounts.models import User
-from tradeloom.core.demo import demo_master_data_create, demo_orders_create
+from tradeloom.core.demo import demo_approvals_create, demo_master_data_create, demo_orders_create
 from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.services import organization_create
@@ -35,5 +35,6 @@ class Command(BaseCommand):
                 owner = Membership.objects.get(organization=organization, user=user)
                 demo_master_data_create(organization=organization, by=owner)
                 demo_orders_create(organization=organization, by=owner)
+                demo_approvals_create(organization=organization, by=owner)
         state = "created" if created else "already present (its password is unchanged)"
         self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: /o/{slug}/)")
