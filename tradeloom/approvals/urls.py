@@ -9,6 +9,7 @@ ORDER = "orders/<uuid:order_id>/approvals/"
 urlpatterns = [
     path("approvals/", views.board_view, name="board"),
     path("approvals/settings/", views.settings_view, name="settings"),
+    path("approvals/export.csv", views.board_export_view, name="export"),
     path("approvals/attachments/<uuid:attachment_id>/", views.attachment_download_view, name="attachment"),
     path(ORDER, views.order_approvals_panel_view, name="order-panel"),
     path(f"{ORDER}line-gates/<uuid:line_gate_id>/entries/", views.entry_record_view, name="entry-new"),

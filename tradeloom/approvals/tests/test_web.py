@@ -252,3 +252,24 @@ def test_a_line_cannot_go_to_bulk_without_pp_sample_but_an_owner_may_override(ct
     ctx["owner"].post(url, {"status": "bulk", "override_reason": "Buyer approved by phone"})
     with tenant_context(ctx["org"]):
         assert Line.objects.get(pk=line.pk).status == "bulk"
+
+
+def test_the_csv_export_shows_the_same_state_as_the_pages(ctx):
+    gate = line_gate(ctx, "lab_dip")
+    url = f"{ctx['base']}line-gates/{gate.pk}/entries/"
+    day = lambda n: (TODAY - timedelta(days=n)).isoformat()  # noqa: E731
+    ctx["merch"].post(url, {"state": "submission", "effective_date": day(10)})
+    ctx["merch"].post(url, {"state": "rejected", "effective_date": day(5)})
+    # recorded last, effective before the rejection: the rejection stays the current state everywhere
+    ctx["merch"].post(url, {"state": "resubmission", "effective_date": day(7)})
+    with tenant_context(ctx["org"]):
+        assert GateEntry.objects.count() == 3
+    response = ctx["merch"].get(f"/o/{ctx['org'].slug}/approvals/export.csv?gate=lab_dip")
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert rows[0].startswith("order,po,customer,style,colour")
+    navy = next(row for row in rows if ",NAVY," in row)
+    assert ",Lab dip,rejected,1," in navy
+    html = ctx["merch"].get(f"/o/{ctx['org'].slug}/orders/").content.decode()
+    assert 'title="Lab dip: Rejected"' in html
+    assert line_gate(ctx, "lab_dip").state == "rejected"
+    assert len(rows) == 3  # header + NAVY + WHITE
