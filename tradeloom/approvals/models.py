@@ -105,6 +105,9 @@ class LineGate(TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "gate", "state", "state_since"], name="approvals_board_idx"),
+            models.Index(
+                fields=["organization", "gate", "state", "-updated_at", "-id"], name="approvals_board_recent_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tradeloom.approvals import states
 from tradeloom.approvals.models import Gate, GateEntry, LineGate, Sample
 from tradeloom.sales.models import Order
-from tradeloom.sales.selectors import lines_visible
+from tradeloom.sales.selectors import merchandiser_restricted
 from tradeloom.tenancy.models import Membership
 
 DEFAULT_STUCK_DAYS = 14
@@ -137,12 +137,13 @@ def stuck_days(organization: Any) -> int:
 
 
 def board(*, organization: Any, membership: Membership) -> QuerySet[LineGate]:
-    """Line gates of the orders this member may see (deleted orders and archived gates left out)."""
-    return LineGate.objects.filter(
-        organization=organization,
-        line__in=lines_visible(organization=organization, membership=membership),
-        gate__archived_at__isnull=True,
-    ).select_related("gate", "line__style", "line__order__customer", "line__order__merchandiser__user")
+    """Line gates of the orders this member may see (deleted orders and archived gates left out), by joins."""
+    qs = LineGate.objects.filter(
+        organization=organization, line__order__archived_at__isnull=True, gate__archived_at__isnull=True
+    )
+    if merchandiser_restricted(organization=organization, membership=membership):
+        qs = qs.filter(line__order__merchandiser=membership)
+    return qs.select_related("gate", "line__style", "line__order__customer", "line__order__merchandiser__user")
 
 
 def waiting_since(days: int) -> Q:

@@ -29,6 +29,7 @@ DEFAULT_RULES = [
     (GateRule.Kind.LINE_STATUS, None, Line.Status.BULK, ["pp_sample"]),
 ]
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+EARLIEST = datetime.timedelta(days=5 * 366)
 ATTACHMENT_TYPES = re.compile(r"^(image/(png|jpeg|gif|webp|heic)|application/pdf|text/plain|text/csv)$")
 
 
@@ -179,6 +180,12 @@ def rule_set(
             raise _invalid("gate", "Choose the gate this rule holds back.")
         if gate.code in requires:
             raise _invalid("requires", "A gate cannot require itself.")
+        loop = _rule_loop(organization, gate.code, set(requires))
+        if loop:
+            raise _invalid(
+                "requires",
+                f"That would make a loop ({' → '.join(loop)}): none of these gates could ever be submitted.",
+            )
         lookup: dict[str, Any] = {"kind": kind, "gate": gate}
     elif kind == GateRule.Kind.LINE_STATUS:
         if line_status not in Line.Status.values:
@@ -196,6 +203,28 @@ def rule_set(
     return rule
 
 
+def _rule_loop(organization: Any, code: str, requires: set[str]) -> list[str]:
+    """The chain of submission rules leading from ``requires`` back to ``code``, if the new rule closes one."""
+    graph: dict[str, set[str]] = {}
+    for rule in GateRule.objects.filter(organization=organization, kind=GateRule.Kind.SUBMIT).select_related("gate"):
+        if rule.gate is not None and rule.gate.code != code:
+            graph[rule.gate.code] = set(rule.requires)
+    graph[code] = requires
+    path: list[str] = []
+
+    def visit(node: str, seen: set[str]) -> bool:
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == code or (nxt not in seen and visit(nxt, seen | {nxt})):
+                if nxt == code:
+                    path.append(code)
+                return True
+        path.pop()
+        return False
+
+    return path if visit(code, {code}) else []
+
+
 @transaction.atomic
 def rule_delete(*, rule: GateRule, by: Any) -> None:
     audit_record(actor=by, action="approval_rule.deleted", target=rule, changes={"requires": [rule.requires, None]})
@@ -206,7 +235,7 @@ def _missing(line_ids: Iterable[Any], requires: list[str]) -> dict[Any, list[Lin
     """Per line, its required gates that are not approved (gates the line does not carry are not required)."""
     missing: dict[Any, list[LineGate]] = {}
     for line_gate in (
-        LineGate.objects.filter(line_id__in=list(line_ids), gate__code__in=requires)
+        LineGate.objects.filter(line_id__in=list(line_ids), gate__code__in=requires, gate__archived_at__isnull=True)
         .exclude(state=states.APPROVED)
         .select_related("gate", "line")
         .order_by("gate__position")
@@ -285,6 +314,8 @@ def _record(
         raise _invalid("state", "Choose submission, resubmission, approved or rejected.")
     if effective_date > timezone.localdate():
         raise _invalid("effective_date", "The effective date cannot be in the future.")
+    if effective_date < timezone.localdate() - EARLIEST:
+        raise _invalid("effective_date", "The effective date is more than five years ago; check the year.")
     entries = list(line_gate.entries.all())
     if supersedes is not None:
         if supersedes.line_gate_id != line_gate.pk:
@@ -447,7 +478,9 @@ def sample_create(*, line: Line, gate: Gate, by: Any, data: dict[str, Any]) -> S
 
 
 def _sample_line_gate(sample: Sample, by: Any) -> LineGate:
-    return _locked(line_gate_add(line=sample.line, gate=sample.gate, by=by))
+    """The sample's line gate (registered with the sample; kept even if its gate was archived since)."""
+    existing = LineGate.objects.filter(line=sample.line, gate=sample.gate).first()
+    return _locked(existing or line_gate_add(line=sample.line, gate=sample.gate, by=by))
 
 
 @transaction.atomic

@@ -316,7 +316,7 @@ def board_export_view(request: TenantRequest) -> StreamingHttpResponse:
     """The board's lines as CSV, with the board's filters; the state is the same ``LineGate.state`` every page
     shows. Streamed in chunks, at most 100,000 rows."""
     qs = selectors.board(organization=request.organization, membership=request.membership)
-    filterset = BoardFilter(request.GET or None, queryset=qs, request=request)
+    filterset = BoardFilter(request.GET, queryset=qs, request=request)  # bound: no filters means every line
     rows = filterset.qs if filterset.is_valid() else qs.none()
     today = timezone.localdate()
     writer = csv.writer(_Echo())

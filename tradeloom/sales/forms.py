@@ -135,7 +135,11 @@ class OrderForm(RecordForm):
     def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
         super().__init__(*args, organization=pickers.organization, **kwargs)
         fields = self.fields
-        fields["merchandiser"].set_options(pickers.members)  # type: ignore[attr-defined]
+        members = dict(pickers.members)
+        current = self.instance.merchandiser if self.instance.merchandiser_id else None
+        if current is not None and str(current.pk) not in members:  # deactivated since: kept, not silently cleared
+            members[str(current.pk)] = current
+        fields["merchandiser"].set_options(members)  # type: ignore[attr-defined]
         fields["currency"].choices = _currency_choices()  # type: ignore[attr-defined]
         fields["stage"].choices = stage_choices(pickers.organization)  # type: ignore[attr-defined]
         if (

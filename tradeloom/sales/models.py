@@ -14,6 +14,11 @@ from tradeloom.core.records import RecordModel
 from tradeloom.core.validators import validate_currency_code
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
+# Bounds that keep every money figure (quantity x price, in cents) inside 18 digits: no order is larger.
+MAX_QUANTITY = Decimal("999999999.999")
+MAX_PRICE = Decimal("9999999.9999")
+QUANTITY_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_QUANTITY)]
+PRICE_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_PRICE)]
 
 
 class Order(RecordModel):
@@ -156,13 +161,13 @@ class Line(TenantModel):
     cad_code = models.CharField("CAD code", max_length=60, blank=True, default="")
     cad_name = models.CharField("CAD name", max_length=120, blank=True)
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=NON_NEGATIVE)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=QUANTITY_RANGE)
     unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
-    selling_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
+    selling_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=PRICE_RANGE)
     supplier = models.ForeignKey("partners.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    mill_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE)
+    mill_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, validators=PRICE_RANGE)
     commission_per_unit = models.DecimalField(
-        max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE
+        max_digits=18, decimal_places=4, null=True, blank=True, validators=PRICE_RANGE
     )
     etd = models.DateField("ETD", null=True, blank=True)
     eta = models.DateField("ETA", null=True, blank=True)
@@ -207,7 +212,7 @@ class MillOffer(TenantModel):
 
     line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="offers")
     supplier = models.ForeignKey("partners.Supplier", on_delete=models.PROTECT, related_name="+")
-    price = models.DecimalField(max_digits=18, decimal_places=4, validators=NON_NEGATIVE)
+    price = models.DecimalField(max_digits=18, decimal_places=4, validators=PRICE_RANGE)
     currency = models.CharField(max_length=3, validators=[validate_currency_code])
     valid_until = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=300, blank=True)

@@ -6,11 +6,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least, Round
 from django.http import Http404
 
-from tradeloom.catalog.models import ExchangeRate
 from tradeloom.catalog.services import exchange_rate_on
 from tradeloom.sales.models import Line, Order, Style
 from tradeloom.sales.money import LineFigures, OrderFigures, line_figures, order_figures
@@ -23,54 +36,51 @@ ORDER_LIST_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
-def orders_visible(*, organization: Any, membership: Membership) -> QuerySet[Order]:
-    """The organisation's orders this member may see. With ``settings["merchandisers_see_all_orders"]`` false,
-    a merchandiser sees only the orders assigned to them."""
-    qs = Order.objects.filter(organization=organization)
+def merchandiser_restricted(*, organization: Any, membership: Membership) -> bool:
+    """With ``settings["merchandisers_see_all_orders"]`` false, a merchandiser sees only the orders assigned to
+    them; managers, admins and owners see all."""
     see_all = (organization.settings or {}).get("merchandisers_see_all_orders", True)
-    if membership.role == Role.MERCHANDISER and not see_all:
+    return membership.role == Role.MERCHANDISER and not see_all
+
+
+def orders_visible(*, organization: Any, membership: Membership) -> QuerySet[Order]:
+    """The organisation's orders this member may see (``merchandiser_restricted``)."""
+    qs = Order.objects.filter(organization=organization)
+    if merchandiser_restricted(organization=organization, membership=membership):
         qs = qs.filter(merchandiser=membership)
     return qs
 
 
-def _line_sum(expression: Any) -> Any:
-    return Coalesce(Sum(Round(expression, 2), output_field=MONEY), ZERO)
+def _per_order(aggregate: Any, output: Any = MONEY) -> Any:
+    """A total over the order's lines as a correlated subquery: evaluated only for the rows of the page (the
+    keyset scan on the orders index stops after ``limit`` rows), never for the whole table."""
+    lines = Line.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(total=aggregate)
+    return Coalesce(Subquery(lines.values("total")[:1], output_field=output), ZERO if output is MONEY else Value(0))
 
 
 def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
-    """Orders with their money totals computed in one SQL statement (same rounding as ``sales.money``)."""
-    qty = F("lines__quantity")
-    value = qty * Coalesce(F("lines__selling_price"), ZERO)
-    cost = qty * Coalesce(F("lines__mill_price"), ZERO)
-    commission = qty * Coalesce(F("lines__commission_per_unit"), ZERO)
-    line_profit = Round(value, 2) - Round(cost, 2) - Round(commission, 2)
+    """Orders with their money totals, computed in the page's one SQL statement (same rounding as
+    ``sales.money``). Each total is a correlated subquery over the order's lines, so the cost follows the page
+    size, not the number of orders or lines."""
+    qty = F("quantity")
+    value = Round(qty * Coalesce(F("selling_price"), ZERO), 2)
+    cost = Round(qty * Coalesce(F("mill_price"), ZERO), 2)
+    commission = Round(qty * Coalesce(F("commission_per_unit"), ZERO), 2)
     ratio = Case(
-        When(Q(lines__quantity__gt=0), then=Least(F("lines__delivered_quantity") / qty, Value(Decimal(1)))),
+        When(Q(quantity__gt=0), then=Least(F("delivered_quantity") / qty, Value(Decimal(1)))),
         default=Value(Decimal(0)),
         output_field=DecimalField(max_digits=30, decimal_places=10),
-    )
-    rate = (
-        ExchangeRate.objects.filter(
-            organization=organization,
-            from_currency=OuterRef("currency"),
-            to_currency=organization.base_currency,
-            date__lte=OuterRef("order_date"),
-            archived_at__isnull=True,
-        )
-        .order_by("-date")
-        .values("rate")[:1]
     )
     return (
         orders_visible(organization=organization, membership=membership)
         .select_related("customer")
         .annotate(
-            total_value=_line_sum(value),
-            total_cost=_line_sum(cost),
-            total_commission=_line_sum(commission),
-            total_profit=Coalesce(Sum(line_profit, output_field=MONEY), ZERO),
-            total_realised_profit=_line_sum(line_profit * ratio),
-            line_count=Coalesce(Sum(Case(When(lines__isnull=False, then=1), default=0)), 0),
-            base_rate=Subquery(rate),
+            total_value=_per_order(Sum(value, output_field=MONEY)),
+            total_cost=_per_order(Sum(cost, output_field=MONEY)),
+            total_commission=_per_order(Sum(commission, output_field=MONEY)),
+            total_profit=_per_order(Sum(value - cost - commission, output_field=MONEY)),
+            total_realised_profit=_per_order(Sum(Round((value - cost - commission) * ratio, 2), output_field=MONEY)),
+            line_count=_per_order(Count("id"), output=IntegerField()),
             **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
         )
     )
@@ -95,9 +105,12 @@ def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
 
 
 def lines_visible(*, organization: Any, membership: Membership) -> QuerySet[Line]:
-    """Lines of the orders this member may see, deleted orders excluded."""
-    orders = orders_visible(organization=organization, membership=membership).filter(archived_at__isnull=True)
-    return Line.objects.filter(organization=organization, order__in=orders)
+    """Lines of the orders this member may see, deleted orders excluded (a join, not an IN list: it stays cheap
+    for millions of lines)."""
+    qs = Line.objects.filter(organization=organization, order__archived_at__isnull=True)
+    if merchandiser_restricted(organization=organization, membership=membership):
+        qs = qs.filter(order__merchandiser=membership)
+    return qs
 
 
 def line_get(*, organization: Any, membership: Membership, order_id: Any, line_id: Any) -> Line:

@@ -16,7 +16,8 @@ from tradeloom.audit.services import audit_record, audit_record_many
 from tradeloom.catalog.services import unit_convert
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate
-from tradeloom.sales.models import Delivery, Line, MillOffer, Order, Style
+from tradeloom.sales.models import MAX_QUANTITY, Delivery, Line, MillOffer, Order, Style
+from tradeloom.sales.selectors import orders_visible
 
 ORDER_FIELDS = Order.editable_fields
 
@@ -67,12 +68,17 @@ def _invalid(errors: dict[str, list[str]], message: str = "The order has invalid
     return ApplicationError(message, code="validation_error", extra={"errors": errors})
 
 
+STYLE_NUMBER_LENGTH = Style._meta.get_field("style_number").max_length or 60
+
+
 def _style_numbers(base: str, existing: set[str], count: int) -> list[str]:
-    """``count`` free style numbers ``<base>-01``, ``<base>-02`` … for styles given without one."""
+    """``count`` free style numbers ``<base>-01``, ``<base>-02`` … for styles given without one (the base is
+    shortened when a long PO number would not leave room for the suffix)."""
     numbers: list[str] = []
     n = 1
     while len(numbers) < count:
-        candidate = f"{base}-{n:02d}"
+        suffix = f"-{n:02d}"
+        candidate = f"{base[: STYLE_NUMBER_LENGTH - len(suffix)]}{suffix}"
         if candidate not in existing:
             numbers.append(candidate)
             existing.add(candidate)
@@ -133,9 +139,9 @@ def order_create(
     styles_check(styles)
     if merge:
         existing = (
-            Order.objects.select_for_update()
+            orders_visible(organization=organization, membership=by)
+            .select_for_update()
             .filter(
-                organization=organization,
                 customer=data["customer"],
                 po_number=data["po_number"],
                 status=Order.Status.OPEN,
@@ -145,6 +151,13 @@ def order_create(
             .first()
         )
         if existing is not None:
+            if data.get("currency") and existing.currency != data["currency"]:
+                raise ApplicationError(
+                    f"{existing.number} (PO {existing.po_number}) is in {existing.currency}; these lines are in "
+                    f"{data['currency']}. Merge in the order's currency or create a new order.",
+                    code="currency_mismatch",
+                    status=409,
+                )
             return order_merge(order=existing, by=by, styles=styles), True
 
     order = Order(
@@ -209,7 +222,8 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
     next_style = len(existing_styles)
     next_line = Line.objects.filter(order=order).count()
     blank = sum(1 for s in styles if not (s.get("style_number") or "").strip())
-    generated = iter(_style_numbers(order.po_number, set(existing_styles), blank))
+    given = {(s.get("style_number") or "").strip() for s in styles} - {""}
+    generated = iter(_style_numbers(order.po_number, set(existing_styles) | given, blank))
     added_styles = added_lines = increased = 0
     created: list[Line] = []
     for payload in styles:
@@ -233,6 +247,11 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
                     line_qty = unit_convert(quantity=line["quantity"], from_unit=line["unit"], to_unit=match.unit)
                 else:
                     line_qty = line["quantity"]
+                if match.quantity + line_qty > MAX_QUANTITY:
+                    raise _invalid(
+                        {"styles": [f"{match} would exceed the largest quantity a line takes ({MAX_QUANTITY:,})."]}
+                    )
+                match.quantity += line_qty
                 Line.objects.filter(pk=match.pk).update(quantity=F("quantity") + line_qty, updated_at=timezone.now())
                 increased += 1
             else:

@@ -50,8 +50,19 @@ def task_update(*, task: Task, by: Any, data: dict[str, Any]) -> Task:
     return task
 
 
+def _check_note_date(data: dict[str, Any]) -> None:
+    day = data.get("effective_date")
+    if day is not None and day > timezone.localdate():
+        raise ApplicationError(
+            "A note's date cannot be in the future.",
+            code="validation_error",
+            extra={"errors": {"effective_date": ["A note's date cannot be in the future."]}},
+        )
+
+
 @transaction.atomic
 def note_create(*, order: Order, by: Any, data: dict[str, Any]) -> ActivityNote:
+    _check_note_date(data)
     note = ActivityNote.objects.create(
         organization_id=order.organization_id,
         created_by_id=by.user_id,
@@ -75,6 +86,7 @@ def note_create(*, order: Order, by: Any, data: dict[str, Any]) -> ActivityNote:
 @transaction.atomic
 def note_edit(*, note: ActivityNote, by: Any, data: dict[str, Any]) -> ActivityNote:
     """Change a note, keeping the version it replaces."""
+    _check_note_date(data)
     note = ActivityNote.objects.select_for_update().get(pk=note.pk)
     before = {f: getattr(note, f) for f in NOTE_FIELDS}
     for field, value in data.items():

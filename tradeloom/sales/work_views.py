@@ -95,6 +95,9 @@ def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> Htt
     form = TaskForm(request.POST, instance=task, pickers=Pickers.load(request.organization, "members"))
     for name in [name for name in form.fields if name not in request.POST]:
         del form.fields[name]
+    if not form.fields:
+        messages.error(request, "Nothing to change: choose an assignee or a status.")
+        return _back(request, order, "tasks")
     by = request.membership
     form_action(request, form, lambda data: f"Task “{work.task_update(task=task, by=by, data=data)}” saved.")
     return _back(request, order, "tasks")

@@ -3,7 +3,7 @@ and overrides, samples moving their gate, bulk updates and custom gates."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -330,3 +330,31 @@ def test_custom_gates_with_long_names_get_unique_codes(ctx):
     green = Line.objects.get(colour_code="GREEN")
     assert LineGate.objects.filter(line=green, gate=first).exists()
     assert not LineGate.objects.filter(line=green, gate=one_off).exists()
+
+
+def test_rules_that_would_loop_are_refused(ctx):
+    with pytest.raises(ApplicationError) as loop:
+        services.rule_set(
+            organization=ctx["org"],
+            by=ctx["owner"],
+            kind="submit",
+            gate=ctx["gates"]["lab_dip"],
+            requires=["pp_sample"],
+        )
+    assert "loop (lab_dip → pp_sample → lab_dip)" in loop.value.message
+    assert not GateRule.objects.filter(gate=ctx["gates"]["lab_dip"]).exists()
+
+
+def test_an_archived_gate_no_longer_blocks_and_its_sent_samples_can_still_be_decided(ctx):
+    sample = services.sample_create(line=ctx["lines"][0], gate=ctx["gates"]["lab_dip"], by=ctx["merch"], data={})
+    services.sample_dispatch(sample=sample, by=ctx["merch"], submitted_on=TODAY)
+    services.gate_update(gate=ctx["gates"]["lab_dip"], by=ctx["owner"], data={"archived": True})
+    assert record(ctx, "pp_sample", "submission").state == "submission"  # lab dip no longer required
+    services.sample_decide(sample=sample, by=ctx["merch"], approve=True, decided_on=TODAY)
+    assert Sample.objects.get(pk=sample.pk).status == "approved"
+
+
+def test_an_entry_more_than_five_years_back_is_refused(ctx):
+    with pytest.raises(ApplicationError) as refused:
+        record(ctx, "lab_dip", "submission", on=date(2001, 1, 1))
+    assert "five years" in refused.value.message

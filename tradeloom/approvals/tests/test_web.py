@@ -273,3 +273,9 @@ def test_the_csv_export_shows_the_same_state_as_the_pages(ctx):
     assert 'title="Lab dip: Rejected"' in html
     assert line_gate(ctx, "lab_dip").state == "rejected"
     assert len(rows) == 3  # header + NAVY + WHITE
+
+
+def test_the_csv_export_without_filters_has_every_line(ctx):
+    response = ctx["merch"].get(f"/o/{ctx['org'].slug}/approvals/export.csv")
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 1 + 2 * 4  # header + two lines with four default gates each

@@ -11,6 +11,8 @@ from tradeloom.catalog.models import Item, UnitOfMeasure
 from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
 from tradeloom.partners.models import Customer, Supplier
 from tradeloom.sales.models import (
+    MAX_PRICE,
+    MAX_QUANTITY,
     ActivityNote,
     DeletionRequest,
     Delivery,
@@ -24,8 +26,8 @@ from tradeloom.sales.models import (
 from tradeloom.tenancy.models import Membership
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
-PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0)}
-QTY = {"max_digits": 18, "decimal_places": 3, "min_value": Decimal(0)}
+PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0), "max_value": MAX_PRICE}
+QTY = {"max_digits": 18, "decimal_places": 3, "min_value": Decimal(0), "max_value": MAX_QUANTITY}
 
 
 class LineInput(serializers.Serializer):

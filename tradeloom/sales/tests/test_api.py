@@ -308,3 +308,13 @@ def test_moving_lines_of_another_organisation_is_not_found(org, other_org, setup
     bad = setup["client"].post(url, {"lines": [], "status": "archived"}, format="json")
     assert bad.status_code == 400
     assert bad.json()["code"] == "validation_error"
+
+
+def test_quantities_and_prices_beyond_any_order_are_refused(setup):
+    body = payload(setup)
+    body["styles"][0]["lines"][0]["quantity"] = "999999999999999"
+    body["styles"][0]["lines"][0]["selling_price"] = "99999999999999"
+    response = setup["client"].post(setup["url"], body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+    assert setup["client"].get(setup["url"]).json()["results"] == []

@@ -266,3 +266,62 @@ def test_offer_refusals(ctx, currency, valid_until, code):
         services.offer_accept(offer=offer, by=ctx["by"])
     assert refused.value.code == code
     assert Line.objects.get(order=order).mill_price is None
+
+
+# --- limits and merge edge cases ---------------------------------------------------------------------------------
+
+
+def test_merge_numbers_blank_styles_around_the_ones_given_in_the_same_request(ctx):
+    create(ctx, [{"style_number": "", "lines": [line(ctx, "NAVY")]}])  # PO-4711-01
+    order, merged = create(
+        ctx,
+        [
+            {"style_number": "", "lines": [line(ctx, "RED")]},
+            {"style_number": "PO-4711-02", "lines": [line(ctx, "RED")]},
+        ],
+        merge=True,
+    )
+    assert merged
+    numbers = sorted(Style.objects.filter(order=order).values_list("style_number", flat=True))
+    assert numbers == ["PO-4711-01", "PO-4711-02", "PO-4711-03"]
+    assert Line.objects.filter(order=order, colour_code="RED").count() == 2
+
+
+def test_a_long_po_number_still_gives_style_numbers_that_fit(ctx):
+    order, _ = create(ctx, [{"lines": [line(ctx, "NAVY")]}], po_number="P" * 60)
+    number = Style.objects.get(order=order).style_number
+    assert len(number) == 60
+    assert number.endswith("-01")
+
+
+def test_merge_refuses_to_grow_a_line_past_the_largest_quantity(ctx):
+    create(ctx, [{"style_number": "TEE", "lines": [line(ctx, "NAVY", qty="999999999")]}])
+    with pytest.raises(ApplicationError) as refused:
+        create(ctx, [{"style_number": "TEE", "lines": [line(ctx, "NAVY", qty="5")]}], merge=True)
+    assert refused.value.code == "validation_error"
+    assert Line.objects.get(colour_code="NAVY").quantity == D("999999999")
+
+
+def test_merge_refuses_another_currency(ctx):
+    create(ctx, [{"style_number": "TEE", "lines": [line(ctx, "NAVY")]}])
+    with pytest.raises(ApplicationError) as refused:
+        create(ctx, [{"style_number": "TEE", "lines": [line(ctx, "NAVY")]}], merge=True, currency="EUR")
+    assert refused.value.code == "currency_mismatch"
+    assert Line.objects.get(colour_code="NAVY").quantity == D("1000")
+
+
+def test_merge_only_into_an_order_the_member_may_see(ctx, member):
+    ctx["org"].settings = {"merchandisers_see_all_orders": False}
+    ctx["org"].save()
+    other = member(Role.MERCHANDISER)
+    theirs, _ = create(ctx, [{"style_number": "TEE", "lines": [line(ctx, "NAVY")]}], merchandiser=ctx["by"])
+    mine, merged = services.order_create(
+        organization=ctx["org"],
+        by=other,
+        data=order_data(ctx, merchandiser=other),
+        styles=[{"style_number": "TEE", "lines": [line(ctx, "NAVY")]}],
+        merge=True,
+    )
+    assert not merged
+    assert mine.pk != theirs.pk
+    assert Line.objects.get(order=theirs).quantity == D("1000")

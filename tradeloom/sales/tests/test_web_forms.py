@@ -437,3 +437,42 @@ def test_bulk_moves_return_only_to_a_page_of_this_site(org, browser, order):
     url = f"/o/{org.slug}/orders/lines/transition/"
     response = browser.post(url, {"status": "in_development", "lines": [str(line.pk)], "next": "https://evil.example/"})
     assert response["Location"] == f"/o/{org.slug}/orders/"
+
+
+def test_huge_figures_are_form_errors(org, browser, refs):
+    data = order_post(refs, **{"s0-l0-quantity": "999999999999999", "s0-l0-selling_price": "99999999999999"})
+    html = browser.post(f"/o/{org.slug}/orders/new/", data).content.decode()
+    assert "less than or equal to" in html
+    with tenant_context(org):
+        assert not Order.objects.exists()
+
+
+def test_editing_keeps_a_merchandiser_who_was_deactivated(org, browser, refs, member):
+    gone = member(Role.MERCHANDISER)
+    browser.post(f"/o/{org.slug}/orders/new/", order_post(refs, merchandiser=str(gone.pk)))
+    gone.is_active = False
+    gone.save()
+    with tenant_context(org):
+        order = Order.objects.get()
+        data = edit_post(order, merchandiser=str(gone.pk), buyer_name="Anna")
+    page = browser.get(f"/o/{org.slug}/orders/{order.pk}/edit/").content.decode()
+    assert f'<option value="{gone.pk}" selected>' in page
+    assert browser.post(f"/o/{org.slug}/orders/{order.pk}/edit/", data).status_code == 302
+    with tenant_context(org):
+        order.refresh_from_db()
+    assert order.merchandiser_id == gone.pk
+    assert order.buyer_name == "Anna"
+
+
+def test_a_future_note_and_an_empty_task_change_are_refused(org, browser, order):
+    base = f"/o/{org.slug}/orders/{order.pk}/"
+    html = browser.post(
+        f"{base}notes/", {"category": "buyer", "effective_date": "2999-12-31", "text": "x"}, follow=True
+    )
+    assert "cannot be in the future" in html.content.decode()
+    with tenant_context(org):
+        assert not ActivityNote.objects.exists()
+    browser.post(f"{base}tasks/", {"title": "Chase", "priority": "normal", "status": "open"})
+    with tenant_context(org):
+        task = Task.objects.get()
+    assert "Nothing to change" in browser.post(f"{base}tasks/{task.pk}/", {}, follow=True).content.decode()
