@@ -8,12 +8,13 @@ PORT   ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets
+.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets bench bench-clean
 
 help:
 	@echo "make run    set up everything, start the app on http://$(HOST):$(PORT) with a demo login"
 	@echo "make test   lint, format check, type check, migrations check, OpenAPI check and the test suite"
 	@echo "make fmt    format and auto-fix;  make lock  re-pin dependencies;  make clean  remove .venv and .data"
+	@echo "make bench  benchmark the API against a bare reference on a generated data set (SIZE=small for a quick run)"
 
 $(STAMP): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tradeloom needs Python 3.11 or newer")'
@@ -64,6 +65,18 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .data
+
+# make bench [SIZE=small|full]: its own embedded database under .data/bench-$(SIZE) (kept between runs).
+SIZE ?= full
+BENCH_ENV := TRADELOOM_PGDATA=$(CURDIR)/.data/bench-$(SIZE)
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk || \
+		(echo "make bench needs wrk (Debian: apt-get install wrk)" && exit 1)
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py bench --size $(SIZE)
+
+bench-clean:
+	rm -rf .data/bench-small .data/bench-full
 
 assets:
 	sh scripts/build-assets.sh

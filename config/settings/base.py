@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tradeloom.partners",
     "tradeloom.sales",
     "tradeloom.approvals",
+    "tradeloom.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,438 @@
+"""``make bench``: serve the app with gunicorn (production settings, 2 workers) and the bare reference next to it,
+drive each endpoint with wrk at a fixed concurrency for a fixed time, and write the results.
+
+Per endpoint: requests/s, p50 and p99 latency, SQL statements per request (counted by serving it once in-process
+with an execute wrapper), and throughput as a ratio to the bare reference measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tradeloom.accounts.tokens import token_pair_issue
+from tradeloom.bench.bare import encode_param
+from tradeloom.bench.generate import SLUGS, generate
+from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.core.pagination import _encode
+from tradeloom.partners.models import Customer
+from tradeloom.sales.models import Order
+from tradeloom.tenancy.context import tenant_context
+
+ROOT = Path(settings.BASE_DIR)
+RESULTS = ROOT / "bench" / "results"
+DETAIL_PO = "BENCH-DETAIL-20"
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    method: str = "GET"
+    body: dict[str, Any] | None = None
+    org: str = "big"
+    bare: bool = True
+    target: str = ""
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    queries: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    bare_rps: float | None = None
+    bare_p50_ms: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    verdict: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _line_payload(unit_id: Any, customer_id: Any, po: str, lines: int) -> dict[str, Any]:
+    colours = [f"C{n:02d}" for n in range(lines)]
+    return {
+        "po_number": po,
+        "customer": str(customer_id),
+        "currency": "USD",
+        "order_date": timezone.localdate().isoformat(),
+        "styles": [
+            {
+                "style_number": f"{po}-A",
+                "lines": [
+                    {
+                        "colour_code": c,
+                        "quantity": "1000",
+                        "unit": str(unit_id),
+                        "selling_price": "4.25",
+                        "mill_price": "3.10",
+                        "commission_per_unit": "0.05",
+                    }
+                    for c in colours[: lines // 2]
+                ],
+            },
+            {
+                "style_number": f"{po}-B",
+                "lines": [
+                    {"colour_code": c, "quantity": "500", "unit": str(unit_id), "selling_price": "5.10"}
+                    for c in colours[lines // 2 :]
+                ],
+            },
+        ],
+    }
+
+
+def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
+    big = info["big"]
+    with tenant_context(big):
+        unit = UnitOfMeasure.objects.get(organization=big, code="m")
+        customer = Customer.objects.filter(organization=big).order_by("code").first()
+        assert customer is not None
+        orders = Order.objects.filter(organization=big).order_by("-created_at", "-id")
+        total = orders.count()
+        limit = 50
+        deep_page = max(1, min(20_000, total // limit - 1))
+        row = orders.values_list("created_at", "id")[deep_page * limit - 1]
+        cursor = _encode("n", [str(v) for v in row])
+        etd_from = (timezone.localdate() - timedelta(days=200)).isoformat()
+    detail = _detail_order(info, unit.pk, customer.pk)
+    base = f"/api/v1/o/{SLUGS['big']}/"
+    return [
+        Endpoint("orders list", f"{base}orders/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
+        Endpoint(
+            "orders list, filtered",
+            f"{base}orders/?limit={limit}&status=open&line_status=running&etd_from={etd_from}&order_type=foreign",
+            target="≥ 40 % of bare",
+        ),
+        Endpoint(
+            f"orders list, page {deep_page:,}",
+            f"{base}orders/?limit={limit}&cursor={cursor}",
+            target="same queries as page 1",
+        ),
+        Endpoint("order detail (20 lines)", f"{base}orders/{detail}/", target="≥ 40 % of bare"),
+        Endpoint(
+            "partner search",
+            f"/api/v1/o/{SLUGS['search']}/customers/?search=Arvnd%20Mils",
+            org="search",
+            target="p99 < 50 ms at 100,000 partners" if size == "full" else "p99 < 50 ms",
+        ),
+        Endpoint("approvals board", f"{base}approvals/board/?gate=lab_dip&state=submission&limit={limit}"),
+        Endpoint(
+            "order create (20 lines)",
+            f"{base}orders/",
+            method="POST",
+            body=_line_payload(unit.pk, customer.pk, "BENCH-CREATE", 20),
+            bare=False,
+            target="p50 < 50 ms",
+        ),
+    ]
+
+
+def _detail_order(info: dict[str, Any], unit_id: Any, customer_id: Any) -> Any:
+    big, member = info["big"], info["members"][1]
+    with tenant_context(big):
+        existing = Order.objects.filter(organization=big, po_number=DETAIL_PO).first()
+        if existing is not None:
+            return existing.pk
+    client = _client(member)
+    response = client.post(
+        f"/api/v1/o/{SLUGS['big']}/orders/", _line_payload(unit_id, customer_id, DETAIL_PO, 20), format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def _client(member: Any) -> APIClient:
+    client = APIClient(HTTP_HOST="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=member.user)['access']}")
+    return client
+
+
+def _record(endpoint: Endpoint, member: Any) -> tuple[int, list[tuple[str, Any]]]:
+    """Serve the endpoint once in-process: the statements it runs (SQL text and parameters, in order)."""
+    statements: list[tuple[str, Any]] = []
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, None if params is None else [encode_param(p) for p in params]))
+        return execute(sql, params, many, context)
+
+    client = _client(member)
+    with connection.execute_wrapper(wrapper):
+        if endpoint.method == "GET":
+            response = client.get(endpoint.path)
+        else:
+            response = client.post(endpoint.path, endpoint.body, format="json")
+    assert response.status_code in (200, 201), (endpoint.path, response.status_code, response.content[:500])
+    return len(statements), statements
+
+
+WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)|Socket errors:.*?timeout (\d+)")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _wrk(
+    url: str, *, token: str, seconds: int, concurrency: int, method: str = "GET", body: Any = None
+) -> dict[str, Any]:
+    """Drive ``url`` with wrk (2 threads, ``concurrency`` connections) for ``seconds``."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+    lua_body = json.dumps(orjson.dumps(body).decode()) if body is not None else "nil"
+    script.write(
+        f'wrk.method = "{method}"\n'
+        f"wrk.body = {lua_body}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        'wrk.headers["X-Forwarded-Proto"] = "https"\n'
+    )
+    script.close()
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    latencies = {p: _ms(v, u) for p, v, u in WRK_LATENCY.findall(out)}
+    errors = sum(int(a or b or 0) for a, b in WRK_ERRORS.findall(out))
+    rps = WRK_RPS.search(out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": latencies.get("50", 0.0),
+        "p99": latencies.get("99", 0.0),
+        "errors": errors,
+        "raw": out,
+    }
+
+
+def _database_urls() -> tuple[str, str]:
+    """URLs of the embedded benchmark server for the app and owner roles (over its unix socket)."""
+    from tradeloom.core.embedded_postgres import APP_ROLE, OWNER_ROLE, ensure_server
+
+    db = connections["default"].settings_dict
+    address = ensure_server(db["EMBEDDED"]["data_dir"], ephemeral=db["EMBEDDED"]["ephemeral"])
+    url = "postgres://{role}@/{name}?host={host}&port={port}"
+    return (
+        url.format(role=APP_ROLE, name=db["NAME"], host=address.socket_dir, port=address.port),
+        url.format(role=OWNER_ROLE, name=db["NAME"], host=address.socket_dir, port=address.port),
+    )
+
+
+def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    process = subprocess.Popen(
+        [
+            gunicorn,
+            app,
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            return process
+        except OSError as exc:
+            if getattr(exc, "code", None):  # an HTTP error still means it is up
+                return process
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{app} did not start: {process.stderr.read().decode() if process.stderr else ''}")
+
+
+def _check(url: str, token: str, method: str, body: Any) -> None:
+    """One request before the load: a benchmark of error pages would measure nothing."""
+    data = orjson.dumps(body) if body is not None else None
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        url,
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{method} {url} answered {error.code}: {error.read()[:500]!r}") from error
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def run(*, size: str, seconds: int, concurrency: int, seed: int = 42) -> tuple[list[Result], Path]:
+    info = generate(size=size, seed=seed)
+    endpoints = _endpoints(info, size)
+    members = {"big": info["members"][1], "search": info["search_members"][1]}
+    plan: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for endpoint in endpoints:
+        counts[endpoint.name], statements = _record(endpoint, members[endpoint.org])
+        if endpoint.bare:
+            plan[endpoint.path] = statements
+    app_url, owner_url = _database_urls()
+    plan_file = Path(tempfile.mkdtemp()) / "plan.json"
+    plan_file.write_bytes(orjson.dumps(plan))
+    env: dict[str, str] = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        # tokens are issued here, in this process: the servers check them with the same key
+        "JWT_SIGNING_KEY": str(settings.SIMPLE_JWT["SIGNING_KEY"]),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": app_url,
+        "DATABASE_OWNER_URL": owner_url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "BENCH_PLAN": str(plan_file),
+        "BENCH_DATABASE_URL": app_url,
+    }
+    env.pop("DJANGO_DEBUG", None)
+    app_port, bare_port = _free_port(), _free_port()
+    app_server = _serve("config.wsgi:application", app_port, env)
+    bare_server = _serve("tradeloom.bench.bare:app", bare_port, env)
+    results: list[Result] = []
+    try:
+        for endpoint in endpoints:
+            token = token_pair_issue(user=members[endpoint.org].user)["access"]
+            url = f"http://127.0.0.1:{app_port}{endpoint.path}"
+            _check(url, token, endpoint.method, endpoint.body)
+            _wrk(url, token=token, seconds=2, concurrency=concurrency, method=endpoint.method, body=endpoint.body)
+            measured = _wrk(
+                url, token=token, seconds=seconds, concurrency=concurrency, method=endpoint.method, body=endpoint.body
+            )
+            result = Result(
+                endpoint.name,
+                endpoint.path.split("?")[0],
+                counts[endpoint.name],
+                measured["rps"],
+                measured["p50"],
+                measured["p99"],
+                measured["errors"],
+                target=endpoint.target,
+            )
+            if endpoint.bare:
+                bare_url = f"http://127.0.0.1:{bare_port}{endpoint.path}"
+                _check(bare_url, token, "GET", None)
+                _wrk(bare_url, token=token, seconds=2, concurrency=concurrency)
+                bare = _wrk(bare_url, token=token, seconds=seconds, concurrency=concurrency)
+                result.bare_rps, result.bare_p50_ms = bare["rps"], bare["p50"]
+                result.ratio = round(measured["rps"] / bare["rps"], 3) if bare["rps"] else None
+            result.verdict = _verdict(endpoint, result, counts)
+            results.append(result)
+    finally:
+        _stop(app_server)
+        _stop(bare_server)
+    path = _write(results, size=size, seconds=seconds, concurrency=concurrency)
+    return results, path
+
+
+FRAMEWORK_QUERIES = 4  # JWT user lookup, set_config user, membership, set_config organisation
+
+
+def _verdict(endpoint: Endpoint, result: Result, counts: dict[str, int]) -> str:
+    checks: list[bool] = []
+    if "≥ 40 %" in endpoint.target and result.ratio is not None:
+        checks.append(result.ratio >= 0.40)
+    if "≤ 5 queries" in endpoint.target:
+        checks.append(result.queries - FRAMEWORK_QUERIES <= 5)
+    if endpoint.target.startswith("same queries"):
+        checks.append(result.queries == counts["orders list"])
+    if "p99 < 50 ms" in endpoint.target:
+        checks.append(result.p99_ms < 50)
+    if "p50 < 50 ms" in endpoint.target:
+        checks.append(result.p50_ms < 50)
+    if result.errors:
+        checks.append(False)
+    if not checks:
+        return ""
+    return "met" if all(checks) else "MISSED"
+
+
+def markdown(results: list[Result], *, size: str, seconds: int, concurrency: int) -> str:
+    lines = [
+        f"Size `{size}`, {seconds} s per endpoint, {concurrency} connections, gunicorn 2 workers (production "
+        "settings), wrk; bare = psycopg + orjson WSGI running the same SQL.",
+        "",
+        "| Endpoint | req/s | p50 ms | p99 ms | SQL / request | bare req/s | app / bare | target | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        bare = f"{r.bare_rps:.0f}" if r.bare_rps else "n/a"
+        ratio = f"{r.ratio:.0%}" if r.ratio is not None else "n/a"
+        lines.append(
+            f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.queries} | {bare} | {ratio} | "
+            f"{r.target} | {r.verdict} |"
+        )
+    lines.append("")
+    lines.append(
+        f"SQL / request includes the {FRAMEWORK_QUERIES} statements every API request runs (token user, "
+        "tenant context, membership); the list's own work is the rest."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _write(results: list[Result], *, size: str, seconds: int, concurrency: int) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    data = {
+        "date": timezone.now().isoformat(),
+        "size": size,
+        "seconds": seconds,
+        "concurrency": concurrency,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "results": [asdict(r) for r in results],
+    }
+    path = RESULTS / f"{stamp}-{size}.json"
+    path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    (RESULTS / f"{stamp}-{size}.md").write_text(markdown(results, size=size, seconds=seconds, concurrency=concurrency))
+    return path
