@@ -143,7 +143,11 @@ def board(*, organization: Any, membership: Membership) -> QuerySet[LineGate]:
     )
     if merchandiser_restricted(organization=organization, membership=membership):
         qs = qs.filter(line__order__merchandiser=membership)
-    return qs.select_related("gate", "line__style", "line__order__customer", "line__order__merchandiser__user")
+    # Customers and merchandisers come by prefetch, not join: a join to customers (whose ids spread over many
+    # organisations) makes the planner misjudge the page and join the whole table before sorting.
+    return qs.select_related("gate", "line__style", "line__order").prefetch_related(
+        "line__order__customer", "line__order__merchandiser__user"
+    )
 
 
 def waiting_since(days: int) -> Q:

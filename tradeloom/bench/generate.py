@@ -193,14 +193,78 @@ def _organization(slug: str, name: str, members: int) -> tuple[Organization, lis
     return organization, people
 
 
-def _company(rng: random.Random, n: int) -> str:
-    return f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(WORDS)} {n}"
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mon",
+    "ta",
+    "vo",
+    "ra",
+    "sun",
+    "del",
+    "ar",
+    "vin",
+    "be",
+    "xim",
+    "co",
+    "na",
+    "lu",
+    "pe",
+    "shan",
+    "go",
+    "ti",
+    "ex",
+    "ma",
+    "dra",
+    "si",
+    "len",
+    "ho",
+    "pa",
+    "cif",
+    "ro",
+    "yal",
+    "ni",
+    "te",
+    "bo",
+]
+SUFFIXES = [
+    "Mills",
+    "Textiles",
+    "Fabrics",
+    "Knitwear",
+    "Apparels",
+    "Industries",
+    "Spinning",
+    "Dyeing",
+    "Garments",
+    "Exports",
+    "Trading",
+    "Group",
+    "Weaving",
+    "Denim",
+    "Sourcing",
+]
+
+
+def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+    """Pronounceable, varied company words (real partner names share suffixes, not their first words)."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize())
+    return sorted(words)
+
+
+def _company(rng: random.Random, vocabulary: list[str]) -> str:
+    first = rng.choice(vocabulary)
+    middle = f" {rng.choice(vocabulary)}" if rng.random() < 0.4 else ""
+    return f"{first}{middle} {rng.choice(SUFFIXES)} Ltd"
 
 
 def _partners(organization: Organization, by: Membership, customers: int, suppliers: int, rng: random.Random) -> None:
     """Customers and suppliers through the models (their search columns are the models' own)."""
     if Customer.objects.using("owner").filter(organization=organization).exists():
         return
+    vocabulary = _vocabulary(rng)
     for model, count, prefix in ((Customer, customers, "C"), (Supplier, suppliers, "S")):
         batch: list[Any] = []
         for n in range(count):
@@ -208,7 +272,7 @@ def _partners(organization: Organization, by: Membership, customers: int, suppli
                 organization=organization,
                 created_by_id=by.user_id,
                 code=f"{prefix}{n:06d}",
-                legal_name=_company(rng, n),
+                legal_name=_company(rng, vocabulary),
                 email=f"info{n}@{prefix.lower()}{n}.example",
                 country=rng.choice(["BD", "IN", "CN", "TR", "PK", "VN", "DE", "SE"]),
             )

@@ -100,6 +100,18 @@ class Order(RecordModel):
     def __str__(self) -> str:
         return self.number
 
+    # The orders list's totals (``selectors.order_list`` annotates ``line_totals`` in its one statement).
+    def _line_total(self, index: int) -> Decimal:
+        totals = getattr(self, "line_totals", None)
+        return Decimal(totals[index]) if totals else Decimal(0)
+
+    total_value = property(lambda self: self._line_total(0))
+    total_cost = property(lambda self: self._line_total(1))
+    total_commission = property(lambda self: self._line_total(2))
+    total_profit = property(lambda self: self._line_total(3))
+    total_realised_profit = property(lambda self: self._line_total(4))
+    line_count = property(lambda self: int(self._line_total(5)))
+
     def clean(self) -> None:
         super().clean()
         if self.etd and self.eta and self.eta < self.etd:

@@ -6,25 +6,21 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    Case,
-    Count,
     DecimalField,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Least, Round
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from tradeloom.catalog.services import exchange_rate_on
+from tradeloom.partners.models import Customer
 from tradeloom.sales.models import Line, Order, Style
 from tradeloom.sales.money import LineFigures, OrderFigures, line_figures, order_figures
 from tradeloom.tenancy.models import Membership
@@ -51,38 +47,42 @@ def orders_visible(*, organization: Any, membership: Membership) -> QuerySet[Ord
     return qs
 
 
-def _per_order(aggregate: Any, output: Any = MONEY) -> Any:
-    """A total over the order's lines as a correlated subquery: evaluated only for the rows of the page (the
-    keyset scan on the orders index stops after ``limit`` rows), never for the whole table."""
-    lines = Line.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(total=aggregate)
-    return Coalesce(Subquery(lines.values("total")[:1], output_field=output), ZERO if output is MONEY else Value(0))
+class _LineTotals(RawSQL):
+    """The order's line totals in one correlated subquery: ``[value, cost, commission, profit, realised profit,
+    line count]`` (``Order.total_value`` … read them). Evaluated only for the rows of the page — the keyset scan
+    on the orders index stops after ``limit`` rows — so the cost follows the page size, not the table. Same
+    rounding as ``sales.money``: each line figure to cents, half away from zero, then summed."""
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+
+LINE_TOTALS_SQL = """
+SELECT ARRAY[COALESCE(SUM(t.v), 0), COALESCE(SUM(t.c), 0), COALESCE(SUM(t.m), 0), COALESCE(SUM(t.v - t.c - t.m), 0),
+             COALESCE(SUM(ROUND((t.v - t.c - t.m) * t.r, 2)), 0), COUNT(*)]::numeric[]
+FROM (
+    SELECT ROUND(l.quantity * COALESCE(l.selling_price, 0), 2) AS v,
+           ROUND(l.quantity * COALESCE(l.mill_price, 0), 2) AS c,
+           ROUND(l.quantity * COALESCE(l.commission_per_unit, 0), 2) AS m,
+           CASE WHEN l.quantity > 0 THEN LEAST(l.delivered_quantity / l.quantity, 1) ELSE 0 END AS r
+    FROM sales_line l
+    WHERE l.order_id = "sales_order"."id"
+) t
+"""
 
 
 def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
-    """Orders with their money totals, computed in the page's one SQL statement (same rounding as
-    ``sales.money``). Each total is a correlated subquery over the order's lines, so the cost follows the page
-    size, not the number of orders or lines."""
-    qty = F("quantity")
-    value = Round(qty * Coalesce(F("selling_price"), ZERO), 2)
-    cost = Round(qty * Coalesce(F("mill_price"), ZERO), 2)
-    commission = Round(qty * Coalesce(F("commission_per_unit"), ZERO), 2)
-    ratio = Case(
-        When(Q(quantity__gt=0), then=Least(F("delivered_quantity") / qty, Value(Decimal(1)))),
-        default=Value(Decimal(0)),
-        output_field=DecimalField(max_digits=30, decimal_places=10),
+    """Orders with their money totals, customer name and (with approvals) gate states, in the page's one SQL
+    statement: every extra column is a correlated subquery, so the scan walks the (organisation, created) index
+    and stops after one page, at any depth. No join: the planner would misjudge a join to customers (their ids
+    spread over many organisations) and sort the whole table."""
+    customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
+        label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
     )
-    return (
-        orders_visible(organization=organization, membership=membership)
-        .select_related("customer")
-        .annotate(
-            total_value=_per_order(Sum(value, output_field=MONEY)),
-            total_cost=_per_order(Sum(cost, output_field=MONEY)),
-            total_commission=_per_order(Sum(commission, output_field=MONEY)),
-            total_profit=_per_order(Sum(value - cost - commission, output_field=MONEY)),
-            total_realised_profit=_per_order(Sum(Round((value - cost - commission) * ratio, 2), output_field=MONEY)),
-            line_count=_per_order(Count("id"), output=IntegerField()),
-            **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
-        )
+    return orders_visible(organization=organization, membership=membership).annotate(
+        customer_name=Subquery(customer_name.values("label")[:1]),
+        line_totals=_LineTotals(LINE_TOTALS_SQL, (), output_field=ArrayField(DecimalField())),
+        **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
     )
 
 

@@ -33,7 +33,7 @@ class OrderListCreateApi(TenantGenericAPIView):
         qs = selectors.order_list(organization=self.organization, membership=self.membership)
         qs = qs.filter(archived_at__isnull=True)
         page = self.paginate_queryset(self.filter_queryset(qs))
-        return self.get_paginated_response(s.OrderListOutput(page, many=True).data)
+        return self.get_paginated_response(s.order_list_rows(page))
 
     @extend_schema(
         request=s.OrderCreateInput,
@@ -61,8 +61,7 @@ class OrderListCreateApi(TenantGenericAPIView):
 def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
     order = selectors.order_get(organization=view.organization, membership=view.membership, pk=pk)
     figures, totals = selectors.order_money(order)
-    context = {"figures": figures, "order_figures": totals}
-    response = Response(s.OrderDetailOutput(order, context=context).data, status=status_code)
+    response = Response(s.order_detail_data(order, figures, totals), status=status_code)
     response["ETag"] = order.etag
     return response
 

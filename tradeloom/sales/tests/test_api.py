@@ -318,3 +318,36 @@ def test_quantities_and_prices_beyond_any_order_are_refused(setup):
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
     assert setup["client"].get(setup["url"]).json()["results"] == []
+
+
+def test_the_fast_list_rows_are_the_documented_serializer_output(setup, org):
+    from tradeloom.sales import selectors
+    from tradeloom.sales.api.serializers import OrderListOutput, order_list_rows
+
+    setup["client"].post(setup["url"], payload(setup), format="json")
+    with tenant_context(org):
+        orders = list(selectors.order_list(organization=org, membership=setup["merch"]))
+    assert order_list_rows(orders) == [dict(row) for row in OrderListOutput(orders, many=True).data]
+
+
+def test_the_fast_detail_is_the_documented_serializer_output(setup, org):
+    from tradeloom.sales import selectors
+    from tradeloom.sales.api.serializers import OrderDetailOutput, order_detail_data
+
+    created = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    ExchangeRateFactory(
+        organization=org, date=date(2026, 10, 1), from_currency="USD", to_currency="BDT", rate=D("121.5")
+    )
+    with tenant_context(org):
+        order = selectors.order_get(organization=org, membership=setup["merch"], pk=created["id"])
+        figures, totals = selectors.order_money(order)
+        expected = OrderDetailOutput(order, context={"figures": figures, "order_figures": totals}).data
+        assert order_detail_data(order, figures, totals) == _plain(expected)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
