@@ -109,13 +109,16 @@ GATE_STATES_BY_STATUS = {
 
 
 class _Ids:
-    """Deterministic UUIDs from the seed."""
+    """Deterministic, increasing UUIDs (a counter in the high bits, like UUIDv7's time prefix): inserts land at
+    the right edge of every index instead of splitting pages all over it, which makes COPY several times faster."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self.counter = rng.getrandbits(16) << 30
 
     def __call__(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        self.counter += 1  # the top 48 bits; version and variant bits fall in the random low 80
+        return uuid.UUID(int=(self.counter << 80) | self.rng.getrandbits(80), version=4)
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
