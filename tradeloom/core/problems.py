@@ -102,6 +102,19 @@ def _flatten_errors(data: Any) -> dict[str, list[str]]:
     return flat
 
 
+def _detail_text(detail: Any) -> str:
+    """A DRF exception's detail as one sentence. Some (simplejwt's invalid token) carry a dict of details and
+    messages; the problem shows their main ``detail``, not a printed dict."""
+    if isinstance(detail, dict):
+        inner = detail.get("detail")
+        if inner is not None:
+            return str(inner)
+        return " ".join(str(v) for v in detail.values() if isinstance(v, str))
+    if isinstance(detail, list):
+        return " ".join(str(v) for v in detail)
+    return str(detail)
+
+
 def _unique_violation(exc: IntegrityError) -> bool:
     return isinstance(exc.__cause__, pg_errors.UniqueViolation)
 
@@ -152,7 +165,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
                 errors=_flatten_errors(exc.detail),
             )
         else:
-            body = problem_body(status=exc.status_code, code=code, detail=str(exc.detail))
+            body = problem_body(status=exc.status_code, code=code, detail=_detail_text(exc.detail))
         return _response(body, headers)
 
     if isinstance(exc, IntegrityError):

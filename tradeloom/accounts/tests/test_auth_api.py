@@ -353,3 +353,11 @@ def test_me_lists_only_active_memberships(org, other_org, member, api_as):
         Membership.objects.filter(pk=inactive.pk).update(is_active=False)
     body = api_as(membership).get("/api/v1/me/").json()
     assert [m["organization"]["slug"] for m in body["memberships"]] == ["acme"]
+
+
+def test_an_invalid_token_is_a_readable_problem():
+    response = bearer("not.a.token").get("/api/v1/me/")
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "authentication_failed"
+    assert body["detail"] == "Given token not valid for any token type"
