@@ -10,11 +10,11 @@ behind), and stored per row in a ``text[]`` column with a GIN index (docs/decisi
 * rank: ``ts_rank`` plus the share of the query's trigrams the row contains (like pg_trgm's ``word_similarity``);
 * a row qualifies when it matches as words or its trigram share reaches ``TRIGRAM_THRESHOLD``.
 
-Common trigrams: in partner names, suffixes ("Mills", "Textiles", "Ltd") give trigrams most rows share, and an
-overlap on them would make half the table a candidate. The candidate step therefore overlaps only the query's
-*rare* trigrams — those below ``COMMON_TRIGRAM_SHARE`` of rows in PostgreSQL's own statistics
-(``pg_stats.most_common_elems``, cached per process) — while the share that ranks and qualifies a row still counts
-all of them. When every trigram of the query is common, all are used.
+Common trigrams: in partner names, suffixes ("Mills", "Textiles", "Ltd") give trigrams many rows share, and an
+overlap on them would make half the table a candidate. The function therefore overlaps only the query's *rare*
+trigrams — those below ``COMMON_TRIGRAM_SHARE`` of rows in PostgreSQL's own statistics
+(``pg_stats.most_common_elems``, which only the owner may read on a table under row-level security) — while the
+share that qualifies a row still counts all of them. When every trigram of the query is common, all are used.
 
 Row-level security and indexes: ``&&`` and ``@@`` are not "leakproof" operators, so PostgreSQL will not use them
 as index conditions below a row-level-security policy, and a search would scan the whole organisation. The
@@ -26,21 +26,19 @@ organisation, exactly what the policy would allow — so the GIN indexes answer 
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db import connection, migrations, models
+from django.db import migrations, models
 from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
 TRIGRAM_THRESHOLD = 0.5
 COMMON_TRIGRAM_SHARE = 0.02  # a trigram in more than 2 % of a table's rows does not make a row a candidate
-COMMON_TRIGRAMS_TTL = 600  # seconds a process keeps a table's common trigrams
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -126,52 +124,43 @@ class CreateSearchFunction(migrations.operations.base.Operation):
         table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
         name, q = search_function_name(table), schema_editor.quote_name
         # Only quoted identifiers of our own model are interpolated.
-        sql = f"""CREATE OR REPLACE FUNCTION {q(name)}(grams text[], candidates text[], query tsquery, threshold float8)
-            RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-            ROWS {SEARCH_FUNCTION_ROWS} AS $$
-                SELECT t.id FROM {q(table)} t
-                 WHERE t.organization_id = tradeloom_current_organization()
-                   AND (t.search_vector @@ query
-                        OR (t.search_trigrams && candidates::varchar(3)[]
-                            AND (SELECT count(*) FROM unnest(t.search_trigrams) g WHERE g = ANY(grams))
-                                >= threshold * cardinality(grams)))
-            $$"""  # noqa: S608
+        # Only quoted identifiers and the literal name of our own table are interpolated.
+        sql = f"""CREATE OR REPLACE FUNCTION {q(name)}(grams text[], query tsquery, threshold float8)
+            RETURNS SETOF uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+            ROWS {SEARCH_FUNCTION_ROWS} AS $fn$
+            DECLARE
+                rare text[];
+            BEGIN
+                -- the query's trigrams that are not common in the table (PostgreSQL's own statistics)
+                SELECT coalesce(array_agg(g), grams) INTO rare FROM unnest(grams) AS g
+                 WHERE NOT EXISTS (
+                    SELECT 1 FROM pg_stats s,
+                           unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(gram, share)
+                     WHERE s.schemaname = 'public' AND s.tablename = '{table}' AND s.attname = 'search_trigrams'
+                       AND u.gram = g AND u.share > {COMMON_TRIGRAM_SHARE});
+                -- planned with the actual values on every call (EXECUTE), so the GIN indexes answer it
+                RETURN QUERY EXECUTE
+                    'SELECT t.id FROM {q(table)} t
+                      WHERE t.organization_id = tradeloom_current_organization()
+                        AND (t.search_vector @@ $1
+                             OR (t.search_trigrams && $2::varchar(3)[]
+                                 AND (SELECT count(*) FROM unnest(t.search_trigrams) x WHERE x = ANY($3))
+                                     >= $4 * cardinality($3)))'
+                    USING query, rare, grams, threshold;
+            END
+            $fn$"""  # noqa: S608
         schema_editor.execute(sql)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
         name = schema_editor.quote_name(search_function_name(table))
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}(text[], text[], tsquery, float8)")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}(text[], tsquery, float8)")
 
     def describe(self) -> str:
         return f"Create the search function of {self.model_name}"
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__qualname__, [], {"model_name": self.model_name})
-
-
-_common: dict[str, tuple[float, frozenset[str]]] = {}
-
-
-def common_trigrams(table: str) -> frozenset[str]:
-    """Trigrams in more than ``COMMON_TRIGRAM_SHARE`` of ``table``'s rows, from the planner's statistics (kept
-    ``COMMON_TRIGRAMS_TTL`` seconds per process; empty until the table was analysed)."""
-    now = time.monotonic()
-    cached = _common.get(table)
-    if cached and now - cached[0] < COMMON_TRIGRAMS_TTL:
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE schemaname = 'public' AND tablename = %s AND attname = 'search_trigrams'",
-            [table],
-        )
-        row = cursor.fetchone()
-    common: frozenset[str] = frozenset()
-    if row and row[0]:
-        common = frozenset(g for g, share in zip(row[0], row[1], strict=False) if share > COMMON_TRIGRAM_SHARE)
-    _common[table] = (now, common)
-    return common
 
 
 def search_filter(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
@@ -194,11 +183,9 @@ def search_filter(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
     )
     query = SearchQuery(folded, config="simple", search_type="plain")
     prefix_text = " & ".join(f"{w}:*" for w in folded.split())
-    common = common_trigrams(table)
-    rare = [g for g in grams if g not in common] or grams
     candidates = RawSQL(  # noqa: S611 - the function name is derived from our own table name
-        f"SELECT * FROM {search_function_name(table)}(%s::text[], %s::text[], to_tsquery('simple', %s), %s)",  # noqa: S608
-        [grams, rare, prefix_text, TRIGRAM_THRESHOLD],
+        f"SELECT * FROM {search_function_name(table)}(%s::text[], to_tsquery('simple', %s), %s)",  # noqa: S608
+        [grams, prefix_text, TRIGRAM_THRESHOLD],
     )
     return (
         queryset.filter(pk__in=candidates)

@@ -1,5 +1,5 @@
-"""Search functions overlap only the query's rare trigrams (``core.search.common_trigrams``) and tell the planner they
-return few rows (``ROWS 20``), so it fetches them by primary key."""
+"""Search functions tell the planner they return few rows (``ROWS 20``), so it fetches them by primary key.
+(Their body is ``core.search.CreateSearchFunction``'s current one; 0004 replaces the interim four-argument form.)"""
 
 from django.db import migrations
 

@@ -82,8 +82,8 @@ def test_the_search_function_sees_nothing_without_a_tenant(org):
         cursor.execute("SELECT set_config('app.organization_id', '', true)")
         cursor.execute(
             "SELECT count(*) FROM tradeloom_search_partners_supplier("
-            "%s::text[], %s::text[], to_tsquery('simple', 'arvind:*'), 0.5)",
-            [["arv"], ["arv"]],
+            "%s::text[], to_tsquery('simple', 'arvind:*'), 0.5)",
+            [["arv"]],
         )
         assert cursor.fetchone() == (0,)
 

@@ -1,11 +1,10 @@
-"""Search candidates come from the query's rare trigrams; common ones (suffixes like "Mills") still count in the
-share that ranks and qualifies a row."""
+"""The search function: typo-tolerant candidates in the caller's organisation, the planner told they are few,
+common trigrams left out of the candidate step by PostgreSQL's statistics."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from django.db import connection
 
 from tradeloom.core import search
 from tradeloom.partners.models import Supplier
@@ -14,39 +13,33 @@ from tradeloom.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 
-MILLS = frozenset({"  m", " mi", "mil", "ill", "lls", "ls "})
-
-
-@pytest.fixture
-def mills_are_common(monkeypatch):
-    monkeypatch.setitem(search._common, "partners_supplier", (time.monotonic(), MILLS))
-
 
 def names(org, term):
     with tenant_context(org):
-        return list(
-            search.search_filter(Supplier.objects.all(), term)
-            .order_by("-search_rank")
-            .values_list("legal_name", flat=True)
-        )
+        qs = search.search_filter(Supplier.objects.all(), term).order_by("-search_rank")
+        return list(qs.values_list("legal_name", flat=True))
 
 
-def test_a_misspelt_name_is_found_through_its_rare_trigrams(org, mills_are_common):
+def test_a_misspelt_name_is_found_among_names_sharing_a_suffix(org):
     for name in ("Arvind Mills", "Kaimon Mills", "Delta Mills", "Sunrise Mills"):
         SupplierFactory(organization=org, legal_name=name)
     assert names(org, "Arvnd Mils") == ["Arvind Mills"]
 
 
-def test_a_query_of_common_trigrams_only_uses_them_all(org, mills_are_common):
+def test_a_query_of_suffix_words_only_still_finds_them(org):
     SupplierFactory(organization=org, legal_name="Arvind Mills")
     SupplierFactory(organization=org, legal_name="Square Textiles")
     assert names(org, "Mills") == ["Arvind Mills"]
 
 
-def test_common_trigrams_come_from_the_statistics_and_are_cached(org, django_assert_num_queries):
-    search._common.pop("partners_customer", None)
-    with django_assert_num_queries(1):
-        first = search.common_trigrams("partners_customer")
-        again = search.common_trigrams("partners_customer")
-    assert first == again
-    assert isinstance(first, frozenset)
+def test_the_function_reads_the_statistics_and_tells_the_planner_it_returns_few_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prorows, prosecdef, pg_get_functiondef(oid) FROM pg_proc WHERE proname = %s",
+            [search.search_function_name("partners_supplier")],
+        )
+        rows, definer, definition = cursor.fetchone()
+    assert rows == search.SEARCH_FUNCTION_ROWS
+    assert definer
+    assert "pg_stats" in definition
+    assert "most_common_elems" in definition
