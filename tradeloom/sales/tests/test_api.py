@@ -351,3 +351,32 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def test_creating_fifty_lines_through_the_api_costs_what_one_line_costs(setup, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = payload(setup, po_number="PO-ONE")
+    one["styles"] = [one["styles"][0]]
+    one["styles"][0]["lines"] = one["styles"][0]["lines"][:1]
+    with CaptureQueriesContext(connection) as small:
+        assert setup["client"].post(setup["url"], one, format="json").status_code == 201
+    many = payload(setup, po_number="PO-MANY")
+    many["styles"] = [
+        {
+            "style_number": "BIG",
+            "lines": [
+                {
+                    "colour_code": f"C{n}",
+                    "quantity": "10",
+                    "unit": str(setup["units"]["m"].pk),
+                    "supplier": str(setup["mill"].pk),
+                }
+                for n in range(50)
+            ],
+        }
+    ]
+    with CaptureQueriesContext(connection) as large:
+        assert setup["client"].post(setup["url"], many, format="json").status_code == 201
+    assert len(large) <= len(small)  # references are looked up once per request, not once per line
