@@ -466,5 +466,23 @@ def _write(results: list[Result], *, size: str, seconds: int, concurrency: int) 
     }
     path = RESULTS / f"{stamp}-{size}.json"
     path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-    (RESULTS / f"{stamp}-{size}.md").write_text(markdown(results, size=size, seconds=seconds, concurrency=concurrency))
+    table = markdown(results, size=size, seconds=seconds, concurrency=concurrency)
+    (RESULTS / f"{stamp}-{size}.md").write_text(table)
+    if size == "full":
+        readme_update(table, stamp)
     return path
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_update(table: str, stamp: str) -> None:
+    """Put the latest full-size table into the README, between its bench markers."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    body = f"\nLatest full-size run ({stamp}, `bench/results/{stamp}-full.json`):\n\n{table}"
+    readme.write_text(f"{head}{README_START}{body}{README_END}{tail}")
