@@ -86,16 +86,26 @@ def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
     )
 
 
+# A partner's search columns (a trigram array, a document, a tsvector) are large and never shown with an order:
+# leaving them out of the order's reads is most of what an order detail costs in Python.
+PARTNER_SEARCH_COLUMNS = ("search_trigrams", "search_document", "search_vector", "notes")
+
+
+def _without_search(prefix: str) -> list[str]:
+    return [f"{prefix}__{column}" for column in PARTNER_SEARCH_COLUMNS]
+
+
 def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
+    lines = (
+        Line.objects.select_related("unit", "supplier", "item", "style")
+        .defer(*_without_search("supplier"))
+        .order_by("position")
+    )
     order = (
         orders_visible(organization=organization, membership=membership)
         .select_related("organization", "customer", "merchandiser__user")
-        .prefetch_related(
-            Prefetch("styles", queryset=Style.objects.order_by("position")),
-            Prefetch(
-                "lines", queryset=Line.objects.select_related("unit", "supplier", "item", "style").order_by("position")
-            ),
-        )
+        .defer(*_without_search("customer"))
+        .prefetch_related(Prefetch("styles", queryset=Style.objects.order_by("position")), Prefetch("lines", lines))
         .filter(pk=pk)
         .first()
     )
