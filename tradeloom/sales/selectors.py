@@ -132,8 +132,9 @@ def line_get(*, organization: Any, membership: Membership, order_id: Any, line_i
     return line
 
 
-def order_money(order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
-    """Per-line and order figures, with the base-currency conversion at the order date's rate."""
+def order_money(order: Order, lines: Any = None) -> tuple[dict[Any, LineFigures], OrderFigures]:
+    """Per-line and order figures, with the base-currency conversion at the order date's rate (``lines``: the
+    order's lines when the caller has them already, e.g. just created)."""
     figures = {
         line.pk: line_figures(
             quantity=line.quantity,
@@ -142,7 +143,7 @@ def order_money(order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
             commission_per_unit=line.commission_per_unit,
             delivered=line.delivered_quantity,
         )
-        for line in order.lines.all()
+        for line in (order.lines.all() if lines is None else lines)
     }
     organization = order.organization
     rate = exchange_rate_on(

@@ -196,6 +196,8 @@ def order_create(
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
     Line.objects.bulk_create(lines)
     _lines_created(lines, by)
+    # What was just inserted, for a caller that answers with the new order (no need to read it back).
+    order.created_styles, order.created_lines = style_rows, lines  # type: ignore[attr-defined]
     audit_record(
         actor=by,
         action="sales_order.created",

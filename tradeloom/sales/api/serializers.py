@@ -394,9 +394,12 @@ def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def order_detail_data(order: Order, figures: dict[Any, Any], totals: Any) -> dict[str, Any]:
+def order_detail_data(
+    order: Order, figures: dict[Any, Any], totals: Any, *, styles: Any = None, lines: Any = None
+) -> dict[str, Any]:
     """``OrderDetailOutput``'s JSON built directly (a test holds them equal): an order of 20 lines is read often,
-    and DRF would build a field tree per line and per money block."""
+    and DRF would build a field tree per line and per money block. ``styles`` and ``lines``: the order's, when the
+    caller has them already (a create answers with what it just inserted)."""
     styles = [
         {
             "id": str(st.pk),
@@ -413,12 +416,12 @@ def order_detail_data(order: Order, figures: dict[Any, Any], totals: Any) -> dic
             "etd": _iso(st.etd),
             "eta": _iso(st.eta),
         }
-        for st in order.styles.all()
+        for st in (order.styles.all() if styles is None else styles)
     ]
-    lines = []
-    for line in order.lines.all():
+    rows = []
+    for line in order.lines.all() if lines is None else lines:
         f = figures[line.pk]
-        lines.append(
+        rows.append(
             {
                 "id": str(line.pk),
                 "style_id": str(line.style_id),
@@ -465,7 +468,7 @@ def order_detail_data(order: Order, figures: dict[Any, Any], totals: Any) -> dic
         "archived_at": _iso(order.archived_at),
         "created_at": _iso(order.created_at),
         "styles": styles,
-        "lines": lines,
+        "lines": rows,
         "money": _money(totals),
         "base_money": {
             "currency": order.organization.base_currency,

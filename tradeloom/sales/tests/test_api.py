@@ -380,3 +380,10 @@ def test_creating_fifty_lines_through_the_api_costs_what_one_line_costs(setup, d
     with CaptureQueriesContext(connection) as large:
         assert setup["client"].post(setup["url"], many, format="json").status_code == 201
     assert len(large) <= len(small)  # references are looked up once per request, not once per line
+
+
+def test_the_create_answer_is_what_a_read_gives(setup):
+    created = setup["client"].post(setup["url"], payload(setup), format="json")
+    read = setup["client"].get(f"{setup['url']}{created.json()['id']}/")
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]
