@@ -167,6 +167,19 @@ class Session:
         page.get_by_role("button", name="Create organisation").click()
         page.wait_for_url("**/o/*/")
 
+    def sign_up_merchandiser(self) -> str:
+        """A new organisation with its owner logged in; returns the organisation's slug."""
+        self.sign_up(name="Mira Merch", email=f"{unique('merch')}@example.com", organisation=unique("Buying House"))
+        return str(self.page.url.rstrip("/").rsplit("/", 1)[-1])
+
+    def create_partner(self, slug: str, kind: str, legal_name: str) -> None:
+        """A customer or (``kind="mill"``) supplier through its form."""
+        self.page.goto(f"/o/{slug}/{'customers' if kind == 'customer' else 'suppliers'}/new/")
+        if kind != "customer":
+            self.page.get_by_label("Kind").select_option(kind)
+        self.page.get_by_label("Legal name").fill(legal_name)
+        self.page.get_by_role("button", name="Save").click()
+
     def log_in(self, email: str, password: str = "e2e-long-password") -> None:
         page = self.page
         page.goto("/login/")

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tradeloom.e2e.conftest import unique
-
 
 def test_a_lab_dip_round_trip_moves_the_order_badge(person):
     me = person()
-    me.sign_up(name="Mira Merch", email=f"{unique('merch')}@example.com", organisation=unique("Buying House"))
-    slug = me.page.url.rstrip("/").rsplit("/", 1)[-1]
+    slug = me.sign_up_merchandiser()
     page = me.page
-
-    me.goto(f"/o/{slug}/customers/new/")
-    page.get_by_label("Legal name").fill("Nordic Home AB")
-    page.get_by_role("button", name="Save").click()
+    me.create_partner(slug, "customer", "Nordic Home AB")
     me.goto(f"/o/{slug}/orders/new/")
     page.locator("[name=po_number]").fill("NH-3001")
     page.locator("[name=customer]").select_option(label="Nordic Home AB")

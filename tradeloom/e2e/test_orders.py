@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tradeloom.e2e.conftest import unique
-
 
 def test_create_an_order_with_two_styles_and_three_lines_and_record_a_delivery(person):
     me = person()
-    me.sign_up(name="Mira Merch", email=f"{unique('merch')}@example.com", organisation=unique("Buying House"))
-    slug = me.page.url.rstrip("/").rsplit("/", 1)[-1]
+    slug = me.sign_up_merchandiser()
     page = me.page
-
-    me.goto(f"/o/{slug}/customers/new/")
-    page.get_by_label("Legal name").fill("Nordic Home AB")
-    page.get_by_role("button", name="Save").click()
-    me.goto(f"/o/{slug}/suppliers/new/")
-    page.get_by_label("Kind").select_option("mill")
-    page.get_by_label("Legal name").fill("Arvind Mills Ltd")
-    page.get_by_role("button", name="Save").click()
+    me.create_partner(slug, "customer", "Nordic Home AB")
+    me.create_partner(slug, "mill", "Arvind Mills Ltd")
 
     me.goto(f"/o/{slug}/orders/")
     page.get_by_role("link", name="New order").click()

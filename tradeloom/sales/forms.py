@@ -21,10 +21,11 @@ from tradeloom.core.record_pages import RecordForm
 from tradeloom.core.validators import currency_codes
 from tradeloom.partners.models import Customer, Supplier
 from tradeloom.sales.models import ActivityNote, Line, MillOffer, Order, Style, Task
-from tradeloom.sales.services import LINE_FIELDS, STAGES, STYLE_FIELDS
+from tradeloom.sales.services import LINE_EDITABLE, LINE_FIELDS, STAGES, STYLE_FIELDS
 from tradeloom.tenancy.models import Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CALCULATOR_FIELDS = ("process_loss_percent", "mixed_percent")
 MAX_STYLES = 200
 MAX_LINES_PER_STYLE = 500
 STYLE_KEY = re.compile(r"^s(\d{1,4})-")
@@ -108,21 +109,8 @@ class OrderForm(RecordForm):
 
     class Meta:
         model = Order
-        fields = (
-            "po_number",
-            "customer",
-            "buyer_name",
-            "merchandiser",
-            "order_type",
-            "currency",
-            "order_date",
-            "etd",
-            "eta",
-            "expected_delivery",
-            "actual_delivery",
-            "stage",
-            "notes",
-        )
+        # the order's editable fields but the calculator's percentages (they have their own tab)
+        fields = tuple(f for f in Order.editable_fields if f not in CALCULATOR_FIELDS)
         widgets = {
             "order_date": DATE,
             "etd": DATE,
@@ -209,16 +197,7 @@ class LineEditForm(RecordForm):
 
     class Meta:
         model = Line
-        fields = (
-            "colour_name",
-            "cad_name",
-            "quantity",
-            "selling_price",
-            "mill_price",
-            "commission_per_unit",
-            "etd",
-            "eta",
-        )
+        fields = tuple(f for f in LINE_EDITABLE if f not in CALCULATOR_FIELDS)
         widgets = {"etd": DATE, "eta": DATE}
         labels = {"commission_per_unit": "Commission / unit"}
 
