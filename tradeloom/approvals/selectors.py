@@ -67,15 +67,8 @@ def gate_badges(*, ids: list[Any], per: str = "order") -> dict[Any, list[GateBad
     return badges
 
 
-class _OrderGateStates(RawSQL):
-    """Per gate of an order, the state its lines add up to, as ``[[code, name, state], …]``: a correlated
-    subquery in the orders list's own statement (no query more for the badges). Same table as
-    ``states.aggregate``."""
-
-    def get_group_by_cols(self) -> list[Any]:  # correlated on the order's id, which the list groups by
-        return []
-
-
+# Per gate of an order, the state its lines add up to, as [[code, name, state], …]: a correlated subquery in the
+# orders list's own statement (no query more for the badges). Same table as ``states.aggregate``.
 ORDER_GATE_STATES_SQL = """
 SELECT COALESCE(jsonb_agg(jsonb_build_array(g.code, g.name,
     CASE WHEN g.n = g.approved THEN 'approved' WHEN g.rejected > 0 THEN 'rejected'
@@ -97,12 +90,7 @@ FROM (
 
 
 def order_gate_states() -> RawSQL:
-    return _OrderGateStates(ORDER_GATE_STATES_SQL, (), output_field=JSONField())
-
-
-def badges_of(rows: Any) -> list[GateBadge]:
-    """``GateBadge``s from an order's ``gate_states`` annotation."""
-    return [GateBadge(code, name, state) for code, name, state in rows or []]
+    return RawSQL(ORDER_GATE_STATES_SQL, (), output_field=JSONField())  # noqa: S611 - constant SQL, no input
 
 
 def order_gates(order: Order) -> list[LineGate]:

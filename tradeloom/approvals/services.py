@@ -283,15 +283,17 @@ def line_status_check(lines: list[Line], status: str, by: Any, override_reason: 
     _enforce(missing, by=by, action=f"moving to {label}", override_reason=override_reason, target=lines[0])
 
 
-def _submission_check(line_gate: LineGate, by: Any, override_reason: str) -> None:
+def _submission_check(line_gates: list[LineGate], by: Any, override_reason: str) -> None:
+    """The submission rule of these line gates' gate (one gate), checked for all their lines in two queries."""
+    first = line_gates[0]
     rule = GateRule.objects.filter(
-        organization_id=line_gate.organization_id, kind=GateRule.Kind.SUBMIT, gate_id=line_gate.gate_id
+        organization_id=first.organization_id, kind=GateRule.Kind.SUBMIT, gate_id=first.gate_id
     ).first()
     if rule is None:
         return
-    missing = _missing([line_gate.line_id], rule.requires)
-    action = f"submitting {line_gate.gate.name}"
-    _enforce(missing, by=by, action=action, override_reason=override_reason, target=line_gate)
+    missing = _missing([lg.line_id for lg in line_gates], rule.requires)
+    action = f"submitting {first.gate.name}"
+    _enforce(missing, by=by, action=action, override_reason=override_reason, target=first)
 
 
 # --- history ------------------------------------------------------------------------------------------------------
@@ -307,9 +309,11 @@ def _record(
     override_reason: str = "",
     sample: Sample | None = None,
     supersedes: GateEntry | None = None,
+    rules_checked: bool = False,
 ) -> GateEntry:
     """Append an entry to a locked line gate; the move is checked against the gate's state as of the entry's
-    effective date (a backdated entry fits into the history where it belongs)."""
+    effective date (a backdated entry fits into the history where it belongs). ``rules_checked``: the caller
+    checked the gating rule for a whole batch already."""
     if state not in dict(states.RECORDABLE):
         raise _invalid("state", "Choose submission, resubmission, approved or rejected.")
     if effective_date > timezone.localdate():
@@ -336,8 +340,8 @@ def _record(
             code="invalid_transition",
             extra={"allowed": allowed},
         )
-    if state in states.WAITING:
-        _submission_check(line_gate, by, override_reason)
+    if state in states.WAITING and not rules_checked:
+        _submission_check([line_gate], by, override_reason)
     entry = GateEntry.objects.create(
         organization_id=line_gate.organization_id,
         created_by_id=by.user_id,
@@ -438,20 +442,27 @@ def gates_set_bulk(
         for line in lines
         if line.pk not in existing
     )
-    line_gates = LineGate.objects.select_for_update(of=("self",)).select_related("gate", "line")
-    entries = []
-    for line_gate in line_gates.filter(gate=gate, line__in=lines).order_by("line__order_id", "line__position"):
-        entries.append(
-            _record(
-                line_gate,
-                by=by,
-                state=state,
-                effective_date=effective_date,
-                note=note,
-                override_reason=override_reason,
-            )
+    locked = list(
+        LineGate.objects.select_for_update(of=("self",))
+        .select_related("gate", "line")
+        .prefetch_related("entries")
+        .filter(gate=gate, line__in=lines)
+        .order_by("line__order_id", "line__position")
+    )
+    if state in states.WAITING:
+        _submission_check(locked, by, override_reason)
+    return [
+        _record(
+            line_gate,
+            by=by,
+            state=state,
+            effective_date=effective_date,
+            note=note,
+            override_reason=override_reason,
+            rules_checked=True,
         )
-    return entries
+        for line_gate in locked
+    ]
 
 
 # --- samples ------------------------------------------------------------------------------------------------------

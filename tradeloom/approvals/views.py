@@ -30,19 +30,17 @@ from tradeloom.approvals.forms import (
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, form_action, partial_template, tenant_view
+from tradeloom.core.web import TenantRequest, form_action, partial_template, posted_uuid, tenant_view
 from tradeloom.sales import selectors as sales_selectors
 from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.roles import Cap, Role, role_has
 
 
 def _order(request: TenantRequest, order_id: Any) -> Order:
-    qs = sales_selectors.orders_visible(organization=request.organization, membership=request.membership)
     lines = Prefetch("lines", queryset=Line.objects.select_related("style").order_by("position"))
-    order = qs.filter(pk=order_id, archived_at__isnull=True).prefetch_related("styles", lines).first()
-    if order is None:
-        raise Http404("No such order.")
-    return order
+    return sales_selectors.order_visible_get(
+        organization=request.organization, membership=request.membership, pk=order_id, prefetch=("styles", lines)
+    )
 
 
 def _back(request: TenantRequest, order: Order) -> HttpResponse:
@@ -398,9 +396,8 @@ def settings_view(request: TenantRequest) -> HttpResponse:
 
             form_action(request, rule_form, set_rule)
         elif action == "delete_rule":
-            rule = next(
-                (r for r in GateRule.objects.filter(organization=org) if str(r.pk) == request.POST.get("rule")), None
-            )
+            rule_id = posted_uuid(request, "rule")
+            rule = GateRule.objects.filter(organization=org, pk=rule_id).first() if rule_id else None
             if rule is None:
                 raise Http404("No such rule.")
             services.rule_delete(rule=rule, by=request.membership)

@@ -35,7 +35,7 @@ from tradeloom.accounts.tokens import token_pair_issue
 from tradeloom.bench.bare import encode_param
 from tradeloom.bench.generate import SLUGS, generate
 from tradeloom.catalog.models import UnitOfMeasure
-from tradeloom.core.pagination import _encode
+from tradeloom.core.pagination import cursor_after
 from tradeloom.partners.models import Customer
 from tradeloom.sales.models import Order
 from tradeloom.tenancy.context import tenant_context
@@ -125,7 +125,7 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
         limit = 50
         deep_page = max(1, min(20_000, total // limit - 1))
         row = orders.values_list("created_at", "id")[deep_page * limit - 1]
-        cursor = _encode("n", [str(v) for v in row])
+        cursor = cursor_after(row)
         etd_from = (timezone.localdate() - timedelta(days=200)).isoformat()
     detail = _detail_order(info, unit.pk, customer.pk)
     with tenant_context(info["search"]):

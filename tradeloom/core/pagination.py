@@ -45,6 +45,11 @@ def _encode(direction: str, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def cursor_after(values: Sequence[Any]) -> str:
+    """The cursor of the page that follows a row with these ordering values (what a page's ``next`` link holds)."""
+    return _encode("n", values)
+
+
 def _decode(token: str) -> tuple[str, list[str | None]]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))

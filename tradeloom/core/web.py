@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 import orjson
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -74,9 +76,9 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError, field: 
     """Show a service's refusal on the form: on ``field``, on the fields it names, or above the form."""
     field_errors = error.extra.get("errors") if isinstance(error.extra.get("errors"), dict) else None
     if field_errors:
-        for name, messages in field_errors.items():
+        for name, texts in field_errors.items():
             target = name if name in form.fields else None
-            for message in messages:
+            for message in texts:
                 form.add_error(target, message)
         return
     form.add_error(field if field in form.fields else None, error.message)
@@ -95,8 +97,6 @@ def form_error_message(form: forms.BaseForm) -> str:
 def form_action(request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> bool:
     """Validate ``form`` and run ``action`` with its data; show its success message, or the form's or the
     service's refusal as an error message (the service's savepoint rolled back: nothing changed)."""
-    from django.contrib import messages
-
     if not form.is_valid():
         messages.error(request, form_error_message(form))
         return False
@@ -107,3 +107,11 @@ def form_action(request: HttpRequest, form: forms.BaseForm, action: Callable[[di
         return False
     messages.success(request, message)
     return True
+
+
+def posted_uuid(request: HttpRequest, name: str) -> uuid.UUID | None:
+    """A posted id, or None when it is missing or not a UUID (the caller answers "choose …" or 404, never 500)."""
+    try:
+        return uuid.UUID(request.POST.get(name, ""))
+    except ValueError:
+        return None

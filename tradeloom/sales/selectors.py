@@ -32,6 +32,20 @@ ORDER_LIST_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
+def order_visible_get(
+    *, organization: Any, membership: Membership, pk: Any, include_deleted: bool = False, prefetch: Any = ()
+) -> Order:
+    """One order this member may see (deleted ones only with ``include_deleted``), else 404. For actions on an
+    order; ``order_get`` is the full read with styles, lines and references."""
+    qs = orders_visible(organization=organization, membership=membership)
+    if not include_deleted:
+        qs = qs.filter(archived_at__isnull=True)
+    order = qs.prefetch_related(*prefetch).filter(pk=pk).first()
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
 def merchandiser_restricted(*, organization: Any, membership: Membership) -> bool:
     """With ``settings["merchandisers_see_all_orders"]`` false, a merchandiser sees only the orders assigned to
     them; managers, admins and owners see all."""
@@ -47,16 +61,10 @@ def orders_visible(*, organization: Any, membership: Membership) -> QuerySet[Ord
     return qs
 
 
-class _LineTotals(RawSQL):
-    """The order's line totals in one correlated subquery: ``[value, cost, commission, profit, realised profit,
-    line count]`` (``Order.total_value`` … read them). Evaluated only for the rows of the page — the keyset scan
-    on the orders index stops after ``limit`` rows — so the cost follows the page size, not the table. Same
-    rounding as ``sales.money``: each line figure to cents, half away from zero, then summed."""
-
-    def get_group_by_cols(self) -> list[Any]:
-        return []
-
-
+# The order's line totals in one correlated subquery: [value, cost, commission, profit, realised profit, line count]
+# (``Order.total_value`` … read them). Evaluated only for the rows of the page — the keyset scan on the orders index
+# stops after ``limit`` rows — so the cost follows the page size, not the table. Same rounding as ``sales.money``:
+# each line figure to cents, half away from zero, then summed.
 LINE_TOTALS_SQL = """
 SELECT ARRAY[COALESCE(SUM(t.v), 0), COALESCE(SUM(t.c), 0), COALESCE(SUM(t.m), 0), COALESCE(SUM(t.v - t.c - t.m), 0),
              COALESCE(SUM(ROUND((t.v - t.c - t.m) * t.r, 2)), 0), COUNT(*)]::numeric[]
@@ -81,7 +89,7 @@ def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
     )
     return orders_visible(organization=organization, membership=membership).annotate(
         customer_name=Subquery(customer_name.values("label")[:1]),
-        line_totals=_LineTotals(LINE_TOTALS_SQL, (), output_field=ArrayField(DecimalField())),
+        line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(DecimalField())),  # noqa: S611
         **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
     )
 

@@ -4,7 +4,6 @@ with a message (a refusal is shown, nothing is changed)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.web import TenantRequest, form_action, tenant_view
+from tradeloom.core.web import TenantRequest, form_action, posted_uuid, tenant_view
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.forms import (
     BulkLineStatusForm,
@@ -30,11 +29,9 @@ from tradeloom.tenancy.roles import Cap
 
 
 def _order(request: TenantRequest, order_id: Any, *, include_deleted: bool = False) -> Order:
-    qs = selectors.orders_visible(organization=request.organization, membership=request.membership)
-    order = (qs if include_deleted else qs.filter(archived_at__isnull=True)).filter(pk=order_id).first()
-    if order is None:
-        raise Http404("No such order.")
-    return order
+    return selectors.order_visible_get(
+        organization=request.organization, membership=request.membership, pk=order_id, include_deleted=include_deleted
+    )
 
 
 def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
@@ -44,10 +41,8 @@ def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
 @tenant_view(POST=Cap.ORDERS_MANAGE)
 def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    try:
-        line = Line.objects.filter(order=order, pk=uuid.UUID(request.POST.get("line", ""))).first()
-    except ValueError:
-        line = None
+    line_id = posted_uuid(request, "line")
+    line = Line.objects.filter(order=order, pk=line_id).first() if line_id else None
     if line is None:
         messages.error(request, "Choose the line the offer is for.")
         return _back(request, order, "offers")

@@ -358,3 +358,19 @@ def test_an_entry_more_than_five_years_back_is_refused(ctx):
     with pytest.raises(ApplicationError) as refused:
         record(ctx, "lab_dip", "submission", on=date(2001, 1, 1))
     assert "five years" in refused.value.message
+
+
+def test_bulk_checks_the_rule_once_for_all_lines(ctx):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def bulk(lines):
+        with CaptureQueriesContext(connection) as queries:
+            services.gates_set_bulk(
+                lines=lines, gate=ctx["gates"]["price"], by=ctx["merch"], state="submission", effective_date=TODAY
+            )
+        return len(queries)
+
+    one = bulk(ctx["lines"][:1])
+    two = bulk(ctx["lines"][1:])
+    assert two - one == 3  # a line more costs its entry, its line gate's state and its audit event; nothing else

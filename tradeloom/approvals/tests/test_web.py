@@ -279,3 +279,11 @@ def test_the_csv_export_without_filters_has_every_line(ctx):
     response = ctx["merch"].get(f"/o/{ctx['org'].slug}/approvals/export.csv")
     rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 1 + 2 * 4  # header + two lines with four default gates each
+
+
+def test_removing_a_rule_by_a_malformed_or_unknown_id_is_404(ctx):
+    url = f"/o/{ctx['org'].slug}/approvals/settings/"
+    for rule in ("not-a-uuid", "00000000-0000-0000-0000-000000000000", ""):
+        assert ctx["owner"].post(url, {"action": "delete_rule", "rule": rule}).status_code == 404
+    with tenant_context(ctx["org"]):
+        assert GateRule.objects.count() == 2

@@ -234,11 +234,9 @@ class OfferAcceptApi(TenantAPIView):
 
 
 def _order(view: Any, order_id: Any, *, include_deleted: bool = False) -> Order:
-    qs = selectors.orders_visible(organization=view.organization, membership=view.membership)
-    order = (qs if include_deleted else qs.filter(archived_at__isnull=True)).filter(pk=order_id).first()
-    if order is None:
-        raise Http404("No such order.")
-    return order
+    return selectors.order_visible_get(
+        organization=view.organization, membership=view.membership, pk=order_id, include_deleted=include_deleted
+    )
 
 
 class OrderTasksApi(TenantAPIView):

@@ -397,3 +397,40 @@ def test_every_main_page_costs_a_bounded_number_of_queries(path, org, owner, mem
     # session + user + tenant context (3) + frame (memberships, counters) + the page's own reads
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
+
+
+def _id_routes() -> list[tuple[str, object]]:
+    from tradeloom.tenancy.tests.test_walls import OTHER_ORG_OBJECTS
+
+    routes = []
+    for template, callback in WEB_ROUTES:
+        names = re.findall(r"<uuid:(\w+)>", template)
+        if names and all(name in OTHER_ORG_OBJECTS for name in names):
+            routes.append((template, callback))
+    return routes
+
+
+ID_ROUTES = _id_routes()
+
+
+@pytest.mark.parametrize(("template", "callback"), ID_ROUTES, ids=[t for t, _ in ID_ROUTES])
+def test_another_organisations_ids_are_404_on_every_web_route(template, callback, org, other_org, owner):
+    """A member of A reaches B's orders, lines, offers, gates, samples … by id: 404, and nothing is written."""
+    from tradeloom.tenancy.tests.test_walls import OTHER_ORG_OBJECTS
+
+    path = template.replace("<slug:org_slug>", org.slug)
+    path = "/" + re.sub(r"<uuid:(\w+)>", lambda m: str(OTHER_ORG_OBJECTS[m[1]](other_org)), path)
+    client = browser(owner)
+
+    def events() -> list[int]:
+        counts = []
+        for organization in (org, other_org):
+            with tenant_context(organization):
+                counts.append(AuditEvent.objects.count())
+        return counts
+
+    before = events()
+    for method in callback.tenant_capabilities:
+        response = getattr(client, method.lower())(path)
+        assert response.status_code == 404, (template, method, response.status_code)
+    assert events() == before
