@@ -273,6 +273,19 @@ def test_tampered_expired_and_alg_none_tokens_are_rejected():
         assert response.json()["code"] in {"authentication_failed", "token_not_valid"}
 
 
+def test_a_signed_token_naming_another_users_login_or_no_login_is_revoked():
+    # correctly signed tokens (as a leaked signing key would make): the family must be the user's own and live
+    user, other = UserFactory(), UserFactory()
+    other_family = AccessToken(login(other.email).json()["access"])["fam"]
+    for family in (other_family, None, "not-a-uuid"):
+        token = AccessToken.for_user(user)
+        if family is not None:
+            token["fam"] = family
+        response = bearer(str(token)).get("/api/v1/me/")
+        assert response.status_code == 401, family
+        assert response.json()["code"] == "token_revoked"
+
+
 def test_refresh_token_cannot_be_used_as_an_access_token_and_vice_versa():
     user = UserFactory()
     pair = login(user.email).json()

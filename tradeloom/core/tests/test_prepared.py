@@ -1,0 +1,99 @@
+"""PreparedQuery: compiled once, the same rows as the queryset, row-level security as for any query."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F
+
+from tradeloom.catalog.models import ExchangeRate
+from tradeloom.core.prepared import PreparedQuery
+from tradeloom.tenancy.context import tenant_context
+from tradeloom.tenancy.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def _rates(org: Organization) -> list[ExchangeRate]:
+    with tenant_context(org):
+        return ExchangeRate.objects.bulk_create(
+            [
+                ExchangeRate(organization=org, date=date(2026, 1, d), from_currency="EUR", to_currency="USD", rate=r)
+                for d, r in ((1, Decimal("1.1")), (2, Decimal("1.2")))
+            ]
+        )
+
+
+RATES = PreparedQuery(
+    lambda org, currency: (
+        ExchangeRate.objects.filter(organization_id=org, from_currency=currency)
+        .order_by("date")
+        .values("id", "date", "rate", doubled=F("rate") * 2)
+    ),
+    org=UUID,
+    currency=str,
+)
+RATE = PreparedQuery(lambda pk: ExchangeRate.objects.filter(pk=pk), pk=UUID)
+
+
+def test_values_rows_equal_the_querysets_for_each_set_of_parameters(org, django_assert_num_queries):
+    made = _rates(org)
+    with tenant_context(org):
+        expected = list(
+            ExchangeRate.objects.filter(organization_id=org.pk, from_currency="EUR")
+            .order_by("date")
+            .values("id", "date", "rate", doubled=F("rate") * 2)
+        )
+        with django_assert_num_queries(1):
+            rows = RATES.all(org=org.pk, currency="EUR")
+        assert rows == expected
+        assert [r["id"] for r in rows] == [m.pk for m in made]
+        assert isinstance(rows[0]["rate"], Decimal)
+        assert isinstance(rows[0]["date"], date)
+        assert RATES.all(org=org.pk, currency="GBP") == []
+        assert RATES.first(org=org.pk, currency="GBP") is None
+
+
+def test_model_rows_are_instances_as_django_builds_them(org):
+    made = _rates(org)
+    with tenant_context(org):
+        rate = RATE.first(pk=made[1].pk)
+        assert isinstance(rate, ExchangeRate)
+        assert (rate.pk, rate.rate, rate.date, rate.organization_id) == (
+            made[1].pk,
+            Decimal("1.20000000"),
+            date(2026, 1, 2),
+            org.pk,
+        )
+        assert rate._state.adding is False
+        assert rate._state.db == "default"
+
+
+def test_row_level_security_applies_as_to_any_query(org, other_org):
+    made = _rates(org)
+    with tenant_context(other_org):
+        assert RATE.first(pk=made[0].pk) is None
+        assert RATES.all(org=org.pk, currency="EUR") == []
+
+
+def test_a_parameter_that_does_not_reach_the_sql_unchanged_is_refused():
+    contains = PreparedQuery(lambda code: ExchangeRate.objects.filter(from_currency__icontains=code), code=str)
+    with pytest.raises(ImproperlyConfigured, match="code"):
+        contains.all(code="EU")
+
+
+def test_only_scalar_parameters_and_plain_querysets():
+    with pytest.raises(ImproperlyConfigured, match="UUID, str or int"):
+        PreparedQuery(lambda day: ExchangeRate.objects.filter(date=day), day=date)
+    joined = PreparedQuery(lambda pk: ExchangeRate.objects.select_related("organization").filter(pk=pk), pk=UUID)
+    with pytest.raises(ImproperlyConfigured, match="values"):
+        joined.first(pk=UUID(int=1))
+
+
+def test_the_named_parameters_are_required():
+    with pytest.raises(TypeError, match="pk"):
+        RATE.all(id=UUID(int=1))
