@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+import orjson
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 
 from tradeloom.catalog.models import ExchangeRate
-from tradeloom.core.prepared import PreparedQuery
+from tradeloom.core.prepared import PreparedQuery, model_from_row
 from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 
@@ -97,3 +98,18 @@ def test_only_scalar_parameters_and_plain_querysets():
 def test_the_named_parameters_are_required():
     with pytest.raises(TypeError, match="pk"):
         RATE.all(id=UUID(int=1))
+
+
+def test_model_from_row_takes_columns_in_any_order_and_converts_json(org):
+    org.settings = {"approval_stuck_days": 9}
+    org.save()
+    fields = Organization._meta.concrete_fields
+    columns = [f.column for f in reversed(fields)]
+    raw = [
+        orjson.dumps(getattr(org, f.attname)).decode() if f.name == "settings" else getattr(org, f.attname)
+        for f in reversed(fields)
+    ]
+    built = model_from_row(Organization, columns, raw)
+    assert (built.pk, built.slug, built.settings) == (org.pk, org.slug, {"approval_stuck_days": 9})
+    with pytest.raises(ImproperlyConfigured, match="missing"):
+        model_from_row(Organization, columns[1:], raw[1:])
