@@ -80,7 +80,12 @@ class RecordModel(TenantModel):
 
     @property
     def etag(self) -> str:
-        return f'"{self.pk}-{self.version}"'
+        return self.etag_of(self.pk, self.version)
+
+    @staticmethod
+    def etag_of(pk: Any, version: int) -> str:
+        """The ETag of a record's version, for a read that has the row's values rather than the instance."""
+        return f'"{pk}-{version}"'
 
     @classmethod
     def audit_name(cls) -> str:

@@ -23,6 +23,7 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
+from tradeloom.sales.selectors import OrderDetail
 from tradeloom.tenancy.models import Membership
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
@@ -394,84 +395,82 @@ def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def order_detail_data(
-    order: Order, figures: dict[Any, Any], totals: Any, *, styles: Any = None, lines: Any = None
-) -> dict[str, Any]:
-    """``OrderDetailOutput``'s JSON built directly (a test holds them equal): an order of 20 lines is read often,
-    and DRF would build a field tree per line and per money block. ``styles`` and ``lines``: the order's, when the
-    caller has them already (a create answers with what it just inserted)."""
+def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
+    """``OrderDetailOutput``'s JSON built directly from the detail's rows (a test holds them equal): an order of 20
+    lines is read often, and DRF would build a field tree per line and per money block."""
+    order, figures, totals = detail.order, detail.figures, detail.totals
     styles = [
         {
-            "id": str(st.pk),
-            "style_number": st.style_number,
-            "description": st.description,
-            "fabric_type": st.fabric_type,
-            "specification": st.specification,
-            "composition": st.composition,
-            "gsm": _dec(st.gsm, 2),
-            "finish": st.finish,
-            "construction": st.construction,
-            "cuttable_width": _dec(st.cuttable_width, 2),
-            "finishing_width": _dec(st.finishing_width, 2),
-            "etd": _iso(st.etd),
-            "eta": _iso(st.eta),
+            "id": str(st["id"]),
+            "style_number": st["style_number"],
+            "description": st["description"],
+            "fabric_type": st["fabric_type"],
+            "specification": st["specification"],
+            "composition": st["composition"],
+            "gsm": _dec(st["gsm"], 2),
+            "finish": st["finish"],
+            "construction": st["construction"],
+            "cuttable_width": _dec(st["cuttable_width"], 2),
+            "finishing_width": _dec(st["finishing_width"], 2),
+            "etd": _iso(st["etd"]),
+            "eta": _iso(st["eta"]),
         }
-        for st in (order.styles.all() if styles is None else styles)
+        for st in detail.styles
     ]
     rows = []
-    for line in order.lines.all() if lines is None else lines:
-        f = figures[line.pk]
+    for line in detail.lines:
+        f = figures[line["id"]]
         rows.append(
             {
-                "id": str(line.pk),
-                "style_id": str(line.style_id),
-                "colour_code": line.colour_code,
-                "colour_name": line.colour_name,
-                "cad_code": line.cad_code,
-                "cad_name": line.cad_name,
-                "item_id": _id(line.item_id),
-                "quantity": _dec(line.quantity, 3),
-                "unit": line.unit.code,
-                "unit_id": str(line.unit_id),
-                "selling_price": _dec(line.selling_price, 4),
-                "supplier_id": _id(line.supplier_id),
-                "mill_price": _dec(line.mill_price, 4),
-                "commission_per_unit": _dec(line.commission_per_unit, 4),
-                "etd": _iso(line.etd),
-                "eta": _iso(line.eta),
-                "status": line.status,
-                "delivered_quantity": _dec(line.delivered_quantity, 3),
+                "id": str(line["id"]),
+                "style_id": str(line["style_id"]),
+                "colour_code": line["colour_code"],
+                "colour_name": line["colour_name"],
+                "cad_code": line["cad_code"],
+                "cad_name": line["cad_name"],
+                "item_id": _id(line["item_id"]),
+                "quantity": _dec(line["quantity"], 3),
+                "unit": line["unit_code"],
+                "unit_id": str(line["unit_id"]),
+                "selling_price": _dec(line["selling_price"], 4),
+                "supplier_id": _id(line["supplier_id"]),
+                "mill_price": _dec(line["mill_price"], 4),
+                "commission_per_unit": _dec(line["commission_per_unit"], 4),
+                "etd": _iso(line["etd"]),
+                "eta": _iso(line["eta"]),
+                "status": line["status"],
+                "delivered_quantity": _dec(line["delivered_quantity"], 3),
                 "shortage": f.shortage,
                 "excess": f.excess,
                 "money": _money(f),
             }
         )
     return {
-        "id": str(order.pk),
-        "number": order.number,
-        "po_number": order.po_number,
-        "customer": str(order.customer),
-        "customer_id": str(order.customer_id),
-        "buyer_name": order.buyer_name,
-        "merchandiser_id": _id(order.merchandiser_id),
-        "order_type": order.order_type,
-        "currency": order.currency,
-        "order_date": _iso(order.order_date),
-        "etd": _iso(order.etd),
-        "eta": _iso(order.eta),
-        "expected_delivery": _iso(order.expected_delivery),
-        "actual_delivery": _iso(order.actual_delivery),
-        "status": order.status,
-        "stage": order.stage,
-        "notes": order.notes,
-        "version": order.version,
-        "archived_at": _iso(order.archived_at),
-        "created_at": _iso(order.created_at),
+        "id": str(order["id"]),
+        "number": order["number"],
+        "po_number": order["po_number"],
+        "customer": order["customer_label"],
+        "customer_id": str(order["customer_id"]),
+        "buyer_name": order["buyer_name"],
+        "merchandiser_id": _id(order["merchandiser_id"]),
+        "order_type": order["order_type"],
+        "currency": order["currency"],
+        "order_date": _iso(order["order_date"]),
+        "etd": _iso(order["etd"]),
+        "eta": _iso(order["eta"]),
+        "expected_delivery": _iso(order["expected_delivery"]),
+        "actual_delivery": _iso(order["actual_delivery"]),
+        "status": order["status"],
+        "stage": order["stage"],
+        "notes": order["notes"],
+        "version": order["version"],
+        "archived_at": _iso(order["archived_at"]),
+        "created_at": _iso(order["created_at"]),
         "styles": styles,
         "lines": rows,
         "money": _money(totals),
         "base_money": {
-            "currency": order.organization.base_currency,
+            "currency": detail.base_currency,
             "rate": _dec(totals.rate, 8),
             "rate_missing": totals.rate_missing,
             **{name: _dec(totals.base.get(name), 2) for name in MONEY_NAMES},

@@ -62,19 +62,16 @@ class OrderListCreateApi(TenantGenericAPIView):
 
 def created_response(order: Order) -> Response:
     """The new order from what was just inserted (the same JSON a read gives; a test holds them equal)."""
-    lines = order.created_lines  # type: ignore[attr-defined]
-    figures, totals = selectors.order_money(order, lines=lines)
-    data = s.order_detail_data(order, figures, totals, styles=order.created_styles, lines=lines)  # type: ignore[attr-defined]
-    response = Response(data, status=status.HTTP_201_CREATED)
+    detail = selectors.order_detail_from(order, styles=order.created_styles, lines=order.created_lines)  # type: ignore[attr-defined]
+    response = Response(s.order_detail_data(detail), status=status.HTTP_201_CREATED)
     response["ETag"] = order.etag
     return response
 
 
 def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
-    order = selectors.order_get(organization=view.organization, membership=view.membership, pk=pk)
-    figures, totals = selectors.order_money(order)
-    response = Response(s.order_detail_data(order, figures, totals), status=status_code)
-    response["ETag"] = order.etag
+    detail = selectors.order_detail(organization=view.organization, membership=view.membership, pk=pk)
+    response = Response(s.order_detail_data(detail), status=status_code)
+    response["ETag"] = Order.etag_of(detail.order["id"], detail.order["version"])
     return response
 
 
