@@ -117,6 +117,15 @@ else:
 for _db in DATABASES.values():
     _db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
     _db.setdefault("CONN_HEALTH_CHECKS", True)
+# The statements every request repeats (the token's user, the tenant, an order by id, a list page) run with
+# server-side binding (core.prepared.server_binding), and psycopg prepares one once a connection has run it this many
+# times, so PostgreSQL reuses its plan instead of planning it again: for such small lookups planning costs more than
+# running them. Other queries keep Django's client-side binding. Behind PgBouncer in transaction mode this needs
+# PgBouncer 1.21+ with ``max_prepared_statements``; otherwise set DATABASE_PREPARE_THRESHOLD=off.
+_prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    None if _prepare_threshold == "off" else int(_prepare_threshold)
+)
 # Every request runs in one transaction: an error anywhere rolls back everything the request wrote (the problem
 # handler marks it for rollback), and tenant requests set their row-level-security context with SET LOCAL in it.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

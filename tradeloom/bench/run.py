@@ -326,9 +326,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def run(*, size: str, seconds: int, concurrency: int, seed: int = 42) -> tuple[list[Result], Path]:
+def run(
+    *, size: str, seconds: int, concurrency: int, seed: int = 42, only: list[str] | None = None
+) -> tuple[list[Result], Path | None]:
+    """Benchmark every endpoint (or those whose name contains one of ``only``: a quick look while profiling,
+    written nowhere) and write the results."""
     info = generate(size=size, seed=seed)
     endpoints = _endpoints(info, size)
+    if only:
+        endpoints = [e for e in endpoints if any(word in e.name for word in only)]
+        if not endpoints:
+            raise ValueError(f"No endpoint matches {only}.")
     members = {"big": info["members"][1], "search": info["search_members"][1]}
     plan: dict[str, Any] = {}
     counts: dict[str, int] = {}
@@ -400,8 +408,9 @@ def run(*, size: str, seconds: int, concurrency: int, seed: int = 42) -> tuple[l
     finally:
         _stop(app_server)
         _stop(bare_server)
-    path = _write(results, size=size, seconds=seconds, concurrency=concurrency)
-    return results, path
+    if only:
+        return results, None
+    return results, _write(results, size=size, seconds=seconds, concurrency=concurrency)
 
 
 FRAMEWORK_QUERIES = 4  # JWT user lookup, set_config user, membership, set_config organisation
@@ -413,7 +422,7 @@ def _verdict(endpoint: Endpoint, result: Result, counts: dict[str, int]) -> str:
         checks.append(result.ratio >= 0.40)
     if "≤ 5 queries" in endpoint.target:
         checks.append(result.queries - FRAMEWORK_QUERIES <= 5)
-    if endpoint.target.startswith("same queries"):
+    if endpoint.target.startswith("same queries") and "orders list" in counts:
         checks.append(result.queries == counts["orders list"])
     # latency targets are the request's own time: one connection, no queue behind the two workers
     if "p99 < 50 ms" in endpoint.target:

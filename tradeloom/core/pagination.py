@@ -30,6 +30,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from tradeloom.core.prepared import server_binding
+
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
 
@@ -139,7 +141,8 @@ def keyset_page(queryset: QuerySet[Any], *, ordering: Sequence[str], cursor: str
         forward = direction == "n"
         queryset = _after(queryset, ordering, values, forward=forward)
     order_by = ordering if forward else tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
-    rows = list(queryset.order_by(*order_by)[: limit + 1])
+    with server_binding(queryset.db):  # a page's statement repeats with new values: prepared (core.prepared)
+        rows = list(queryset.order_by(*order_by)[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     if not forward:

@@ -18,20 +18,44 @@ reaches the SQL unchanged. A parameter the SQL does not carry unchanged (e.g. in
 
 A ``values()`` queryset gives dicts; a plain model queryset (no ``select_related``, no annotations) gives model
 instances, exactly as Django would build them.
+
+These statements, the tenant's and every keyset list page run under ``server_binding()``: the parameters travel
+apart from the SQL, so the text is the same on every request and psycopg prepares it once the connection has run it
+``prepare_threshold`` times (settings: DATABASE_PREPARE_THRESHOLD); PostgreSQL then reuses the plan. Django's
+client-side binding stays the default for everything else: its SQL has no limit on the number of parameters.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable
+
+
+@contextmanager
+def server_binding(using: str = "default") -> Iterator[None]:
+    """Run the block's queries with server-side binding (psycopg's ``Cursor`` rather than Django's default
+    ``ClientCursor``), so the statements a connection repeats get prepared. For statements with a bounded number of
+    parameters only: PostgreSQL takes at most 65,535 per statement."""
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.cursor_factory
+    raw.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous
+
 
 _PLACEHOLDERS: dict[type, Callable[[], Any]] = {
     UUID: uuid4,
@@ -113,7 +137,7 @@ class PreparedQuery:
             raise TypeError(f"Prepared query takes {sorted(self._params)}, got {sorted(values)}")
         params = [values[slot] if slot is not None else const for slot, const in zip(c.slots, c.constants, strict=True)]
         connection = connections[c.using]
-        with connection.cursor() as cursor:
+        with server_binding(c.using), connection.cursor() as cursor:
             cursor.execute(c.sql, params)
             rows: Sequence[Any] = cursor.fetchall()
         if c.converters:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.http import Http404
 
-from tradeloom.core.prepared import model_from_row
+from tradeloom.core.prepared import model_from_row, server_binding
 from tradeloom.tenancy.models import Membership, Organization
 
 _RESOLVE = "SELECT (r.membership).*, (r.organization).* FROM tradeloom_membership_resolve(%s, %s) r"
@@ -28,7 +28,7 @@ def membership_resolve(*, user: Any, slug: str) -> Membership:
         raise Http404("No such organisation.")
     if not connection.in_atomic_block:
         raise RuntimeError("The tenant must be resolved inside a transaction (its settings are transaction-local).")
-    with connection.cursor() as cursor:
+    with server_binding(), connection.cursor() as cursor:
         cursor.execute(_RESOLVE, [user.pk, slug])
         row = cursor.fetchone()
         columns = [column.name for column in cursor.description or ()]

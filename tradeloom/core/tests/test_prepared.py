@@ -113,3 +113,39 @@ def test_model_from_row_takes_columns_in_any_order_and_converts_json(org):
     assert (built.pk, built.slug, built.settings) == (org.pk, org.slug, {"approval_stuck_days": 9})
     with pytest.raises(ImproperlyConfigured, match="missing"):
         model_from_row(Organization, columns[1:], raw[1:])
+
+
+def test_repeated_statements_are_prepared_and_their_plans_reused(org):
+    # psycopg prepares a server-bound statement once the connection has run it prepare_threshold times (5)
+    from django.db import connection
+
+    _rates(org)
+    threshold = connection.connection.prepare_threshold
+    assert threshold == 5
+    with tenant_context(org):
+        for _ in range(threshold + 2):
+            assert len(RATES.all(org=org.pk, currency="EUR")) == 2
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"catalog_exchangerate"' in sql and "$1" in sql for sql in prepared)
+
+
+def test_server_binding_restores_the_connections_cursor_factory():
+    from django.db import connection
+
+    from tradeloom.core.prepared import server_binding
+
+    connection.ensure_connection()
+    before = connection.connection.cursor_factory
+    seen = []
+
+    def fail_inside() -> None:
+        with server_binding():
+            seen.append(connection.connection.cursor_factory)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail_inside()
+    assert seen[0] is not before
+    assert connection.connection.cursor_factory is before
