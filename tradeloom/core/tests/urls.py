@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -112,6 +113,19 @@ class UserProjectionApi(UserListApi):
         return User.objects.values("id", "email", "full_name", "date_joined")
 
 
+class UserFilter(django_filters.FilterSet):
+    email = django_filters.CharFilter(lookup_expr="icontains")
+    joined = django_filters.DateFromToRangeFilter(field_name="date_joined")
+
+    class Meta:
+        model = User
+        fields = ("is_active",)
+
+
+class UserFilteredApi(UserListApi):
+    filterset_class = UserFilter
+
+
 def plain_crash_view(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("crash outside DRF")
 
@@ -127,6 +141,7 @@ test_api = [
     path("users/", UserListApi.as_view()),
     path("users-by-name/", UserByNameApi.as_view()),
     path("users-projection/", UserProjectionApi.as_view()),
+    path("users-filtered/", UserFilteredApi.as_view()),
 ]
 
 urlpatterns = [path("api/v1/test/", include(test_api)), *project_urlpatterns]

@@ -30,8 +30,7 @@ class OrderListCreateApi(TenantGenericAPIView):
 
     @extend_schema(responses={200: s.OrderListOutput(many=True)}, summary="List orders with their money")
     def get(self, request: Request) -> Response:
-        qs = selectors.order_list(organization=self.organization, membership=self.membership)
-        qs = qs.filter(archived_at__isnull=True)
+        qs = selectors.order_list_projection(organization=self.organization, membership=self.membership)
         page = self.paginate_queryset(self.filter_queryset(qs))
         return self.get_paginated_response(s.order_list_rows(page))
 
