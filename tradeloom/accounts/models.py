@@ -98,7 +98,7 @@ class TokenFamily(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families", db_index=False)
     current_jti = models.CharField(max_length=64)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)

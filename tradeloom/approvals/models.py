@@ -92,7 +92,7 @@ class LineGate(TenantModel):
     """A gate on a line, with its current state kept equal to ``states.current_of`` its entries by the services
     (in the transaction that adds an entry, under a row lock)."""
 
-    line = models.ForeignKey("sales.Line", on_delete=models.CASCADE, related_name="gates")
+    line = models.ForeignKey("sales.Line", on_delete=models.CASCADE, related_name="gates", db_index=False)
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=14, choices=states.STATES, default=states.NOT_STARTED)
     round = models.PositiveIntegerField(default=0)
@@ -149,7 +149,7 @@ class Sample(TenantModel):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    line = models.ForeignKey("sales.Line", on_delete=models.CASCADE, related_name="samples")
+    line = models.ForeignKey("sales.Line", on_delete=models.CASCADE, related_name="samples", db_index=False)
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

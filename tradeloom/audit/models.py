@@ -18,7 +18,7 @@ class AuditEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "tenancy.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "tenancy.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # No database constraint: the log keeps who acted even if that login is ever deleted (rows never change).
     actor = models.ForeignKey(

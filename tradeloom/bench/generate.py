@@ -155,7 +155,7 @@ class Copy:
         self.count += 1
 
 
-def _superuser_conn() -> Any:
+def superuser_conn() -> Any:
     """A superuser connection to the benchmark database (COPY without per-row FK triggers)."""
     import psycopg
 
@@ -331,7 +331,7 @@ def _orders(
     start = today - timedelta(days=3 * 365)
     span = (today - start).days
     with ExitStack() as stack:
-        conns = [conn] + [stack.enter_context(_superuser_conn()) for _ in range(6)]
+        conns = [conn] + [stack.enter_context(superuser_conn()) for _ in range(6)]
         orders = Copy(stack, conns[0], Order)
         styles = Copy(stack, conns[1], Style)
         lines = Copy(stack, conns[2], Line)
@@ -532,7 +532,7 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
     _partners(search, search_members[0], spec.search_partners // 2, spec.search_partners // 2, rng)
     _partners(small, small_members[0], 20, 20, rng)
     _log("customers and suppliers", started)
-    with _superuser_conn() as conn:
+    with superuser_conn() as conn:
         _contacts(conn, big, spec.contacts, rng, ids)
         _log("contacts", started)
         _orders(conn, big, big_members, spec.orders, rng, ids, started)

@@ -30,7 +30,11 @@ class TenantModel(TimestampedModel):
     cross-organisation link.
     """
 
-    organization = models.ForeignKey("tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False)
+    # No index of its own: every tenant table has a composite index or unique key leading with the organisation
+    # ((organization, id) at least, for TenantReference), which serves the same lookups (core/tests/test_indexes).
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

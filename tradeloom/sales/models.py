@@ -119,7 +119,7 @@ class Order(RecordModel):
 
 
 class Style(TenantModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="styles")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="styles", db_index=False)
     style_number = models.CharField(max_length=60)
     description = models.CharField(max_length=300, blank=True)
     fabric_type = models.CharField(max_length=120, blank=True)
@@ -167,7 +167,7 @@ class Line(TenantModel):
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="lines")
+    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="lines", db_index=False)
     colour_code = models.CharField(max_length=60)
     colour_name = models.CharField(max_length=120, blank=True)
     cad_code = models.CharField("CAD code", max_length=60, blank=True, default="")

@@ -24,48 +24,6 @@ DROP TRIGGER IF EXISTS gate_entry_immutable ON approvals_gateentry;
 DROP FUNCTION IF EXISTS tradeloom_gate_entry_immutable();
 """
 
-STANDARD_GATES = [
-    ("lab_dip", "Lab dip", True),
-    ("strike_off", "Strike-off", False),
-    ("handloom", "Handloom", False),
-    ("aop", "AOP", False),
-    ("quality_test", "Quality test", False),
-    ("quality", "Quality", True),
-    ("bulk_swatch", "Bulk swatch", False),
-    ("price", "Price", True),
-    ("pp_sample", "PP sample", True),
-]
-
-
-def seed_existing_organisations(apps, schema_editor):
-    """Organisations made before approvals existed get the standard gates and rules; their lines the defaults."""
-    db = schema_editor.connection.alias
-    Organization = apps.get_model("tenancy", "Organization")
-    Gate = apps.get_model("approvals", "Gate")
-    GateRule = apps.get_model("approvals", "GateRule")
-    LineGate = apps.get_model("approvals", "LineGate")
-    Line = apps.get_model("sales", "Line")
-    for organization in Organization.objects.using(db).all():
-        gates = Gate.objects.using(db).bulk_create(
-            Gate(organization=organization, code=code, name=name, is_standard=True, applies_by_default=default,
-                 position=(i + 1) * 10)
-            for i, (code, name, default) in enumerate(STANDARD_GATES)
-        )
-        by_code = {g.code: g for g in gates}
-        GateRule.objects.using(db).bulk_create([
-            GateRule(organization=organization, kind="submit", gate=by_code["pp_sample"], line_status="",
-                     requires=["lab_dip", "strike_off"]),
-            GateRule(organization=organization, kind="line_status", gate=None, line_status="bulk",
-                     requires=["pp_sample"]),
-        ])
-        defaults = [g for g in gates if g.applies_by_default]
-        LineGate.objects.using(db).bulk_create(
-            LineGate(organization=organization, line=line, gate=gate)
-            for line in Line.objects.using(db).filter(organization=organization).iterator()
-            for gate in defaults
-        )
-
-
 class Migration(migrations.Migration):
 
     initial = True
@@ -262,5 +220,5 @@ class Migration(migrations.Migration):
         rls.TenantReference("attachment", "entry"),
         rls.TenantReference("attachment", "sample"),
         migrations.RunSQL(HISTORY_IMMUTABLE_SQL, DROP_HISTORY_IMMUTABLE_SQL),
-        migrations.RunPython(seed_existing_organisations, migrations.RunPython.noop),
+        # Organisations made before approvals get their gates in 0004 (after the constraints above exist).
     ]

@@ -1,0 +1,122 @@
+"""The benchmark harness's own logic: plan parameters keep their types, wrk's report is read right, a result is
+judged against its target, the README table is replaced in place, and the bare reference replays a plan."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import orjson
+import pytest
+from django.db import connection
+from psycopg.types import numeric
+
+from tradeloom.bench import bare, run
+from tradeloom.bench.run import Endpoint, Result
+
+WRK_REPORT = """Running 10s test @ http://127.0.0.1:8000/api/v1/o/bench-big/orders/
+  2 threads and 8 connections
+  Latency Distribution
+     50%   15.03ms
+     75%   17.10ms
+     90%   18.20ms
+     99%    1.20s
+  5231 requests in 10.01s, 12.20MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:    522.61
+"""
+
+
+def test_plan_parameters_come_back_with_the_types_psycopg_was_given():
+    values = [
+        numeric.Int2(2),
+        numeric.Int8(9_000_000_000),
+        numeric.Float8(0.3),
+        UUID(int=7),
+        datetime(2026, 11, 22, 7, 30, tzinfo=UTC),
+        date(2026, 11, 22),
+        Decimal("12.3400"),
+        ["a", UUID(int=1)],
+        "text",
+        None,
+    ]
+    encoded = orjson.loads(orjson.dumps([bare.encode_param(v) for v in values]))
+    decoded = [bare.decode_param(v) for v in encoded]
+    assert decoded == values
+    assert [type(v) for v in decoded] == [type(v) for v in values]
+    assert [type(v) for v in decoded[7]] == [str, UUID]
+
+
+def test_wrk_report_is_read_in_milliseconds_with_failures_counted():
+    parsed = run.wrk_parse(WRK_REPORT)
+    assert (parsed["rps"], parsed["p50"], parsed["p99"], parsed["errors"]) == (522.61, 15.03, 1200.0, 3)
+
+
+def _result(**kwargs) -> Result:
+    base = {"name": "x", "path": "/", "queries": 3, "rps": 100.0, "p50_ms": 10.0, "p99_ms": 20.0, "errors": 0}
+    return Result(**{**base, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("target", "result", "verdict"),
+    [
+        ("≥ 40 % of bare", {"ratio": 0.40}, "met"),
+        ("≥ 40 % of bare", {"ratio": 0.39}, "MISSED"),
+        ("≥ 40 % of bare; ≤ 5 queries", {"ratio": 0.5, "queries": 2 + 6}, "MISSED"),
+        ("≥ 40 % of bare; same queries as page 1", {"ratio": 0.5, "queries": 4}, "MISSED"),
+        ("≥ 40 % of bare; same queries as page 1", {"ratio": 0.5, "queries": 3}, "met"),
+        # latency targets are judged on the one-connection run, not the loaded one
+        ("p99 < 50 ms", {"p99_ms": 400.0, "single_p99_ms": 30.0}, "met"),
+        ("p99 < 50 ms", {"single_p99_ms": 51.0}, "MISSED"),
+        ("p50 < 50 ms", {"single_p50_ms": 49.0, "errors": 1}, "MISSED"),
+        ("", {}, ""),
+    ],
+)
+def test_a_result_is_judged_against_its_target(target, result, verdict):
+    counts = {"orders list": 3}
+    assert run._verdict(Endpoint("e", "/", target=target), _result(**result), counts) == verdict
+
+
+def test_the_readme_table_is_replaced_between_its_markers(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n{run.README_START}\nold table\n{run.README_END}\nafter\n")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    table = run.markdown(
+        [_result(name="order detail", ratio=0.46, bare_rps=1000.0)], size="full", seconds=1, concurrency=8
+    )
+    run.readme_update(table, "2026-11-22")
+    text = readme.read_text()
+    assert "old table" not in text
+    assert text.startswith("# Title\n")
+    assert text.endswith(f"{run.README_END}\nafter\n")
+    assert "| order detail | 100 |" in text
+    assert "46%" in text
+
+
+@pytest.mark.django_db
+def test_the_bare_reference_replays_the_plan_and_answers_the_rows_as_json(tmp_path, monkeypatch):
+    params = connection.get_connection_params()
+    url = f"postgresql://{params['user']}@/{params['dbname']}?host={params['host']}&port={params['port']}"
+    plan = {
+        "/api/x/?a=1": [
+            ["SELECT set_config('app.user_id', %s, true)", ["u"]],
+            ["SELECT %s::int AS one, %s::numeric AS price", [{"int4": 1}, {"decimal": "2.50"}]],
+        ]
+    }
+    (tmp_path / "plan.json").write_bytes(orjson.dumps(plan))
+    monkeypatch.setenv("BENCH_PLAN", str(tmp_path / "plan.json"))
+    monkeypatch.setenv("BENCH_DATABASE_URL", url)
+    monkeypatch.setattr(bare, "_plan", None)
+    monkeypatch.setattr(bare, "_conn", None)
+    statuses: list[str] = []
+
+    def call(path: str, query: str) -> bytes:
+        environ = {"PATH_INFO": path, "QUERY_STRING": query, "wsgi.input": io.BytesIO()}
+        return b"".join(bare.app(environ, lambda status, headers: statuses.append(status)))
+
+    assert orjson.loads(call("/api/x/", "a=1")) == {"q1": [{"one": 1, "price": "2.50"}]}
+    assert orjson.loads(call("/api/y/", "")) == {"detail": "not in the plan"}
+    assert statuses == ["200 OK", "404 Not Found"]
+    bare._conn.close()
