@@ -15,6 +15,7 @@ from django.db.models.functions import Now
 from django.utils.crypto import salted_hmac
 
 from tradeloom.accounts.avatars import validate_avatar
+from tradeloom.core.ids import new_id
 from tradeloom.core.models import TenantModel
 from tradeloom.tenancy.roles import Role
 
@@ -48,7 +49,7 @@ def avatar_path(instance: User, filename: str) -> str:
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -97,7 +98,7 @@ class TokenFamily(models.Model):
     request, in the same query that loads the user).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families", db_index=False)
     current_jti = models.CharField(max_length=64)
     created_at = models.DateTimeField(db_default=Now(), editable=False)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from tradeloom.core.ids import new_id
 
 
 class AuditEvent(models.Model):
@@ -16,7 +16,7 @@ class AuditEvent(models.Model):
     ``changes`` maps a field to ``[old, new]``; secrets are never recorded (``audit.services``).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     organization = models.ForeignKey(
         "tenancy.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )

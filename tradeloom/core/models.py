@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+
+from tradeloom.core.ids import new_id
 
 
 class TimestampedModel(models.Model):
     """UUID primary key and creation/update times, for every record the product stores."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
 
