@@ -152,6 +152,8 @@ class PreparedQuery:
 
 
 def _convert(row: Sequence[Any], compiled: _Compiled, connection: Any) -> list[Any]:
+    # What SQLCompiler.apply_converters does, but with this thread's connection: the compiler that made the
+    # converters belongs to the thread that first compiled the query.
     row = list(row)
     for index, functions in compiled.converters:
         value = row[index]

@@ -173,9 +173,9 @@ def line_get(*, organization: Any, membership: Membership, order_id: Any, line_i
     return line
 
 
-def order_money(order: Order, lines: Any = None) -> tuple[dict[Any, LineFigures], OrderFigures]:
-    """Per-line and order figures, with the base-currency conversion at the order date's rate (``lines``: the
-    order's lines when the caller has them already, e.g. just created)."""
+def order_money(order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
+    """Per-line and order figures of an order read by ``order_get``, with the base-currency conversion at the order
+    date's rate."""
     return _money(
         (
             (
@@ -186,7 +186,7 @@ def order_money(order: Order, lines: Any = None) -> tuple[dict[Any, LineFigures]
                 line.commission_per_unit,
                 line.delivered_quantity,
             )
-            for line in (order.lines.all() if lines is None else lines)
+            for line in order.lines.all()
         ),
         organization=order.organization,
         day=order.order_date,
@@ -220,7 +220,7 @@ def _money(
 # --- the order detail as projections ------------------------------------------------------------------------------
 # The API's order detail, and every API action that answers with the order, read it as three projections compiled
 # once per process (core.prepared): no queryset compilation and no model instances per request.
-ORDER_FIELDS = (
+DETAIL_ORDER_FIELDS = (
     "id",
     "number",
     "po_number",
@@ -241,7 +241,7 @@ ORDER_FIELDS = (
     "archived_at",
     "created_at",
 )
-STYLE_FIELDS = (
+DETAIL_STYLE_FIELDS = (
     "id",
     "style_number",
     "description",
@@ -256,7 +256,7 @@ STYLE_FIELDS = (
     "etd",
     "eta",
 )
-LINE_FIELDS = (
+DETAIL_LINE_FIELDS = (
     "id",
     "style_id",
     "colour_code",
@@ -279,8 +279,8 @@ LINE_FIELDS = (
 
 @dataclass(frozen=True)
 class OrderDetail:
-    """An order as rows: ``order`` has ``ORDER_FIELDS`` and ``customer_label``; each line ``LINE_FIELDS`` and
-    ``unit_code``; with the money of every line and of the order."""
+    """An order as rows: ``order`` has ``DETAIL_ORDER_FIELDS`` and ``customer_label``; each line
+    ``DETAIL_LINE_FIELDS`` and ``unit_code``; with the money of every line and of the order."""
 
     order: dict[str, Any]
     styles: list[dict[str, Any]]
@@ -295,18 +295,18 @@ def _order_row(org: Any, pk: Any, merchandiser: Any = None) -> QuerySet[Order]:
     if merchandiser is not None:
         qs = qs.filter(merchandiser_id=merchandiser)
     return qs.values(
-        *ORDER_FIELDS, customer_label=Coalesce(NullIf("customer__trade_name", Value("")), "customer__legal_name")
+        *DETAIL_ORDER_FIELDS, customer_label=Coalesce(NullIf("customer__trade_name", Value("")), "customer__legal_name")
     )
 
 
 _ORDER_ROW = PreparedQuery(_order_row, org=UUID, pk=UUID)
 _OWN_ORDER_ROW = PreparedQuery(_order_row, org=UUID, pk=UUID, merchandiser=UUID)
 _STYLE_ROWS = PreparedQuery(
-    lambda order: Style.objects.filter(order_id=order).order_by("position").values(*STYLE_FIELDS), order=UUID
+    lambda order: Style.objects.filter(order_id=order).order_by("position").values(*DETAIL_STYLE_FIELDS), order=UUID
 )
 _LINE_ROWS = PreparedQuery(
     lambda order: (
-        Line.objects.filter(order_id=order).order_by("position").values(*LINE_FIELDS, unit_code=F("unit__code"))
+        Line.objects.filter(order_id=order).order_by("position").values(*DETAIL_LINE_FIELDS, unit_code=F("unit__code"))
     ),
     order=UUID,
 )
@@ -327,10 +327,12 @@ def order_detail(*, organization: Any, membership: Membership, pk: Any) -> Order
 
 def order_detail_from(order: Order, *, styles: Iterable[Style], lines: Iterable[Line]) -> OrderDetail:
     """The same rows from model instances (a create answers with what it just inserted, without reading it back)."""
-    row = {name: getattr(order, name) for name in ORDER_FIELDS}
+    row = {name: getattr(order, name) for name in DETAIL_ORDER_FIELDS}
     row["customer_label"] = str(order.customer)
-    line_rows = [{**{name: getattr(line, name) for name in LINE_FIELDS}, "unit_code": line.unit.code} for line in lines]
-    style_rows = [{name: getattr(style, name) for name in STYLE_FIELDS} for style in styles]
+    line_rows = [
+        {**{name: getattr(line, name) for name in DETAIL_LINE_FIELDS}, "unit_code": line.unit.code} for line in lines
+    ]
+    style_rows = [{name: getattr(style, name) for name in DETAIL_STYLE_FIELDS} for style in styles]
     return _detail(order.organization, row, style_rows, line_rows)
 
 
