@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from tradeloom.approvals import states
 from tradeloom.approvals.models import STANDARD_GATES, Attachment, Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.audit.services import audit_record
+from tradeloom.core.bulk import Each, bulk_insert
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.sales.models import Line
 from tradeloom.tenancy.roles import Role
@@ -133,17 +134,23 @@ def gate_update(*, gate: Gate, by: Any, data: dict[str, Any]) -> Gate:
 
 
 def gates_attach_defaults(lines: list[Line], by: Any) -> None:
-    """Give new lines the organisation's default gates (a sales LINES_CREATED hook: one query per batch)."""
+    """Give new lines the organisation's default gates (a sales LINES_CREATED hook): one query for the gates, one
+    insert for every line's gates."""
     organization_id = lines[0].organization_id
     gates = list(
         Gate.objects.filter(
             organization_id=organization_id, applies_by_default=True, archived_at__isnull=True, line__isnull=True
-        )
+        ).values_list("pk", flat=True)
     )
-    LineGate.objects.bulk_create(
-        LineGate(organization_id=organization_id, created_by_id=by.user_id, line=line, gate=gate)
-        for line in lines
-        for gate in gates
+    bulk_insert(
+        LineGate,
+        len(lines) * len(gates),
+        {
+            "organization": organization_id,
+            "created_by": by.user_id,
+            "line": Each(line.pk for line in lines for _ in gates),
+            "gate": Each(gates * len(lines)),
+        },
     )
 
 

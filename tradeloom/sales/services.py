@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tradeloom.audit.services import audit_record, audit_record_many
 from tradeloom.catalog.services import unit_convert
+from tradeloom.core.bulk import bulk_insert_objects
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate
 from tradeloom.sales.models import MAX_QUANTITY, Delivery, Line, MillOffer, Order, Style
@@ -190,11 +191,11 @@ def order_create(
         )
         for i, s in enumerate(styles)
     ]
-    Style.objects.bulk_create(style_rows)
+    bulk_insert_objects(style_rows)
     lines: list[Line] = []
     for style, payload in zip(style_rows, styles, strict=True):
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
-    Line.objects.bulk_create(lines)
+    bulk_insert_objects(lines)
     _lines_created(lines, by)
     # What was just inserted, for a caller that answers with the new order (no need to read it back).
     order.created_styles, order.created_lines = style_rows, lines  # type: ignore[attr-defined]
@@ -258,7 +259,7 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
                 increased += 1
             else:
                 new += _new_lines(order.organization, by, order, style, [line], start=next_line + len(new))
-        Line.objects.bulk_create(new)
+        bulk_insert_objects(new)
         created += new
         next_line += len(new)
         added_lines += len(new)
