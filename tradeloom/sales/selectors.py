@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -58,9 +59,11 @@ def merchandiser_restricted(*, organization: Any, membership: Membership) -> boo
     return membership.role == Role.MERCHANDISER and not see_all
 
 
-def orders_visible(*, organization: Any, membership: Membership) -> QuerySet[Order]:
-    """The organisation's orders this member may see (``merchandiser_restricted``)."""
-    qs = Order.objects.filter(organization=organization)
+def orders_visible(
+    *, organization: Any, membership: Membership, queryset: QuerySet[Any] | None = None
+) -> QuerySet[Order]:
+    """The organisation's orders this member may see (``merchandiser_restricted``), from ``queryset`` if given."""
+    qs = (Order.objects.all() if queryset is None else queryset).filter(organization=organization)
     if merchandiser_restricted(organization=organization, membership=membership):
         qs = qs.filter(merchandiser=membership)
     return qs
@@ -86,19 +89,27 @@ FROM (
 """
 
 
+@cache
+def _order_list_columns() -> QuerySet[Order]:
+    """All orders with the list's extra columns, resolved once per process (after the apps registered their
+    ``ORDER_LIST_ANNOTATIONS``). Resolving the subqueries is most of what building the list's statement costs;
+    ``order_list`` takes a filtered copy, which is cheap. Never evaluated itself."""
+    customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
+        label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
+    )
+    return Order.objects.annotate(
+        customer_name=Subquery(customer_name.values("label")[:1]),
+        line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
+        **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
+    )
+
+
 def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
     """Orders with their money totals, customer name and (with approvals) gate states, in the page's one SQL
     statement: every extra column is a correlated subquery, so the scan walks the (organisation, created) index
     and stops after one page, at any depth. No join: the planner would misjudge a join to customers (their ids
     spread over many organisations) and sort the whole table."""
-    customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
-        label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
-    )
-    return orders_visible(organization=organization, membership=membership).annotate(
-        customer_name=Subquery(customer_name.values("label")[:1]),
-        line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
-        **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
-    )
+    return orders_visible(organization=organization, membership=membership, queryset=_order_list_columns())
 
 
 # The API list's columns: ``order_list_projection`` reads them as dicts (no model instances), with the list's
@@ -121,10 +132,15 @@ ORDER_LIST_FIELDS = (
 )
 
 
+@cache
+def _order_list_rows() -> QuerySet[Order]:
+    return _order_list_columns().values(*ORDER_LIST_FIELDS, "customer_name", "line_totals", *ORDER_LIST_ANNOTATIONS)
+
+
 def order_list_projection(*, organization: Any, membership: Membership) -> QuerySet[Order]:
     """``order_list`` as ``values()`` rows: the same single statement, without building a model per row."""
-    qs = order_list(organization=organization, membership=membership).filter(archived_at__isnull=True)
-    return qs.values(*ORDER_LIST_FIELDS, "customer_name", "line_totals", *ORDER_LIST_ANNOTATIONS)
+    qs = orders_visible(organization=organization, membership=membership, queryset=_order_list_rows())
+    return qs.filter(archived_at__isnull=True)
 
 
 # A partner's search columns (a trigram array, a document, a tsvector) are large and never shown with an order:
