@@ -59,6 +59,8 @@ auth_pages = [
 ]
 
 urlpatterns = [
+    # The API first: its requests are the most frequent, and every pattern before it is tried on each of them.
+    path("api/v1/", include((api_v1, "api"))),
     path("", tenancy_views.home_view, name="home"),
     *auth_pages,
     path("o/<slug:org_slug>/", include(tenancy_web)),
@@ -70,7 +72,6 @@ urlpatterns = [
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
 

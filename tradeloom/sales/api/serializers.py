@@ -388,8 +388,11 @@ class OrderDetailOutput(serializers.ModelSerializer):
         ).data
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (2, 3, 4, 8)}
+
+
 def _dec(value: Decimal | None, places: int) -> str | None:
-    return None if value is None else str(value.quantize(Decimal(1).scaleb(-places)))
+    return None if value is None else str(value.quantize(_QUANTUM[places]))
 
 
 def _money(figures: Any) -> dict[str, str | None]:
