@@ -2,7 +2,8 @@
 drive each endpoint with wrk at a fixed concurrency for a fixed time, and write the results.
 
 Per endpoint: requests/s, p50 and p99 latency, SQL statements per request (counted by serving it once in-process
-with an execute wrapper), and throughput as a ratio to the bare reference measured in the same run.
+with an execute wrapper), and throughput as a ratio to the bare reference measured in the same run — in
+alternating slices (app, bare, bare, app …), so a machine that slows for a minute slows both sides of a round.
 """
 
 from __future__ import annotations
@@ -402,11 +403,22 @@ def run(
         for endpoint in endpoints:
             token = token_pair_issue(user=members[endpoint.org].user)["access"]
             url = f"http://127.0.0.1:{app_port}{endpoint.path}"
+            drive: dict[str, Any] = {
+                "token": token,
+                "concurrency": concurrency,
+                "method": endpoint.method,
+                "body": endpoint.body,
+            }
             _check(url, token, endpoint.method, endpoint.body)
-            _wrk(url, token=token, seconds=2, concurrency=concurrency, method=endpoint.method, body=endpoint.body)
-            measured = _wrk(
-                url, token=token, seconds=seconds, concurrency=concurrency, method=endpoint.method, body=endpoint.body
-            )
+            _wrk(url, seconds=2, **drive)
+            if endpoint.bare:
+                bare_url = f"http://127.0.0.1:{bare_port}{endpoint.path}"
+                _check(bare_url, token, "GET", None)
+                _wrk(bare_url, seconds=2, **{**drive, "method": "GET", "body": None})
+                app_slices, bare_slices = _interleaved(url, bare_url, seconds=seconds, drive=drive)
+            else:
+                app_slices, bare_slices = [_wrk(url, seconds=seconds, **drive)], []
+            measured = slices_combine(app_slices, bare_slices)
             result = Result(
                 endpoint.name,
                 endpoint.path.split("?")[0],
@@ -415,25 +427,14 @@ def run(
                 measured["p50"],
                 measured["p99"],
                 measured["errors"],
+                bare_rps=measured["bare_rps"],
+                bare_p50_ms=measured["bare_p50"],
+                ratio=measured["ratio"],
                 target=endpoint.target,
             )
-            single = _wrk(
-                url,
-                token=token,
-                seconds=max(5, seconds // 2),
-                concurrency=1,
-                method=endpoint.method,
-                body=endpoint.body,
-            )
+            single = _wrk(url, seconds=max(5, seconds // 2), **{**drive, "concurrency": 1})
             result.single_p50_ms, result.single_p99_ms = single["p50"], single["p99"]
             result.errors += single["errors"]
-            if endpoint.bare:
-                bare_url = f"http://127.0.0.1:{bare_port}{endpoint.path}"
-                _check(bare_url, token, "GET", None)
-                _wrk(bare_url, token=token, seconds=2, concurrency=concurrency)
-                bare = _wrk(bare_url, token=token, seconds=seconds, concurrency=concurrency)
-                result.bare_rps, result.bare_p50_ms = bare["rps"], bare["p50"]
-                result.ratio = round(measured["rps"] / bare["rps"], 3) if bare["rps"] else None
             result.verdict = _verdict(endpoint, result, counts)
             results.append(result)
     finally:
@@ -443,6 +444,51 @@ def run(
     if only:
         return results, None
     return results, _write(results, size=size, seconds=seconds, concurrency=concurrency)
+
+
+ROUNDS = 4
+
+
+def _interleaved(
+    url: str, bare_url: str, *, seconds: int, drive: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The app and the bare reference in alternating slices (app, bare, bare, app, app, bare …), ``seconds`` each
+    in all: a machine whose speed drifts from one minute to the next slows both sides of a round alike."""
+    slice_seconds = max(1, seconds // ROUNDS)
+    bare_drive = {**drive, "method": "GET", "body": None}
+    app_slices: list[dict[str, Any]] = []
+    bare_slices: list[dict[str, Any]] = []
+    for round_ in range(ROUNDS):
+        order = ((url, drive, app_slices), (bare_url, bare_drive, bare_slices))
+        for target, how, into in order if round_ % 2 == 0 else reversed(order):
+            into.append(_wrk(target, seconds=slice_seconds, **how))
+    return app_slices, bare_slices
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def slices_combine(app: list[dict[str, Any]], bare: list[dict[str, Any]]) -> dict[str, Any]:
+    """One endpoint's figures from its slices: requests/s the mean, p50 and p99 the median of the slices'; the
+    ratio to the bare reference the median of each round's ratio (robust to one slice on a slow minute)."""
+    combined: dict[str, Any] = {
+        "rps": round(sum(s["rps"] for s in app) / len(app), 2),
+        "p50": round(_median([s["p50"] for s in app]), 2),
+        "p99": round(_median([s["p99"] for s in app]), 2),
+        "errors": sum(s["errors"] for s in app),
+        "bare_rps": None,
+        "bare_p50": None,
+        "ratio": None,
+    }
+    if bare:
+        combined["bare_rps"] = round(sum(s["rps"] for s in bare) / len(bare), 2)
+        combined["bare_p50"] = round(_median([s["p50"] for s in bare]), 2)
+        ratios = [a["rps"] / b["rps"] for a, b in zip(app, bare, strict=True) if b["rps"]]
+        combined["ratio"] = round(_median(ratios), 3) if ratios else None
+    return combined
 
 
 FRAMEWORK_QUERIES = 2  # the token's user; the tenant (membership and row-level-security context, one function)
@@ -471,7 +517,8 @@ def _verdict(endpoint: Endpoint, result: Result, counts: dict[str, int]) -> str:
 def markdown(results: list[Result], *, size: str, seconds: int, concurrency: int) -> str:
     lines = [
         f"Size `{size}`, {seconds} s per endpoint, {concurrency} connections, gunicorn 2 workers (production "
-        "settings), wrk; bare = psycopg + orjson WSGI running the same SQL.",
+        "settings), wrk; bare = psycopg + orjson WSGI running the same SQL, measured in slices alternating with the "
+        f"app's ({ROUNDS} rounds); app / bare is the median of the rounds' ratios.",
         "",
         "| Endpoint | req/s | p50 / p99 ms | alone: p50 / p99 ms | SQL / request | bare req/s | app / bare | target "
         "| |",

@@ -54,6 +54,31 @@ def test_wrk_report_is_read_in_milliseconds_with_failures_counted():
     assert (parsed["rps"], parsed["p50"], parsed["p99"], parsed["errors"]) == (522.61, 15.03, 1200.0, 3)
 
 
+def _slice(rps: float, p50: float = 10.0, p99: float = 20.0, errors: int = 0) -> dict[str, float]:
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+
+
+def test_slices_combine_into_means_medians_and_the_median_of_each_rounds_ratio():
+    # The third round ran on a slow minute: both sides slowed, so its ratio is as good as the others'.
+    app = [_slice(100, 10, 30), _slice(110, 12, 40), _slice(40, 30, 90, errors=2), _slice(90, 11, 35)]
+    bare = [_slice(200, 5), _slice(200, 5), _slice(80, 12), _slice(225, 4)]
+    combined = run.slices_combine(app, bare)
+    assert combined["rps"] == 85.0
+    assert (combined["p50"], combined["p99"], combined["errors"]) == (11.5, 37.5, 2)
+    assert (combined["bare_rps"], combined["bare_p50"]) == (176.25, 5.0)
+    assert combined["ratio"] == 0.5  # rounds: 0.5, 0.55, 0.5, 0.4
+    alone = run.slices_combine([_slice(50, 7, 9)], [])
+    assert (alone["rps"], alone["p50"], alone["ratio"], alone["bare_rps"]) == (50.0, 7.0, None, None)
+
+
+def test_app_and_bare_alternate_so_each_round_sees_the_same_machine(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(run, "_wrk", lambda url, **kw: calls.append(url) or _slice(1))
+    app, bare_ = run._interleaved("app", "bare", seconds=20, drive={"token": "t", "concurrency": 8})
+    assert calls == ["app", "bare", "bare", "app", "app", "bare", "bare", "app"]
+    assert (len(app), len(bare_)) == (run.ROUNDS, run.ROUNDS)
+
+
 def _result(**kwargs) -> Result:
     base = {"name": "x", "path": "/", "queries": 3, "rps": 100.0, "p50_ms": 10.0, "p99_ms": 20.0, "errors": 0}
     return Result(**{**base, **kwargs})
