@@ -115,8 +115,10 @@ else:
     DATABASES = embedded_databases(EMBEDDED_POSTGRES_DIR, ephemeral=False)
 
 for _db in DATABASES.values():
+    _db["ENGINE"] = "tradeloom.core.postgres"  # Django's backend; see its docstring for what it adds
     _db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
     _db.setdefault("CONN_HEALTH_CHECKS", True)
+    _db.setdefault("HEALTH_CHECK_DELAY", env.float("DATABASE_HEALTH_CHECK_DELAY", default=30.0))
 # The statements every request repeats (the token's user, the tenant, an order by id, a list page) run with
 # server-side binding (core.prepared.server_binding), and psycopg prepares one once a connection has run it this many
 # times, so PostgreSQL reuses its plan instead of planning it again: for such small lookups planning costs more than
