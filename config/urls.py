@@ -20,15 +20,16 @@ from tradeloom.tenancy import urls as tenancy_web
 from tradeloom.tenancy import views as tenancy_views
 from tradeloom.tenancy.api import urls as tenancy_api
 
-# Everything under /api/v1/o/<org_slug>/ is tenant-scoped (TenantScopedMixin); tests walk this list.
+# Everything under /api/v1/o/<org_slug>/ is tenant-scoped (TenantScopedMixin); tests walk this list. The apps' first
+# path segments differ, so the order only decides how many patterns a request tries: the daily work comes first.
 tenant_api: list[URLPattern | URLResolver] = [
+    *sales_api.urlpatterns,
+    *approvals_api.urlpatterns,
+    *partners_api.urlpatterns,
+    *catalog_api.urlpatterns,
     *tenancy_api.urlpatterns,
     *accounts_api.tenant_urlpatterns,
     *audit_api.urlpatterns,
-    *partners_api.urlpatterns,
-    *catalog_api.urlpatterns,
-    *sales_api.urlpatterns,
-    *approvals_api.urlpatterns,
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
