@@ -134,6 +134,22 @@ class Style(TenantModel):
     eta = models.DateField("ETA", null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    # What a user gives for a style (create, merge, the style form); the detail shows these and the id.
+    editable_fields = (
+        "style_number",
+        "description",
+        "fabric_type",
+        "specification",
+        "composition",
+        "gsm",
+        "finish",
+        "construction",
+        "cuttable_width",
+        "finishing_width",
+        "etd",
+        "eta",
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "id"], name="sales_style_org_id_key"),

@@ -257,21 +257,7 @@ DETAIL_ORDER_FIELDS = (
     "archived_at",
     "created_at",
 )
-DETAIL_STYLE_FIELDS = (
-    "id",
-    "style_number",
-    "description",
-    "fabric_type",
-    "specification",
-    "composition",
-    "gsm",
-    "finish",
-    "construction",
-    "cuttable_width",
-    "finishing_width",
-    "etd",
-    "eta",
-)
+DETAIL_STYLE_FIELDS = ("id", *Style.editable_fields)
 DETAIL_LINE_FIELDS = (
     "id",
     "style_id",

@@ -34,20 +34,7 @@ def _lines_created(lines: list[Line], by: Any) -> None:
             hook(lines, by)
 
 
-STYLE_FIELDS = (
-    "style_number",
-    "description",
-    "fabric_type",
-    "specification",
-    "composition",
-    "gsm",
-    "finish",
-    "construction",
-    "cuttable_width",
-    "finishing_width",
-    "etd",
-    "eta",
-)
+STYLE_FIELDS = Style.editable_fields
 LINE_FIELDS = (
     "colour_code",
     "colour_name",

@@ -23,7 +23,7 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
-from tradeloom.sales.selectors import OrderDetail
+from tradeloom.sales.selectors import DETAIL_ORDER_FIELDS, OrderDetail
 from tradeloom.tenancy.models import Membership
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
@@ -342,27 +342,10 @@ class OrderDetailOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Order
+        # The detail's projected columns, the customer's label, then the nested parts.
         fields = (
-            "id",
-            "number",
-            "po_number",
+            *DETAIL_ORDER_FIELDS,
             "customer",
-            "customer_id",
-            "buyer_name",
-            "merchandiser_id",
-            "order_type",
-            "currency",
-            "order_date",
-            "etd",
-            "eta",
-            "expected_delivery",
-            "actual_delivery",
-            "status",
-            "stage",
-            "notes",
-            "version",
-            "archived_at",
-            "created_at",
             "styles",
             "lines",
             "money",
