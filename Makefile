@@ -39,6 +39,7 @@ run: demo
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy .
 
 typecheck: $(STAMP)

@@ -1,74 +1,58 @@
+"""The URLconf, assembled from the apps: nothing here names an app.
+
+Each Tradeloom app may have
+* ``<app>/urls.py``: ``urlpatterns`` (with ``app_name``) — its pages under ``/o/<org_slug>/``, every one behind
+  ``tenancy.web.tenant_view``; and ``public_urlpatterns`` — pages outside any organisation (log-in, sign-up …);
+* ``<app>/api/urls.py``: ``urlpatterns`` — its endpoints under ``/api/v1/o/<org_slug>/`` (namespace ``tenant-api``,
+  every view tenant-scoped); ``public_urlpatterns`` — endpoints under ``/api/v1/`` (namespace ``api``); and
+  ``ROUTE_PRIORITY`` (default 100): lower comes first, so the busiest endpoints are matched after fewer patterns.
+
+Tests walk the result (``tradeloom.testing.routes``) to hold every tenant route to the walls.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from tradeloom.accounts import views as account_views
-from tradeloom.accounts.api import urls as accounts_api
-from tradeloom.accounts.forms import LoginForm
-from tradeloom.approvals import urls as approvals_web
-from tradeloom.approvals.api import urls as approvals_api
-from tradeloom.audit.api import urls as audit_api
-from tradeloom.catalog import urls as catalog_web
-from tradeloom.catalog.api import urls as catalog_api
 from tradeloom.core import health
-from tradeloom.partners import urls as partners_web
-from tradeloom.partners.api import urls as partners_api
-from tradeloom.sales import urls as sales_web
-from tradeloom.sales.api import urls as sales_api
-from tradeloom.tenancy import urls as tenancy_web
-from tradeloom.tenancy import views as tenancy_views
-from tradeloom.tenancy.api import urls as tenancy_api
 
-# Everything under /api/v1/o/<org_slug>/ is tenant-scoped (TenantScopedMixin); tests walk this list. The apps' first
-# path segments differ, so the order only decides how many patterns a request tries: the daily work comes first.
-tenant_api: list[URLPattern | URLResolver] = [
-    *sales_api.urlpatterns,
-    *approvals_api.urlpatterns,
-    *partners_api.urlpatterns,
-    *catalog_api.urlpatterns,
-    *tenancy_api.urlpatterns,
-    *accounts_api.tenant_urlpatterns,
-    *audit_api.urlpatterns,
-]
+Patterns = list[URLPattern | URLResolver]
 
-api_v1: list[URLPattern | URLResolver] = [
-    *accounts_api.urlpatterns,
+
+def _app_modules(name: str) -> list[ModuleType]:
+    """``<app>.<name>`` of every installed Tradeloom app that has one, in ``INSTALLED_APPS`` order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tradeloom."):
+            continue
+        try:
+            found.append(import_module(f"{config.name}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"{config.name}.{name}", f"{config.name}.{name.split('.')[0]}"):
+                raise
+    return found
+
+
+web_modules = _app_modules("urls")
+api_modules = sorted(_app_modules("api.urls"), key=lambda module: getattr(module, "ROUTE_PRIORITY", 100))
+
+tenant_api: Patterns = [pattern for module in api_modules for pattern in getattr(module, "urlpatterns", [])]
+api_v1: Patterns = [
+    *(pattern for module in api_modules for pattern in getattr(module, "public_urlpatterns", [])),
     path("o/<slug:org_slug>/", include((tenant_api, "tenant-api"))),
 ]
 
-auth_pages = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", account_views.signup_view, name="signup"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("invitations/accept/", account_views.invitation_accept_view, name="invitation-accept"),
-    path("account/profile/", account_views.profile_view, name="profile"),
-    path("account/password/", account_views.password_change_view, name="password-change"),
-    path("organizations/new/", tenancy_views.organization_create_view, name="organization-create"),
-]
-
-urlpatterns = [
+urlpatterns: Patterns = [
     # The API first: its requests are the most frequent, and every pattern before it is tried on each of them.
     path("api/v1/", include((api_v1, "api"))),
-    path("", tenancy_views.home_view, name="home"),
-    *auth_pages,
-    path("o/<slug:org_slug>/", include(tenancy_web)),
-    path("o/<slug:org_slug>/", include(partners_web)),
-    path("o/<slug:org_slug>/", include(catalog_web)),
-    path("o/<slug:org_slug>/", include(sales_web)),
-    path("o/<slug:org_slug>/", include(approvals_web)),
+    *(pattern for module in web_modules for pattern in getattr(module, "public_urlpatterns", [])),
+    *(path("o/<slug:org_slug>/", include(module)) for module in web_modules if getattr(module, "urlpatterns", None)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -51,14 +51,18 @@ INSTALLED_APPS = [
     "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Tradeloom, floor by floor (docs/modules.md; the import contract in `make lint` holds the order):
+    # the ground, the platform, master data, sales, workflow modules, and the demo and bench on top.
     "tradeloom.core",
-    "tradeloom.accounts",
-    "tradeloom.tenancy",
     "tradeloom.audit",
+    "tradeloom.tenancy",
+    "tradeloom.accounts",
+    "tradeloom.records",
     "tradeloom.catalog",
     "tradeloom.partners",
     "tradeloom.sales",
     "tradeloom.approvals",
+    "tradeloom.demo",
     "tradeloom.bench",
 ]
 
@@ -91,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tradeloom.core.context_processors.shell",
+                "tradeloom.tenancy.context_processors.shell",
             ],
         },
     },

@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from tradeloom.accounts.forms import OperatorLoginForm
 from tradeloom.accounts.models import Invitation, TokenFamily, User
 from tradeloom.core.admin import OperatorModelAdmin, ReadOnlyOperatorAdmin
+
+# The admin's own login form would bypass the failed-login limit and the audit log; operators log in through ours.
+admin.site.login_form = OperatorLoginForm
 
 
 class UserCreationForm(AdminUserCreationForm):

@@ -7,4 +7,29 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.db.models.functions import Now
+
         from tradeloom.accounts import schema, signals  # noqa: F401  (OpenAPI auth scheme; logout audit)
+        from tradeloom.accounts.capabilities import INVITATIONS_VIEW
+        from tradeloom.accounts.models import Invitation
+        from tradeloom.tenancy.navigation import NAV_COUNTERS, NAVIGATION, NavLink, count_of
+
+        NAV_COUNTERS.register(
+            "invitations",
+            lambda: count_of(
+                Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=Now())
+            ),
+        )
+        NAVIGATION.register(
+            "invitations",
+            NavLink(
+                "Organisation",
+                "Invitations",
+                "accounts:invitations",
+                "icons/envelope.svg",
+                capability=INVITATIONS_VIEW,
+                counter="invitations",
+                counter_title="Pending invitations",
+                order=20,
+            ),
+        )

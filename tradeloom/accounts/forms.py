@@ -12,6 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 from tradeloom.accounts.avatars import validate_avatar
 from tradeloom.accounts.services import login_check
 from tradeloom.core.request_id import current_client
+from tradeloom.tenancy.roles import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -77,3 +78,8 @@ class PasswordChangeForm(forms.Form):
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(label="Your name", max_length=150)
     password = forms.CharField(label="Choose a password", widget=forms.PasswordInput, strip=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MERCHANDISER)

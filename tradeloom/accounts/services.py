@@ -16,17 +16,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from tradeloom.accounts.events import InvitationAction, UserAction
 from tradeloom.accounts.login_guard import LoginGuard
 from tradeloom.accounts.models import Invitation, User
 from tradeloom.accounts.tokens import token_families_revoke_all
 from tradeloom.audit.services import audit_record, changes_between
+from tradeloom.core import context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.request_id import current_client
-from tradeloom.tenancy import context
+from tradeloom.tenancy.events import MembershipAction
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.services import acting_membership, ensure_seat_available, organization_create
 
+# The setting the invitations table's row-level policy reads (migration 0002): whoever holds the token sees it.
+INVITATION_SETTING = "app.invitation_token"
 PROFILE_FIELDS = ("full_name", "phone", "department", "avatar")
 
 
@@ -57,7 +61,7 @@ def user_register(
     _password_errors(password, user)
     user.set_password(password)
     user.save()
-    audit_record(actor=user, action="user.registered", target=user, changes={"email": [None, email]})
+    audit_record(actor=user, action=UserAction.REGISTERED, target=user, changes={"email": [None, email]})
     _organization, membership = organization_create(name=organization_name, slug=organization_slug, owner=user)
     return user, membership
 
@@ -75,12 +79,12 @@ def login_check(*, request: HttpRequest | None, email: str, password: str, ip: s
     if user is None:
         with transaction.atomic():
             known = User.objects.filter(email=email.strip().lower()).first()
-            audit_record(actor=known, action="auth.login_failed", changes={"email": [None, email.strip().lower()]})
+            audit_record(actor=known, action=UserAction.LOGIN_FAILED, changes={"email": [None, email.strip().lower()]})
         raise AuthenticationFailed("E-mail or password is incorrect.")
     guard.release()
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        audit_record(actor=user, action="auth.login_succeeded", target=user)
+        audit_record(actor=user, action=UserAction.LOGGED_IN, target=user)
     return user
 
 
@@ -98,7 +102,7 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     before["avatar"], after["avatar"] = str(before["avatar"] or ""), str(after["avatar"] or "")
     changes = changes_between(before, after)
     if changes:
-        audit_record(actor=user, action="user.profile_updated", target=user, changes=changes)
+        audit_record(actor=user, action=UserAction.PROFILE_UPDATED, target=user, changes=changes)
     return user
 
 
@@ -116,7 +120,7 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
     _password_errors(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.password_changed", target=user)
+    audit_record(actor=user, action=UserAction.PASSWORD_CHANGED, target=user)
     token_families_revoke_all(user=user, reason="password_changed")
     return user
 
@@ -184,7 +188,10 @@ def invitation_create(*, organization: Organization, by: Membership, email: str,
         created_by_id=by.user_id,
     )
     audit_record(
-        actor=by, action="invitation.created", target=invitation, changes={"email": [None, email], "role": [None, role]}
+        actor=by,
+        action=InvitationAction.CREATED,
+        target=invitation,
+        changes={"email": [None, email], "role": [None, role]},
     )
     name = organization.name
     transaction.on_commit(lambda: _send_invitation_mail(email=email, organization_name=name, token=token))
@@ -198,13 +205,13 @@ def invitation_revoke(*, invitation: Invitation, by: Membership) -> Invitation:
         raise ApplicationError("Only an open invitation can be revoked.", code="invitation_not_pending", status=409)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    audit_record(actor=by, action="invitation.revoked", target=invitation)
+    audit_record(actor=by, action=InvitationAction.REVOKED, target=invitation)
     return invitation
 
 
 def invitation_find(*, token: str) -> Invitation:
     """The pending invitation for ``token`` (visible through RLS only to whoever holds the token)."""
-    context.set_invitation_token(_hash_token(token))
+    context.set_local(INVITATION_SETTING, _hash_token(token))
     invitation = Invitation.objects.select_related("organization").filter(token_hash=_hash_token(token)).first()
     if invitation is None:
         raise ApplicationError("This invitation does not exist.", code="invitation_invalid", status=404)
@@ -244,7 +251,7 @@ def invitation_accept(
         user.set_password(password)
         user.save()
         created = True
-        audit_record(actor=user, action="user.registered", target=user, changes={"email": [None, user.email]})
+        audit_record(actor=user, action=UserAction.REGISTERED, target=user, changes={"email": [None, user.email]})
 
     context.set_user(user.pk)
     context.set_organization(organization.pk)
@@ -262,7 +269,7 @@ def invitation_accept(
             organization=organization, user=user, role=invitation.role, created_by=user
         )
         audit_record(
-            actor=user, action="membership.created", target=membership, changes={"role": [None, invitation.role]}
+            actor=user, action=MembershipAction.CREATED, target=membership, changes={"role": [None, invitation.role]}
         )
     else:
         old_role = membership.role
@@ -270,12 +277,12 @@ def invitation_accept(
         membership.save(update_fields=["role", "is_active", "updated_at"])
         audit_record(
             actor=user,
-            action="membership.activated",
+            action=MembershipAction.ACTIVATED,
             target=membership,
             changes={"role": [old_role, invitation.role], "is_active": [False, True]},
         )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    audit_record(actor=user, action=InvitationAction.ACCEPTED, target=invitation)
     return membership, user, created

@@ -15,6 +15,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from tradeloom.accounts.events import UserAction
 from tradeloom.accounts.models import TokenFamily, User
 from tradeloom.audit.services import audit_record
 from tradeloom.core.request_id import current_client
@@ -78,7 +79,10 @@ def token_refresh(*, raw: str) -> dict[str, str]:
         family.revoked_reason = "reuse_detected"
         family.save(update_fields=["revoked_at", "revoked_reason"])
         audit_record(
-            actor=family.user, action="auth.refresh_token_reused", target=family, target_type="accounts.tokenfamily"
+            actor=family.user,
+            action=UserAction.REFRESH_TOKEN_REUSED,
+            target=family.user,
+            changes={"token_family": [None, str(family.pk)]},
         )
     raise TokenReused()
 
@@ -98,7 +102,12 @@ def token_family_revoke_by_refresh(*, raw: str) -> None:
     family.revoked_at = timezone.now()
     family.revoked_reason = "logout"
     family.save(update_fields=["revoked_at", "revoked_reason"])
-    audit_record(actor=family.user, action="auth.logout", target=family)
+    audit_record(
+        actor=family.user,
+        action=UserAction.LOGGED_OUT,
+        target=family.user,
+        changes={"via": [None, "token"], "token_family": [None, str(family.pk)]},
+    )
 
 
 @transaction.atomic
@@ -109,5 +118,5 @@ def token_families_revoke_all(*, user: User, reason: str, end_sessions: bool = F
     )
     if end_sessions:
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    audit_record(actor=user, action="auth.tokens_revoked", target=user, changes={"reason": [None, reason]})
+    audit_record(actor=user, action=UserAction.TOKENS_REVOKED, target=user, changes={"reason": [None, reason]})
     return count

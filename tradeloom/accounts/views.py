@@ -1,18 +1,32 @@
-"""Account pages: sign-up, profile, password, joining by invitation."""
+"""Account pages: sign-up, profile, password, joining by invitation, and the organisation's invitations."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tradeloom.accounts import services
-from tradeloom.accounts.forms import InvitationAcceptForm, PasswordChangeForm, ProfileForm, SignupForm
+from tradeloom.accounts.capabilities import INVITATIONS_MANAGE, INVITATIONS_VIEW
+from tradeloom.accounts.filters import InvitationFilter
+from tradeloom.accounts.forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SignupForm,
+)
+from tradeloom.accounts.selectors import invitation_get, invitation_list
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.web import add_application_error
+from tradeloom.core.listing import SortOption, list_page
+from tradeloom.core.web import add_application_error, partial_template
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -102,3 +116,54 @@ def invitation_accept_view(request: HttpRequest) -> HttpResponse:
                 return redirect("tenancy:dashboard", org_slug=membership.organization.slug)
     context = {"invitation": invitation, "form": form, "token": token}
     return render(request, "accounts/invitation_accept.html", context)
+
+
+INVITATION_SORTS = [
+    SortOption("newest", "Newest first", ("-created_at", "-id")),
+    SortOption("oldest", "Oldest first", ("created_at", "id")),
+]
+
+
+@tenant_view(GET=INVITATIONS_VIEW, POST=INVITATIONS_MANAGE)
+def invitation_list_view(request: TenantRequest) -> HttpResponse:
+    organization = request.organization
+    form = InvitationForm(request.POST or None)
+    created_link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = services.invitation_create(
+                organization=organization,
+                by=request.membership,
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error, field="email")
+        else:
+            created_link = request.build_absolute_uri(f"/invitations/accept/?token={token}")
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            form = InvitationForm()
+    page = list_page(
+        request, invitation_list(organization=organization), filterset_class=InvitationFilter, sorts=INVITATION_SORTS
+    )
+    context = {
+        "nav": "invitations",
+        "page": page,
+        "form": form,
+        "created_link": created_link,
+        "now": timezone.now(),
+        "columns": ["Invitee", "State", "Expires", ""],
+    }
+    return render(request, partial_template(request, "accounts/invitation_list.html", "invitation-list"), context)
+
+
+@tenant_view(POST=INVITATIONS_MANAGE)
+def invitation_revoke_view(request: TenantRequest, invitation_id: Any) -> HttpResponse:
+    organization = request.organization
+    invitation = invitation_get(organization=organization, pk=invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invitation of {invitation.email} revoked.")
+    return redirect("accounts:invitations", org_slug=organization.slug)

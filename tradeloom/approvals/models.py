@@ -29,6 +29,8 @@ class Gate(TenantModel):
     """A kind of approval. Standard gates come with the organisation; custom ones are added by name (the code is
     derived from it and unique). A gate with a ``line`` exists for that line only."""
 
+    audit_prefix = "approval_gate"
+
     code = models.SlugField(max_length=64, allow_unicode=False)
     name = models.CharField(max_length=120)
     is_standard = models.BooleanField(default=False, editable=False)
@@ -59,6 +61,8 @@ class GateRule(TenantModel):
     """A gating rule: a gate cannot be submitted (``kind=submit``), or a line cannot take a status
     (``kind=line_status``), before the ``requires`` gates of that line are approved. Required gates the line does
     not carry are not asked for."""
+
+    audit_prefix = "approval_rule"
 
     class Kind(models.TextChoices):
         SUBMIT = "submit", "Submitting a gate"
@@ -91,6 +95,8 @@ class GateRule(TenantModel):
 class LineGate(TenantModel):
     """A gate on a line, with its current state kept equal to ``states.current_of`` its entries by the services
     (in the transaction that adds an entry, under a row lock)."""
+
+    audit_prefix = "approval_line_gate"
 
     line = models.ForeignKey("sales.Line", on_delete=models.CASCADE, related_name="gates", db_index=False)
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="+")
@@ -143,6 +149,8 @@ class GateEntry(TenantModel):
 class Sample(TenantModel):
     """A physical sample for a gate of a line: version n per line and gate, sent by courier, decided by the buyer."""
 
+    audit_prefix = "approval_sample"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SUBMITTED = "submitted", "Submitted"
@@ -173,6 +181,8 @@ class Sample(TenantModel):
 
 class Attachment(TenantModel):
     """A file on a gate entry or a sample (photos of a lab dip, the buyer's comments sheet …)."""
+
+    audit_prefix = "approval_attachment"
 
     entry = models.ForeignKey(GateEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments")
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")

@@ -30,10 +30,13 @@ from tradeloom.approvals.forms import (
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, form_action, partial_template, posted_uuid, tenant_view
+from tradeloom.core.web import form_action, partial_template, posted_uuid
 from tradeloom.sales import selectors as sales_selectors
+from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.models import Line, Order
-from tradeloom.tenancy.roles import Cap, Role, role_has
+from tradeloom.tenancy.capabilities import ORGANIZATION_MANAGE
+from tradeloom.tenancy.roles import Role, role_has
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
 def _order(request: TenantRequest, order_id: Any) -> Order:
@@ -58,7 +61,7 @@ def _gates(request: TenantRequest, order: Order | None = None) -> list[Gate]:
     return list(gates.order_by("position", "name"))
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def order_approvals_panel_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     """The approvals tab's content (loaded into the order page): per style and per line, every gate with its
     timeline, the samples, and the forms that move them."""
@@ -100,7 +103,7 @@ def order_approvals_panel_view(request: TenantRequest, order_id: Any) -> HttpRes
         "order": order,
         "style_rows": style_rows,
         "line_rows": [(line, by_line.get(line.pk, []), samples_by_line.get(line.pk, [])) for line in lines],
-        "can_manage": role_has(role, Cap.ORDERS_MANAGE),
+        "can_manage": role_has(role, ORDERS_MANAGE),
         "can_override": role in (Role.OWNER, Role.ADMIN),
         "bulk_form": BulkForm(gates=gates, lines=lines, auto_id="bulk-%s"),
         "line_gate_form": LineGateForm(gates=gates, lines=lines, auto_id="lg-%s"),
@@ -119,7 +122,7 @@ def _line_gate(request: TenantRequest, order: Order, line_gate_id: Any) -> LineG
     return line_gate
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def entry_record_view(request: TenantRequest, order_id: Any, line_gate_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     line_gate = _line_gate(request, order, line_gate_id)
@@ -142,7 +145,7 @@ def entry_record_view(request: TenantRequest, order_id: Any, line_gate_id: Any) 
     return _back(request, order)
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def entry_correct_view(request: TenantRequest, order_id: Any, entry_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     entry = GateEntry.objects.filter(line_gate__line__order=order, pk=entry_id).select_related("line_gate").first()
@@ -158,7 +161,7 @@ def entry_correct_view(request: TenantRequest, order_id: Any, entry_id: Any) -> 
     return _back(request, order)
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def line_gate_add_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     lines = _order_lines(order)
@@ -175,7 +178,7 @@ def line_gate_add_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order)
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def bulk_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     lines = _order_lines(order)
@@ -200,7 +203,7 @@ def bulk_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order)
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def sample_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     lines = _order_lines(order)
@@ -225,7 +228,7 @@ def _sample(order: Order, sample_id: Any) -> Sample:
     return sample
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def sample_dispatch_view(request: TenantRequest, order_id: Any, sample_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     sample = _sample(order, sample_id)
@@ -239,7 +242,7 @@ def sample_dispatch_view(request: TenantRequest, order_id: Any, sample_id: Any) 
     return _back(request, order)
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def sample_decide_view(request: TenantRequest, order_id: Any, sample_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     sample = _sample(order, sample_id)
@@ -260,7 +263,7 @@ def sample_decide_view(request: TenantRequest, order_id: Any, sample_id: Any) ->
     return _back(request, order)
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def attachment_download_view(request: TenantRequest, attachment_id: Any) -> FileResponse:
     attachment = attachment_visible(request.organization, request.membership, attachment_id)
     return FileResponse(
@@ -274,7 +277,7 @@ BOARD_SORTS = [
 ]
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def board_view(request: TenantRequest) -> HttpResponse:
     """Lines by gate and state: a count per gate and state (click to filter), and the filtered lines."""
     org = request.organization
@@ -309,7 +312,7 @@ EXPORT_HEADER = ["order", "po", "customer", "style", "colour", "cad", "gate", "s
 EXPORT_LIMIT = 100_000
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def board_export_view(request: TenantRequest) -> StreamingHttpResponse:
     """The board's lines as CSV, with the board's filters; the state is the same ``LineGate.state`` every page
     shows. Streamed in chunks, at most 100,000 rows."""
@@ -347,7 +350,7 @@ def board_export_view(request: TenantRequest) -> StreamingHttpResponse:
     return response
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW, POST=Cap.ORGANIZATION_MANAGE)
+@tenant_view(GET=ORDERS_VIEW, POST=ORGANIZATION_MANAGE)
 def settings_view(request: TenantRequest) -> HttpResponse:
     """Gates (standard and custom: add, rename, default for new lines, archive) and gating rules."""
     org = request.organization
@@ -411,7 +414,7 @@ def settings_view(request: TenantRequest) -> HttpResponse:
         "rules": [(rule, [names.get(code, code) for code in rule.requires]) for rule in rules],
         "gate_form": gate_form,
         "rule_form": rule_form,
-        "can_manage": role_has(request.membership.role, Cap.ORGANIZATION_MANAGE),
+        "can_manage": role_has(request.membership.role, ORGANIZATION_MANAGE),
         "statuses": dict(Line.Status.choices),
     }
     return render(request, "approvals/settings.html", context)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db import models
 
+from tradeloom.audit.actions import is_catalogued, prefix_of
 from tradeloom.audit.models import AuditEvent
 from tradeloom.core.request_id import current_client, current_request_id
 
@@ -62,6 +63,14 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
     }
 
 
+def _check(action: str, target: models.Model | None) -> None:
+    """An action is a catalogued constant (``audit.actions``) whose prefix is its target's audit prefix."""
+    if not is_catalogued(action):
+        raise ValueError(f"{action!r} is not a catalogued audit action; declare it in the app's events.py.")
+    if target is not None and not action.startswith(f"{prefix_of(target)}."):
+        raise ValueError(f"{action!r} targets a {type(target).__name__}, whose actions start {prefix_of(target)}.")
+
+
 def audit_record(
     *,
     action: str,
@@ -77,6 +86,7 @@ def audit_record(
     ``actor`` may be a User or a Membership; ``organization`` defaults to the target's organisation. The
     request id, client address and user agent come from the request being served, if any.
     """
+    _check(action, target)
     actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
     organization_id = getattr(organization, "pk", organization)
     if organization_id is None and target is not None:
@@ -102,6 +112,8 @@ def audit_record_many(
     *, action: str, actor: Any, changes_by_target: list[tuple[models.Model, Mapping[str, Any]]]
 ) -> None:
     """One event per target with one INSERT (bulk work: many lines moved at once). Same rules as ``audit_record``."""
+    for target, _changes in changes_by_target[:1]:
+        _check(action, target)
     actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
     ip, user_agent = current_client()
     request_id = current_request_id() or ""

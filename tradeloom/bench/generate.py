@@ -24,10 +24,10 @@ from django.utils import timezone
 from tradeloom.accounts.models import User
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
 from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.core.context import tenant_context
 from tradeloom.core.models import NumberSequence
 from tradeloom.partners.models import Contact, Customer, Supplier
 from tradeloom.sales.models import Delivery, Line, Order, Style, Task
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.services import organization_create

@@ -36,10 +36,10 @@ from tradeloom.accounts.tokens import token_pair_issue
 from tradeloom.bench.bare import encode_param
 from tradeloom.bench.generate import SLUGS, generate, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.core.context import tenant_context
 from tradeloom.core.pagination import cursor_after
 from tradeloom.partners.models import Customer
 from tradeloom.sales.models import Order
-from tradeloom.tenancy.context import tenant_context
 
 ROOT = Path(settings.BASE_DIR)
 RESULTS = ROOT / "bench" / "results"

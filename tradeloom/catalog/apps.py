@@ -7,8 +7,20 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from tradeloom.catalog.services import units_create_defaults
-        from tradeloom.tenancy.services import ORGANIZATION_CREATED_HOOKS
+        """Where the catalog plugs into the floors below it (docs/modules.md)."""
+        from tradeloom.catalog import subscribers
+        from tradeloom.catalog.capabilities import CATALOG_VIEW
+        from tradeloom.core.events import subscribe
+        from tradeloom.tenancy.events import OrganizationCreated
+        from tradeloom.tenancy.navigation import NAVIGATION, NavLink
 
-        if units_create_defaults not in ORGANIZATION_CREATED_HOOKS:
-            ORGANIZATION_CREATED_HOOKS.append(units_create_defaults)
+        subscribe(OrganizationCreated, subscribers.give_default_units)
+        for slug, label, icon in (
+            ("items", "Items", "shopping-bag"),
+            ("units", "Units", "chart-bar"),
+            ("payment-terms", "Payment terms", "clipboard-document-list"),
+            ("exchange-rates", "Exchange rates", "arrow-path"),
+        ):
+            NAVIGATION.register(
+                slug, NavLink("Catalog", label, f"catalog:{slug}-list", f"icons/{icon}.svg", capability=CATALOG_VIEW)
+            )

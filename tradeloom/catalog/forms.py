@@ -7,7 +7,7 @@ import orjson
 from django import forms
 
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
-from tradeloom.core.record_pages import RecordForm
+from tradeloom.records.pages import RecordForm
 
 
 class UnitForm(RecordForm):

@@ -9,8 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from tradeloom.core.records import RecordModel
 from tradeloom.core.validators import validate_currency_code
+from tradeloom.records.models import RecordModel
 
 
 class UnitOfMeasure(RecordModel):

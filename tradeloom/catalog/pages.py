@@ -1,14 +1,14 @@
-"""The catalog's web pages; see core.record_pages."""
+"""The catalog's web pages; see records.pages."""
 
 from __future__ import annotations
 
 from tradeloom.catalog import filters, forms
+from tradeloom.catalog.capabilities import CATALOG_MANAGE, CATALOG_VIEW
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
 from tradeloom.core.listing import SortOption
-from tradeloom.core.record_pages import RecordPages
-from tradeloom.tenancy.roles import Cap
+from tradeloom.records.pages import RecordPages
 
-VIEW, MANAGE = Cap.CATALOG_VIEW, Cap.CATALOG_MANAGE
+VIEW, MANAGE = CATALOG_VIEW, CATALOG_MANAGE
 
 ITEMS = RecordPages(
     model=Item,

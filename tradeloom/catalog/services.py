@@ -19,8 +19,8 @@ DEFAULT_UNITS = [
 ]
 
 
-def units_create_defaults(organization: Any, membership: Any) -> None:
-    """Give a new organisation the usual units (m, yd, kg, lb, pcs, dz). Runs as an organisation-created hook."""
+def units_create_defaults(*, organization: Any, by: Any) -> None:
+    """Give an organisation the usual units it lacks (m, yd, kg, lb, pcs, dz)."""
     existing = set(UnitOfMeasure.objects.filter(organization=organization).values_list("code", flat=True))
     UnitOfMeasure.objects.bulk_create(
         UnitOfMeasure(
@@ -29,7 +29,7 @@ def units_create_defaults(organization: Any, membership: Any) -> None:
             name=name,
             dimension=dimension,
             factor=factor,
-            created_by_id=membership.user_id,
+            created_by_id=by.user_id,
         )
         for code, name, dimension, factor in DEFAULT_UNITS
         if code not in existing

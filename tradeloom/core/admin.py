@@ -12,8 +12,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tradeloom.accounts.forms import OperatorLoginForm
-
 OPERATOR_DB = "owner"
 
 
@@ -23,8 +21,8 @@ def _superusers_only(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
-# The admin's own login form would bypass the failed-login limit and the audit log; use ours.
-admin.site.login_form = OperatorLoginForm
+# The login form is the accounts app's (``accounts/admin.py``): the admin's own would bypass the failed-login limit
+# and the audit log.
 admin.site.site_header = "Tradeloom operators"
 admin.site.site_title = "Tradeloom operators"
 

@@ -22,3 +22,9 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def field_error(field: str, message: str, *, code: str = "validation_error") -> ApplicationError:
+    """A refusal about one input field: ``message`` in the problem's detail and under ``errors[field]``, so the API
+    names the field and a web form shows the message next to it."""
+    return ApplicationError(message, code=code, extra={"errors": {field: [message]}})

@@ -1,6 +1,8 @@
 """Background jobs with progress: created in the request, advanced by a Celery task in short transactions.
 
-Each progress update commits on its own, so a page polling the job sees it move while the task runs.
+Each progress update commits on its own, so a page polling the job sees it move while the task runs. The kinds of
+job are registered by the apps that run them (``JOB_KINDS.register(kind.code, kind)`` in ``AppConfig.ready()``,
+``core.models.JOB_KINDS``); creating a job of an unregistered kind is refused.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tradeloom.core.models import Job
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
+from tradeloom.core.models import JOB_KINDS, Job, JobKind
+
+__all__ = ["JOB_KINDS", "JobKind", "job_create", "job_fail", "job_progress", "job_succeed"]
 
 
 def job_create(*, organization: Any, by: Any, kind: str, parameters: dict[str, Any]) -> Job:
+    if kind not in JOB_KINDS:
+        raise ValueError(f"{kind!r} is not a registered job kind ({', '.join(JOB_KINDS.keys())}).")
     return Job.objects.create(
         organization=organization, kind=kind, parameters=parameters, created_by_id=getattr(by, "user_id", None)
     )

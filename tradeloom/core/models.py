@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
 from tradeloom.core.ids import new_id
+from tradeloom.core.registry import Registry
 
 
 class TimestampedModel(models.Model):
@@ -15,6 +19,9 @@ class TimestampedModel(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    # The prefix of this record's audit actions (``sales_order`` → ``sales_order.created``); empty: the model name.
+    audit_prefix: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -25,7 +32,7 @@ class TenantModel(TimestampedModel):
 
     Three walls keep organisations apart (docs/tenancy.md): tenant URLs resolve the membership first; selectors
     always take the organisation; and each table's migration enables row-level security
-    (``tradeloom.tenancy.rls.EnableRowLevelSecurity``) so PostgreSQL itself hides other organisations' rows.
+    (``tradeloom.core.rls.EnableRowLevelSecurity``) so PostgreSQL itself hides other organisations' rows.
     A reference to another tenant record is declared with ``TenantReference`` so the database refuses a
     cross-organisation link.
     """
@@ -48,11 +55,25 @@ class TenantModel(TimestampedModel):
         abstract = True
 
 
-class Job(TenantModel):
-    """A background job whose progress a page can poll (``components/progress.html``)."""
+@dataclass(frozen=True)
+class JobKind:
+    code: str
+    label: str
 
-    class Kind(models.TextChoices):
-        AUDIT_EXPORT = "audit_export", "Audit log export (CSV)"
+
+# The kinds of background job, registered by the apps that run them (``JOB_KINDS.register(kind.code, kind)`` in
+# ``AppConfig.ready()``).
+JOB_KINDS: Registry[JobKind] = Registry("job kinds")
+
+
+def job_kind_choices() -> list[tuple[str, str]]:
+    """The registered kinds of job, for the field's choices."""
+    return [(kind.code, kind.label) for kind in JOB_KINDS]
+
+
+class Job(TenantModel):
+    """A background job whose progress a page can poll (``components/progress.html``). Its ``kind`` is one an app
+    registered in ``JOB_KINDS``."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -60,7 +81,7 @@ class Job(TenantModel):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, choices=job_kind_choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)

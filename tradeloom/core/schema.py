@@ -1,4 +1,4 @@
-"""Migration operations for the schema itself (row-level security has its own, in ``tenancy.rls``)."""
+"""Migration operations for the schema itself (row-level security has its own, in ``core.rls``)."""
 
 from __future__ import annotations
 

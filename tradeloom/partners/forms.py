@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 
-from tradeloom.core.record_pages import RecordForm
 from tradeloom.partners.models import (
     Address,
     Carrier,
@@ -18,6 +17,7 @@ from tradeloom.partners.models import (
     Supplier,
     SupplierPlantMapping,
 )
+from tradeloom.records.pages import RecordForm
 
 PARTNER_FIELDS = list(Partner.editable_fields)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})

@@ -14,9 +14,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from tradeloom.core.records import RecordModel
 from tradeloom.core.search import SearchableModel, search_indexes
 from tradeloom.core.validators import validate_currency_code
+from tradeloom.records.models import RecordModel
 
 
 def validate_country(value: str) -> None:

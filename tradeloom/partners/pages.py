@@ -1,17 +1,17 @@
-"""The partners' web pages (lists, details, forms) declared once each; see core.record_pages."""
+"""The partners' web pages (lists, details, forms) declared once each; see records.pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tradeloom.core.record_pages import RecordPages
-from tradeloom.core.web import TenantRequest
 from tradeloom.partners import filters, forms
+from tradeloom.partners.capabilities import PARTNERS_MANAGE, PARTNERS_VIEW
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.selectors import primary_contacts_prefetch
-from tradeloom.tenancy.roles import Cap
+from tradeloom.records.pages import RecordPages
+from tradeloom.tenancy.web import TenantRequest
 
-VIEW, MANAGE = Cap.PARTNERS_VIEW, Cap.PARTNERS_MANAGE
+VIEW, MANAGE = PARTNERS_VIEW, PARTNERS_MANAGE
 
 
 def _rows(items: Any, url: str, label: Any, note: Any) -> list[dict[str, Any]]:

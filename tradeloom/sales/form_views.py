@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.record_pages import posted_version
-from tradeloom.core.records import record_update
-from tradeloom.core.web import TenantRequest, add_application_error, tenant_view
+from tradeloom.core.web import add_application_error
+from tradeloom.records.pages import posted_version
+from tradeloom.records.services import record_update
 from tradeloom.sales import selectors, services
+from tradeloom.sales.capabilities import ORDERS_MANAGE
 from tradeloom.sales.forms import LineEditForm, OrderForm, Pickers, StyleBlocks
-from tradeloom.tenancy.roles import Cap, Role
+from tradeloom.tenancy.roles import Role
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 LINE_COPY_COLUMNS = ("selling_price", "mill_price", "commission_per_unit", "etd", "eta")
 
@@ -41,7 +43,7 @@ def _page(request: TenantRequest, **context: Any) -> HttpResponse:
     )
 
 
-@tenant_view(GET=Cap.ORDERS_MANAGE, POST=Cap.ORDERS_MANAGE)
+@tenant_view(GET=ORDERS_MANAGE, POST=ORDERS_MANAGE)
 def order_create_view(request: TenantRequest) -> HttpResponse:
     org = request.organization
     pickers = Pickers.load(org, "customers", "suppliers", "items", "units", "members")
@@ -73,7 +75,7 @@ def order_create_view(request: TenantRequest) -> HttpResponse:
     return _page(request, form=form, styles=styles, title="New order")
 
 
-@tenant_view(GET=Cap.ORDERS_MANAGE, POST=Cap.ORDERS_MANAGE)
+@tenant_view(GET=ORDERS_MANAGE, POST=ORDERS_MANAGE)
 def order_edit_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     org = request.organization
     order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)

@@ -17,9 +17,9 @@ from django import forms
 from django.db.models import Model, QuerySet
 
 from tradeloom.catalog.models import Item, UnitOfMeasure
-from tradeloom.core.record_pages import RecordForm
 from tradeloom.core.validators import currency_codes
 from tradeloom.partners.models import Customer, Supplier
+from tradeloom.records.pages import RecordForm
 from tradeloom.sales.models import ActivityNote, Line, MillOffer, Order, Style, Task
 from tradeloom.sales.services import LINE_EDITABLE, LINE_FIELDS, STAGES, STYLE_FIELDS
 from tradeloom.tenancy.models import Membership

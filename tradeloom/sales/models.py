@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from tradeloom.core.models import TenantModel
-from tradeloom.core.records import RecordModel
 from tradeloom.core.validators import validate_currency_code
+from tradeloom.records.models import RecordModel
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 # Bounds that keep every money figure (quantity x price, in cents) inside 18 digits: no order is larger.
@@ -22,6 +22,8 @@ PRICE_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_PRICE)]
 
 
 class Order(RecordModel):
+    audit_prefix = "sales_order"
+
     class Type(models.TextChoices):
         FOREIGN = "foreign", "Foreign"
         LOCAL = "local", "Local"
@@ -164,6 +166,8 @@ class Style(TenantModel):
 class Line(TenantModel):
     """One colour of one style: what is bought from a mill and sold to the buyer."""
 
+    audit_prefix = "sales_line"
+
     class Status(models.TextChoices):
         UPCOMING = "upcoming", "Upcoming"
         IN_DEVELOPMENT = "in_development", "In development"
@@ -238,6 +242,8 @@ class Line(TenantModel):
 class MillOffer(TenantModel):
     """A mill's quote for a line; accepting one sets the line's mill and mill price."""
 
+    audit_prefix = "mill_offer"
+
     line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="offers")
     supplier = models.ForeignKey("partners.Supplier", on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(max_digits=18, decimal_places=4, validators=PRICE_RANGE)
@@ -269,6 +275,8 @@ class Delivery(TenantModel):
 class Task(TenantModel):
     """Work around an order (chase the lab dip, book the vessel …). Assigning is audited and never changes who
     owns the order."""
+
+    audit_prefix = "sales_task"
 
     class Priority(models.TextChoices):
         LOW = "low", "Low"
@@ -304,6 +312,8 @@ class Task(TenantModel):
 class ActivityNote(TenantModel):
     """A dated note on an order. The effective date may be earlier than the day it was written (backdated, and
     shown as such); edits keep every earlier version in ``NoteRevision``."""
+
+    audit_prefix = "sales_note"
 
     class Category(models.TextChoices):
         GENERAL = "general", "General"

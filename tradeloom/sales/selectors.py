@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -27,14 +27,13 @@ from django.http import Http404
 from tradeloom.catalog.services import exchange_rate_on
 from tradeloom.core.prepared import PreparedQuery
 from tradeloom.partners.models import Customer
+from tradeloom.sales.extensions import ORDER_LIST_COLUMNS
 from tradeloom.sales.models import Line, Order, Style
 from tradeloom.sales.money import LineFigures, OrderFigures, line_figures, order_figures
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
-# Extra columns other modules add to the orders list's one statement (approvals: ``gate_states``).
-ORDER_LIST_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 
@@ -91,16 +90,16 @@ FROM (
 
 @cache
 def _order_list_columns() -> QuerySet[Order]:
-    """All orders with the list's extra columns, resolved once per process (after the apps registered their
-    ``ORDER_LIST_ANNOTATIONS``). Resolving the subqueries is most of what building the list's statement costs;
-    ``order_list`` takes a filtered copy, which is cheap. Never evaluated itself."""
+    """All orders with the list's extra columns, resolved once per process (after the apps registered theirs in
+    ``sales.extensions.ORDER_LIST_COLUMNS``). Resolving the subqueries is most of what building the list's
+    statement costs; ``order_list`` takes a filtered copy, which is cheap. Never evaluated itself."""
     customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
         label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
     )
     return Order.objects.annotate(
         customer_name=Subquery(customer_name.values("label")[:1]),
         line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
-        **{name: make() for name, make in ORDER_LIST_ANNOTATIONS.items()},
+        **{column.annotation: column.expression() for column in ORDER_LIST_COLUMNS},
     )
 
 
@@ -113,7 +112,7 @@ def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
 
 
 # The API list's columns: ``order_list_projection`` reads them as dicts (no model instances), with the list's
-# annotations (customer name, line totals and those of ``ORDER_LIST_ANNOTATIONS``).
+# annotations (customer name, line totals and the contributed columns of ``ORDER_LIST_COLUMNS``).
 ORDER_LIST_FIELDS = (
     "id",
     "number",
@@ -134,7 +133,8 @@ ORDER_LIST_FIELDS = (
 
 @cache
 def _order_list_rows() -> QuerySet[Order]:
-    return _order_list_columns().values(*ORDER_LIST_FIELDS, "customer_name", "line_totals", *ORDER_LIST_ANNOTATIONS)
+    extra = [column.annotation for column in ORDER_LIST_COLUMNS]
+    return _order_list_columns().values(*ORDER_LIST_FIELDS, "customer_name", "line_totals", *extra)
 
 
 def order_list_projection(*, organization: Any, membership: Membership) -> QuerySet[Order]:

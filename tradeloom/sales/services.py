@@ -3,7 +3,6 @@ statuses, record deliveries, accept mill offers. Every change is audited in its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,23 +14,20 @@ from django.utils import timezone
 from tradeloom.audit.services import audit_record, audit_record_many
 from tradeloom.catalog.services import unit_convert
 from tradeloom.core.bulk import bulk_insert_objects
+from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate
+from tradeloom.sales.events import LineAction, LinesCreated, LineStatusChanging, MillOfferAction, OrderAction
 from tradeloom.sales.models import MAX_QUANTITY, Delivery, Line, MillOffer, Order, Style
 from tradeloom.sales.selectors import orders_visible
 
 ORDER_FIELDS = Order.editable_fields
 
-# Other modules act on new lines and check status moves (approvals: default gates, gating rules). A hook runs in
-# the creating transaction; a check raises ApplicationError to refuse the move.
-LINES_CREATED_HOOKS: list[Callable[[list[Line], Any], None]] = []
-LINE_STATUS_CHECKS: list[Callable[[list[Line], str, Any, str], None]] = []
 
-
-def _lines_created(lines: list[Line], by: Any) -> None:
+def _lines_created(order: Order, lines: list[Line], by: Any) -> None:
+    """Other apps act on new lines in the creating transaction (approvals: the default gates)."""
     if lines:
-        for hook in LINES_CREATED_HOOKS:
-            hook(lines, by)
+        publish(LinesCreated(order=order, lines=lines, by=by))
 
 
 STYLE_FIELDS = Style.editable_fields
@@ -183,12 +179,12 @@ def order_create(
     for style, payload in zip(style_rows, styles, strict=True):
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
     bulk_insert_objects(lines)
-    _lines_created(lines, by)
+    _lines_created(order, lines, by)
     # What was just inserted, for a caller that answers with the new order (no need to read it back).
     order.created_styles, order.created_lines = style_rows, lines  # type: ignore[attr-defined]
     audit_record(
         actor=by,
-        action="sales_order.created",
+        action=OrderAction.CREATED,
         target=order,
         changes={
             "number": [None, order.number],
@@ -250,12 +246,12 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
         created += new
         next_line += len(new)
         added_lines += len(new)
-    _lines_created(created, by)
+    _lines_created(order, created, by)
     order.version += 1
     order.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=by,
-        action="sales_order.merged",
+        action=OrderAction.MERGED,
         target=order,
         changes={"styles_added": [0, added_styles], "lines_added": [0, added_lines], "lines_increased": [0, increased]},
     )
@@ -287,7 +283,7 @@ def line_update(*, line: Line, by: Any, data: dict[str, Any]) -> Line:
     changes = {f: [before[f], getattr(line, f)] for f in LINE_EDITABLE if before[f] != getattr(line, f)}
     if changes:
         line.save()
-        audit_record(actor=by, action="sales_line.updated", target=line, changes=changes)
+        audit_record(actor=by, action=LineAction.UPDATED, target=line, changes=changes)
     return line
 
 
@@ -313,7 +309,7 @@ def order_stage_change(*, order: Order, by: Any, stage: str, note: str = "") -> 
     changes: dict[str, Any] = {"stage": [old, stage]}
     if note:
         changes["note"] = [None, note]
-    audit_record(actor=by, action="sales_order.stage_changed", target=order, changes=changes)
+    audit_record(actor=by, action=OrderAction.STAGE_CHANGED, target=order, changes=changes)
     return order
 
 
@@ -332,12 +328,11 @@ def line_transition(*, line: Line, status: str, by: Any, override_reason: str = 
             code="invalid_transition",
             extra={"allowed": sorted(Line.TRANSITIONS[line.status])},
         )
-    for check in LINE_STATUS_CHECKS:
-        check([line], status, by, override_reason)
+    publish(LineStatusChanging(lines=[line], status=status, by=by, override_reason=override_reason))
     old = line.status
     line.status = status
     line.save(update_fields=["status", "updated_at"])
-    audit_record(actor=by, action="sales_line.status_changed", target=line, changes={"status": [old, status]})
+    audit_record(actor=by, action=LineAction.STATUS_CHANGED, target=line, changes={"status": [old, status]})
     return line
 
 
@@ -362,11 +357,10 @@ def lines_transition(*, lines: Any, status: str, by: Any, override_reason: str =
             extra={"refused": [str(line.pk) for line in refused]},
         )
     if moving:
-        for check in LINE_STATUS_CHECKS:
-            check(moving, status, by, override_reason)
+        publish(LineStatusChanging(lines=moving, status=status, by=by, override_reason=override_reason))
         Line.objects.filter(pk__in=[line.pk for line in moving]).update(status=status, updated_at=timezone.now())
         audit_record_many(
-            action="sales_line.status_changed",
+            action=LineAction.STATUS_CHANGED,
             actor=by,
             changes_by_target=[(line, {"status": [line.status, status]}) for line in moving],
         )
@@ -397,7 +391,7 @@ def delivery_record(*, line: Line, by: Any, date: Any, quantity: Decimal, unit: 
     )
     audit_record(
         actor=by,
-        action="sales_line.delivery_recorded",
+        action=LineAction.DELIVERY_RECORDED,
         target=line,
         changes={"delivered_quantity": [str(line.delivered_quantity), str(line.delivered_quantity + converted)]},
     )
@@ -409,7 +403,7 @@ def offer_create(*, line: Line, by: Any, data: dict[str, Any]) -> MillOffer:
     offer = MillOffer.objects.create(organization_id=line.organization_id, created_by_id=by.user_id, line=line, **data)
     audit_record(
         actor=by,
-        action="mill_offer.created",
+        action=MillOfferAction.CREATED,
         target=offer,
         changes={"supplier": [None, offer.supplier_id], "price": [None, offer.price]},
     )
@@ -435,7 +429,7 @@ def offer_accept(*, offer: MillOffer, by: Any) -> Line:
     MillOffer.objects.filter(pk=offer.pk).update(accepted_at=timezone.now())
     audit_record(
         actor=by,
-        action="mill_offer.accepted",
+        action=LineAction.OFFER_ACCEPTED,
         target=line,
         changes={
             "supplier": [before["supplier"], offer.supplier_id],

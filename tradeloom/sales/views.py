@@ -8,34 +8,41 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from tradeloom.audit.selectors import audit_event_list
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, partial_template, tenant_view
+from tradeloom.core.web import partial_template
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.calculator import order_requirements
+from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
+from tradeloom.sales.extensions import ORDER_LIST_COLUMNS, ORDER_TABS
 from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.forms import DeletionRequestForm, NoteForm, OfferForm, Pickers, StageForm, TaskForm
 from tradeloom.sales.models import DeletionRequest, Delivery, Line, MillOffer, Order, Task
-from tradeloom.tenancy.roles import Cap, Role, role_has
+from tradeloom.tenancy.roles import Role, role_has
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 ORDER_SORTS = [
     SortOption("newest", "Newest first", ("-created_at", "-id")),
     SortOption("oldest", "Oldest first", ("created_at", "id")),
 ]
-TABS = [
+# The order page's own tabs; other apps' tabs (``sales.extensions.ORDER_TABS``) come after the notes.
+OWN_TABS = [
     ("lines", "Lines"),
     ("offers", "Mill offers"),
     ("deliveries", "Deliveries"),
     ("tasks", "Tasks"),
     ("notes", "Notes"),
-    ("approvals", "Approvals"),
-    ("calculator", "Calculator"),
-    ("timeline", "Timeline"),
 ]
+LAST_TABS = [("calculator", "Calculator"), ("timeline", "Timeline")]
+
+
+def order_tabs() -> list[tuple[str, str]]:
+    return [*OWN_TABS, *((tab.key, tab.label) for tab in ORDER_TABS), *LAST_TABS]
 
 
 class DeliveryForm(forms.Form):
@@ -44,29 +51,33 @@ class DeliveryForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=UnitOfMeasure.objects.none())
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def order_list_view(request: TenantRequest) -> HttpResponse:
     qs = selectors.order_list(organization=request.organization, membership=request.membership)
     qs = qs.filter(archived_at__isnull=True)
     page = list_page(request, qs, filterset_class=OrderFilter, sorts=ORDER_SORTS)
+    extra = list(ORDER_LIST_COLUMNS)
+    columns = ["Order", "Customer", "ETD", "Stage", *(column.heading for column in extra), "Value", "Profit", ""]
     context = {
         "nav": "orders",
         "page": page,
         "today": timezone.localdate(),
-        "columns": ["Order", "Customer", "ETD", "Stage", "Approvals", "Value", "Profit", ""],
-        "can_manage": role_has(request.membership.role, Cap.ORDERS_MANAGE),
+        "columns": columns,
+        "extra_columns": extra,
+        "column_count": len(columns),
+        "can_manage": role_has(request.membership.role, ORDERS_MANAGE),
         "statuses": Line.Status.choices,
     }
     template = partial_template(request, "sales/order_list.html", "order-list")
     return render(request, template, context)
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def order_lines_partial_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     """The lines of one order, expanded in the list."""
     order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
     figures, _ = selectors.order_money(order)
-    can_manage = role_has(request.membership.role, Cap.ORDERS_MANAGE)
+    can_manage = role_has(request.membership.role, ORDERS_MANAGE)
     return render(request, "sales/_order_lines.html", {"order": order, "figures": figures, "can_manage": can_manage})
 
 
@@ -78,23 +89,25 @@ def _by_line(order: Order, rows: Any) -> list[tuple[Line, list[Any]]]:
     return [(line, grouped.get(line.pk, [])) for line in order.lines.all()]
 
 
-@tenant_view(GET=Cap.ORDERS_VIEW)
+@tenant_view(GET=ORDERS_VIEW)
 def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     org = request.organization
     order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)
     figures, totals = selectors.order_money(order)
-    tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "lines"
+    tabs = order_tabs()
+    tab = request.GET.get("tab") or "lines"
+    tab = tab if tab in dict(tabs) else "lines"
     role = request.membership.role
     context: dict[str, Any] = {
         "nav": "orders",
         "order": order,
         "figures": figures,
         "totals": totals,
-        "tabs": TABS,
+        "tabs": tabs,
         "active": tab,
         "base_url": request.path,
         "today": timezone.localdate(),
-        "can_manage": role_has(role, Cap.ORDERS_MANAGE),
+        "can_manage": role_has(role, ORDERS_MANAGE),
         "is_admin": role in (Role.OWNER, Role.ADMIN),
         "statuses": Line.Status.choices,
         "transitions": Line.TRANSITIONS,
@@ -128,6 +141,9 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
             (note, NoteForm(instance=note, organization=org, auto_id=f"note-{note.pk}-%s")) for note in notes
         ]
         context["note_form"] = NoteForm(organization=org, initial={"effective_date": timezone.localdate()})
+    elif tab in ORDER_TABS:
+        ids = {"org_slug": org.slug, "order_id": order.pk}
+        context["contributed_tab_url"] = reverse(ORDER_TABS[tab].url_name, kwargs=ids)
     elif tab == "calculator":
         context["requirements"] = order_requirements(order)
     elif tab == "timeline":
@@ -147,7 +163,7 @@ def _line_of(request: TenantRequest, order_id: Any, line_id: Any) -> Line:
     )
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
     line = _line_of(request, order_id, line_id)
     try:
@@ -164,7 +180,7 @@ def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) ->
     return redirect(f"/o/{request.organization.slug}/orders/{order_id}/?tab=lines")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def delivery_create_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
     line = _line_of(request, order_id, line_id)
     form = DeliveryForm(request.POST)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tradeloom.audit.services import audit_record, changes_between
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.sales.events import NoteAction, OrderAction, TaskAction
 from tradeloom.sales.models import ActivityNote, DeletionRequest, NoteRevision, Order, Task
 from tradeloom.tenancy.roles import Role
 
@@ -26,7 +27,7 @@ def task_create(*, order: Order, by: Any, data: dict[str, Any]) -> Task:
     )
     audit_record(
         actor=by,
-        action="sales_task.created",
+        action=TaskAction.CREATED,
         target=task,
         changes={"title": [None, task.title], "assignee": [None, task.assignee_id]},
     )
@@ -72,7 +73,7 @@ def note_create(*, order: Order, by: Any, data: dict[str, Any]) -> ActivityNote:
     note.refresh_from_db(fields=["created_at"])
     audit_record(
         actor=by,
-        action="sales_note.created",
+        action=NoteAction.CREATED,
         target=note,
         changes={
             "category": [None, note.category],
@@ -99,7 +100,7 @@ def note_edit(*, note: ActivityNote, by: Any, data: dict[str, Any]) -> ActivityN
     NoteRevision.objects.create(organization_id=note.organization_id, created_by_id=by.user_id, note=note, **before)
     note.edited_at = timezone.now()
     note.save()
-    audit_record(actor=by, action="sales_note.edited", target=note, changes=changes)
+    audit_record(actor=by, action=NoteAction.EDITED, target=note, changes=changes)
     return note
 
 
@@ -114,7 +115,7 @@ def deletion_request_create(*, order: Order, by: Any, reason: str) -> DeletionRe
     request = DeletionRequest.objects.create(
         organization_id=order.organization_id, created_by_id=by.user_id, order=order, requested_by=by, reason=reason
     )
-    audit_record(actor=by, action="sales_order.deletion_requested", target=order, changes={"reason": [None, reason]})
+    audit_record(actor=by, action=OrderAction.DELETION_REQUESTED, target=order, changes={"reason": [None, reason]})
     return request
 
 
@@ -148,7 +149,7 @@ def deletion_request_decide(*, request: DeletionRequest, by: Any, approve: bool,
         )
     audit_record(
         actor=by,
-        action=f"sales_order.deletion_{request.status}",
+        action=OrderAction.DELETION_APPROVED if approve else OrderAction.DELETION_DECLINED,
         target=order,
         changes={"decision_note": [None, note]} if note else None,
     )
@@ -164,5 +165,5 @@ def order_restore(*, order: Order, by: Any) -> Order:
         return order
     order.archived_at, order.version = None, order.version + 1
     order.save(update_fields=["archived_at", "version", "updated_at"])
-    audit_record(actor=by, action="sales_order.restored", target=order)
+    audit_record(actor=by, action=OrderAction.RESTORED, target=order)
     return order

@@ -12,8 +12,9 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.web import TenantRequest, form_action, posted_uuid, tenant_view
+from tradeloom.core.web import form_action, posted_uuid
 from tradeloom.sales import selectors, services, work
+from tradeloom.sales.capabilities import ORDERS_MANAGE
 from tradeloom.sales.forms import (
     BulkLineStatusForm,
     DeletionDecisionForm,
@@ -25,7 +26,7 @@ from tradeloom.sales.forms import (
     TaskForm,
 )
 from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
-from tradeloom.tenancy.roles import Cap
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
 def _order(request: TenantRequest, order_id: Any, *, include_deleted: bool = False) -> Order:
@@ -38,7 +39,7 @@ def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
     return redirect(f"/o/{request.organization.slug}/orders/{order.pk}/?tab={tab}")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     line_id = posted_uuid(request, "line")
@@ -56,7 +57,7 @@ def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order, "offers")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def offer_accept_view(request: TenantRequest, order_id: Any, offer_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     offer = MillOffer.objects.filter(line__order=order, pk=offer_id).select_related("supplier", "line").first()
@@ -71,7 +72,7 @@ def offer_accept_view(request: TenantRequest, order_id: Any, offer_id: Any) -> H
     return _back(request, order, "offers")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def task_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     form = TaskForm(request.POST, pickers=Pickers.load(request.organization, "members"))
@@ -80,7 +81,7 @@ def task_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order, "tasks")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> HttpResponse:
     """Change a task's status or assignee (the fields the row's form sends; the rest stay)."""
     order = _order(request, order_id)
@@ -98,7 +99,7 @@ def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> Htt
     return _back(request, order, "tasks")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def note_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     form = NoteForm(request.POST, organization=request.organization)
@@ -111,7 +112,7 @@ def note_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order, "notes")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def note_edit_view(request: TenantRequest, order_id: Any, note_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     note = ActivityNote.objects.filter(order=order, pk=note_id).first()
@@ -127,7 +128,7 @@ def note_edit_view(request: TenantRequest, order_id: Any, note_id: Any) -> HttpR
     return _back(request, order, "notes")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def stage_change_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     form = StageForm(request.POST, organization=request.organization)
@@ -140,7 +141,7 @@ def stage_change_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order, "timeline")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def deletion_request_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     form = DeletionRequestForm(request.POST)
@@ -153,7 +154,7 @@ def deletion_request_view(request: TenantRequest, order_id: Any) -> HttpResponse
     return _back(request, order, "lines")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def deletion_decide_view(request: TenantRequest, order_id: Any, request_id: Any) -> HttpResponse:
     order = _order(request, order_id, include_deleted=True)
     deletion = DeletionRequest.objects.filter(order=order, pk=request_id).first()
@@ -170,7 +171,7 @@ def deletion_decide_view(request: TenantRequest, order_id: Any, request_id: Any)
     return _back(request, order, "lines")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def order_restore_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id, include_deleted=True)
     try:
@@ -182,7 +183,7 @@ def order_restore_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order, "lines")
 
 
-@tenant_view(POST=Cap.ORDERS_MANAGE)
+@tenant_view(POST=ORDERS_MANAGE)
 def lines_transition_view(request: TenantRequest) -> HttpResponse:
     """Move the ticked lines of the orders list to one status, all or nothing."""
     form = BulkLineStatusForm(request.POST)

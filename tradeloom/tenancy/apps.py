@@ -1,7 +1,50 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class TenancyConfig(AppConfig):
     name = "tradeloom.tenancy"
     label = "tenancy"
     verbose_name = "Organisations"
+
+    def ready(self) -> None:
+        # Every app's capabilities (``<app>/capabilities.py``) are declared before the first request.
+        autodiscover_modules("capabilities")
+
+        from tradeloom.core.jobs import JOB_KINDS
+        from tradeloom.tenancy import capabilities as caps
+        from tradeloom.tenancy.models import AUDIT_EXPORT, Membership
+        from tradeloom.tenancy.navigation import NAV_COUNTERS, NAVIGATION, NavLink, count_of
+
+        JOB_KINDS.register(AUDIT_EXPORT.code, AUDIT_EXPORT)
+        NAV_COUNTERS.register("members", lambda: count_of(Membership.objects.filter(is_active=True)))
+        NAVIGATION.register(
+            "dashboard", NavLink("Workspace", "Dashboard", "tenancy:dashboard", "icons/home.svg", order=0)
+        )
+        NAVIGATION.register(
+            "members",
+            NavLink(
+                "Organisation",
+                "Members",
+                "tenancy:members",
+                "icons/users.svg",
+                counter="members",
+                counter_title="Active members",
+                counter_always=True,
+                order=10,
+            ),
+        )
+        NAVIGATION.register(
+            "audit",
+            NavLink(
+                "Organisation",
+                "Audit log",
+                "tenancy:audit",
+                "icons/clipboard-document-list.svg",
+                capability=caps.AUDIT_VIEW,
+                order=30,
+            ),
+        )
+        NAVIGATION.register(
+            "settings", NavLink("Organisation", "Settings", "tenancy:settings", "icons/cog-6-tooth.svg", order=90)
+        )

@@ -1,4 +1,4 @@
-"""Browser forms for organisations, members and invitations."""
+"""Browser forms for organisations and members."""
 
 from __future__ import annotations
 
@@ -30,11 +30,6 @@ class OrganizationCreateForm(forms.Form):
     name = forms.CharField(label="Organisation name", max_length=200)
     base_currency = forms.ChoiceField(label="Base currency", choices=_currency_choices, initial="USD")
     timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices, initial="UTC")
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
-    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MERCHANDISER)
 
 
 class RoleForm(forms.Form):

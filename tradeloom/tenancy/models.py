@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tradeloom.core.jobs import JobKind
 from tradeloom.core.models import TenantModel, TimestampedModel
 from tradeloom.core.validators import validate_currency_code, validate_timezone
 from tradeloom.tenancy.roles import Role
@@ -51,3 +52,7 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+# The organisation's background jobs (registered in ``TenancyConfig.ready``).
+AUDIT_EXPORT = JobKind("audit_export", "Audit log export (CSV)")

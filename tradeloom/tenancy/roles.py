@@ -1,13 +1,17 @@
-"""Roles and what they may do: one readable table.
+"""Roles and what they may do.
 
-Every tenant view declares the capability each HTTP method needs (``TenantAPIView.capabilities``); a membership's
-role either has it or the request is refused with 403. Capabilities ending in ``.view`` are read-only; the
-viewer role holds only those. Later modules add their rows here.
+Every tenant view declares the capability each HTTP method needs (``TenantAPIView.capabilities``,
+``tenant_view(GET=…, POST=…)``); a membership's role either has it or the request is refused with 403.
+
+Each app declares its own capabilities in its ``capabilities.py`` (``ORDERS_VIEW = Capability("orders.view", …)``),
+naming the roles that hold each; owners and admins hold every capability. The tenancy app imports every installed
+app's ``capabilities`` module when Django starts (``TenancyConfig.ready``), so the registry is complete before the
+first request. Capabilities ending in ``.view`` are read-only; the viewer role holds only those.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
 
 from django.db import models
 
@@ -22,48 +26,64 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-class Cap(StrEnum):
-    ORGANIZATION_VIEW = "organization.view"
-    ORGANIZATION_MANAGE = "organization.manage"
-    MEMBERS_VIEW = "members.view"
-    MEMBERS_MANAGE = "members.manage"
-    INVITATIONS_VIEW = "invitations.view"
-    INVITATIONS_MANAGE = "invitations.manage"
-    AUDIT_VIEW = "audit.view"
-    PARTNERS_VIEW = "partners.view"
-    PARTNERS_MANAGE = "partners.manage"
-    CATALOG_VIEW = "catalog.view"
-    CATALOG_MANAGE = "catalog.manage"
-    ORDERS_VIEW = "orders.view"
-    ORDERS_MANAGE = "orders.manage"
-
-    @property
-    def is_read_only(self) -> bool:
-        return self.value.endswith(".view")
-
-
-_ALL = frozenset(Cap)
-_READ = frozenset(c for c in Cap if c.is_read_only)
-_MASTER_DATA = frozenset({Cap.PARTNERS_VIEW, Cap.PARTNERS_MANAGE, Cap.CATALOG_VIEW, Cap.CATALOG_MANAGE})
-_MASTER_DATA_READ = frozenset({Cap.PARTNERS_VIEW, Cap.CATALOG_VIEW})
-_ORDERS = frozenset({Cap.ORDERS_VIEW, Cap.ORDERS_MANAGE})
-
-#                      role → capabilities
-CAPABILITIES: dict[Role, frozenset[Cap]] = {
-    Role.OWNER: _ALL,
-    Role.ADMIN: _ALL,
-    Role.MANAGER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, Cap.INVITATIONS_VIEW, *_MASTER_DATA, *_ORDERS}),
-    Role.MERCHANDISER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA, *_ORDERS}),
-    Role.ACCOUNTS: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA, Cap.ORDERS_VIEW}),
-    Role.STAFF: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ, Cap.ORDERS_VIEW}),
-    Role.VIEWER: frozenset({Cap.ORGANIZATION_VIEW, Cap.MEMBERS_VIEW, *_MASTER_DATA_READ, Cap.ORDERS_VIEW}),
-}
+# Roles that hold every capability, whatever a capability lists.
+ALL_POWERFUL = frozenset({Role.OWNER, Role.ADMIN})
+EVERY_ROLE = frozenset(Role)
 
 # Rules that are not a capability:
 # - only an owner makes someone an owner, changes an owner's role, or deactivates an owner;
 # - an organisation always keeps at least one active owner.
 ROLES_ONLY_OWNERS_GRANT = frozenset({Role.OWNER})
 
+_REGISTRY: dict[str, Capability] = {}
 
-def role_has(role: str, capability: Cap) -> bool:
-    return capability in CAPABILITIES.get(Role(role), frozenset())
+
+class Capability(str):
+    """A named permission (``"orders.view"``), the roles that hold it beside owners and admins, and a label for
+    the permissions page. Declaring one registers it; a code is declared once."""
+
+    label: str
+    roles: frozenset[Role]
+
+    def __new__(cls, code: str, label: str, *, roles: Iterable[Role]) -> Capability:
+        if code in _REGISTRY:
+            raise ValueError(f"The capability {code!r} is declared twice.")
+        if "." not in code:
+            raise ValueError(f"A capability is <area>.<verb> ({code!r}).")
+        capability = super().__new__(cls, code)
+        capability.label = label
+        capability.roles = frozenset(roles) | ALL_POWERFUL
+        if capability.is_read_only is False and Role.VIEWER in capability.roles:
+            raise ValueError(f"The viewer role only reads; {code!r} changes things.")
+        _REGISTRY[code] = capability
+        return capability
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @property
+    def key(self) -> str:
+        """The template name of the capability: ``{{ can.orders_view }}``."""
+        return self.replace(".", "_").replace("-", "_")
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.endswith(".view")
+
+
+def all_capabilities() -> list[Capability]:
+    """Every declared capability, in the order the apps declared them."""
+    return list(_REGISTRY.values())
+
+
+def capability(code: str) -> Capability:
+    return _REGISTRY[code]
+
+
+def capabilities_of(role: str) -> frozenset[Capability]:
+    return frozenset(cap for cap in _REGISTRY.values() if role in cap.roles)
+
+
+def role_has(role: str, capability: Capability) -> bool:
+    return role in capability.roles

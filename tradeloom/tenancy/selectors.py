@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Now
+from django.db.models import QuerySet
 from django.http import Http404
 
-from tradeloom.accounts.models import Invitation
-from tradeloom.tenancy import context
-from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.core import context
+from tradeloom.core.models import Job
+from tradeloom.tenancy.models import AUDIT_EXPORT, Membership, Organization
+from tradeloom.tenancy.navigation import NAV_COUNTERS
 
 
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:
@@ -40,27 +40,22 @@ def memberships_of_user(*, user: Any, user_context_set: bool = False) -> QuerySe
 
 
 def organization_counters(*, organization: Organization) -> dict[str, int]:
-    """Navigation counters (active members, pending invitations) in one query."""
-    members = (
-        Membership.objects.filter(organization=OuterRef("pk"), is_active=True)
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    invitations = (
-        Invitation.objects.filter(
-            organization=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=Now()
-        )
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """The navigation counters the apps registered (``tenancy.navigation.NAV_COUNTERS``), in one query."""
+    counters = NAV_COUNTERS.items()
+    if not counters:
+        return {}
     row = (
         Organization.objects.filter(pk=organization.pk)
-        .annotate(members=Coalesce(Subquery(members), 0), invitations=Coalesce(Subquery(invitations), 0))
-        .values("members", "invitations")
+        .annotate(**{name: make() for name, make in counters})
+        .values(*(name for name, _ in counters))
         .get()
     )
-    return {"members": row["members"], "invitations": row["invitations"]}
+    return {name: int(row[name]) for name, _ in counters}
+
+
+def audit_export_get(*, organization: Organization, pk: Any) -> Job:
+    """An audit-log export job of the organisation, else 404."""
+    job = Job.objects.filter(organization=organization, pk=pk, kind=AUDIT_EXPORT.code).first()
+    if job is None:
+        raise Http404("No such export.")
+    return job

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
+from tradeloom.audit.actions import JobAction
 from tradeloom.audit.services import audit_record, changes_between
+from tradeloom.core import context
+from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.tenancy import context
-from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.core.jobs import job_create
+from tradeloom.core.models import Job
+from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
+from tradeloom.tenancy.models import AUDIT_EXPORT, Membership, Organization
 from tradeloom.tenancy.roles import Role
 
 ORGANIZATION_EDITABLE_FIELDS = ("name", "base_currency", "timezone", "settings")
-
-# Apps that give a new organisation its starting data (default units …) register a callable here in their
-# AppConfig.ready(); it runs inside organization_create's transaction with the tenant context set.
-ORGANIZATION_CREATED_HOOKS: list[Callable[[Organization, Membership], None]] = []
 
 
 def _unique_slug(name: str) -> str:
@@ -37,7 +38,9 @@ def _unique_slug(name: str) -> str:
 def organization_create(
     *, name: str, owner: Any, slug: str | None = None, base_currency: str = "USD", timezone: str = "UTC"
 ) -> tuple[Organization, Membership]:
-    """A new organisation with ``owner`` as its first (owner) member. Leaves the tenant context on it."""
+    """A new organisation with ``owner`` as its first (owner) member. Leaves the tenant context on it.
+
+    Publishes ``OrganizationCreated`` in the transaction: apps give the organisation its starting data."""
     if slug:
         if Organization.objects.filter(slug=slug).exists():
             raise ApplicationError("This address is already taken.", code="slug_taken", status=409)
@@ -51,14 +54,13 @@ def organization_create(
     membership = Membership.objects.create(organization=organization, user=owner, role=Role.OWNER, created_by=owner)
     audit_record(
         actor=owner,
-        action="organization.created",
+        action=OrganizationAction.CREATED,
         organization=organization,
         target=organization,
         changes={"name": [None, name], "slug": [None, slug]},
     )
-    audit_record(actor=owner, action="membership.created", target=membership, changes={"role": [None, Role.OWNER]})
-    for hook in ORGANIZATION_CREATED_HOOKS:
-        hook(organization, membership)
+    audit_record(actor=owner, action=MembershipAction.CREATED, target=membership, changes={"role": [None, Role.OWNER]})
+    publish(OrganizationCreated(organization=organization, membership=membership))
     return organization, membership
 
 
@@ -78,7 +80,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
     if changes:
         organization.save()
         audit_record(
-            actor=by, action="organization.updated", organization=organization, target=organization, changes=changes
+            actor=by, action=OrganizationAction.UPDATED, organization=organization, target=organization, changes=changes
         )
     return organization
 
@@ -160,7 +162,7 @@ def membership_change_role(*, membership: Membership, role: str, by: Membership)
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    audit_record(actor=by, action="membership.role_changed", target=membership, changes={"role": [old, role]})
+    audit_record(actor=by, action=MembershipAction.ROLE_CHANGED, target=membership, changes={"role": [old, role]})
     return membership
 
 
@@ -175,7 +177,7 @@ def membership_deactivate(*, membership: Membership, by: Membership) -> Membersh
     _keep_one_owner(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
-    audit_record(actor=by, action="membership.deactivated", target=membership, changes={"is_active": [True, False]})
+    audit_record(actor=by, action=MembershipAction.DEACTIVATED, target=membership, changes={"is_active": [True, False]})
     return membership
 
 
@@ -190,5 +192,18 @@ def membership_activate(*, membership: Membership, by: Membership) -> Membership
     ensure_seat_available(organization)
     membership.is_active = True
     membership.save(update_fields=["is_active", "updated_at"])
-    audit_record(actor=by, action="membership.activated", target=membership, changes={"is_active": [False, True]})
+    audit_record(actor=by, action=MembershipAction.ACTIVATED, target=membership, changes={"is_active": [False, True]})
     return membership
+
+
+@transaction.atomic
+def audit_export_start(*, organization: Organization, by: Membership, filters: dict[str, Any]) -> Job:
+    """A job that writes the audit events matching ``filters`` as CSV (``tasks.audit_export``, after commit)."""
+    from tradeloom.tenancy import tasks
+
+    job = job_create(organization=organization, by=by, kind=AUDIT_EXPORT.code, parameters=filters)
+    audit_record(actor=by, action=JobAction.STARTED, target=job, changes={"filters": [None, filters]})
+    transaction.on_commit(
+        partial(tasks.audit_export.delay, job_id=str(job.pk), organization_id=str(organization.pk), filters=filters)
+    )
+    return job

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from tradeloom.audit import views as audit_views
 from tradeloom.tenancy import views
 
 app_name = "tenancy"
 
-# Everything here lives under /o/<org_slug>/ and is guarded by core.web.tenant_view (a test walks this list).
+# Everything here lives under /o/<org_slug>/ and is guarded by tenancy.web.tenant_view (a test walks this list).
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("settings/", views.settings_view, name="settings"),
@@ -24,10 +23,14 @@ urlpatterns = [
         {"action": "activate"},
         name="member-activate",
     ),
-    path("invitations/", views.invitation_list_view, name="invitations"),
-    path("invitations/<uuid:invitation_id>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),
-    path("audit/", audit_views.audit_log_view, name="audit"),
-    path("audit/exports/", audit_views.audit_export_view, name="audit-export"),
-    path("audit/exports/<uuid:job_id>/", audit_views.audit_export_progress_view, name="audit-export-progress"),
-    path("audit/exports/<uuid:job_id>/download/", audit_views.audit_export_download_view, name="audit-export-download"),
+    path("audit/", views.audit_log_view, name="audit"),
+    path("audit/exports/", views.audit_export_view, name="audit-export"),
+    path("audit/exports/<uuid:job_id>/", views.audit_export_progress_view, name="audit-export-progress"),
+    path("audit/exports/<uuid:job_id>/download/", views.audit_export_download_view, name="audit-export-download"),
+]
+
+# Outside any organisation: the start page and creating another organisation.
+public_urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("organizations/new/", views.organization_create_view, name="organization-create"),
 ]

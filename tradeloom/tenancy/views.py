@@ -1,4 +1,5 @@
-"""Organisation pages: dashboard, settings, members, invitations, and creating another organisation."""
+"""Organisation pages: dashboard, settings, members, the audit log and its export, and creating another
+organisation."""
 
 from __future__ import annotations
 
@@ -7,22 +8,30 @@ from typing import Any
 import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tradeloom.accounts import services as account_services
-from tradeloom.accounts.selectors import invitation_get, invitation_list
+from tradeloom.audit.filters import AuditEventFilter
 from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import TenantRequest, add_application_error, partial_template, tenant_view, with_toast
+from tradeloom.core.models import Job
+from tradeloom.core.web import add_application_error, partial_template, with_toast
 from tradeloom.tenancy import selectors, services
-from tradeloom.tenancy.filters import InvitationFilter, MembershipFilter
-from tradeloom.tenancy.forms import InvitationForm, OrganizationCreateForm, OrganizationSettingsForm, RoleForm
-from tradeloom.tenancy.roles import Cap, Role, role_has
+from tradeloom.tenancy.capabilities import (
+    AUDIT_VIEW,
+    MEMBERS_MANAGE,
+    MEMBERS_VIEW,
+    ORGANIZATION_MANAGE,
+    ORGANIZATION_VIEW,
+)
+from tradeloom.tenancy.filters import MembershipFilter
+from tradeloom.tenancy.forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
+from tradeloom.tenancy.roles import Role, all_capabilities, role_has
 from tradeloom.tenancy.selectors import memberships_of_user
+from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
 @login_required
@@ -49,13 +58,13 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "tenancy/organization_create.html", {"form": form})
 
 
-@tenant_view(GET=Cap.ORGANIZATION_VIEW)
+@tenant_view(GET=ORGANIZATION_VIEW)
 def dashboard_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
     membership = request.membership
     recent: list[Any] = []
     chart = None
-    if role_has(membership.role, Cap.AUDIT_VIEW):
+    if role_has(membership.role, AUDIT_VIEW):
         recent = list(audit_event_list(organization=organization).order_by("-created_at", "-id")[:8])
         per_day = audit_activity_by_day(organization=organization)
         chart = {
@@ -72,7 +81,7 @@ def dashboard_view(request: TenantRequest) -> HttpResponse:
     return render(request, "tenancy/dashboard.html", context)
 
 
-@tenant_view(GET=Cap.ORGANIZATION_VIEW, POST=Cap.ORGANIZATION_MANAGE)
+@tenant_view(GET=ORGANIZATION_VIEW, POST=ORGANIZATION_MANAGE)
 def settings_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
     initial = {
@@ -103,7 +112,7 @@ MEMBER_SORTS = [
 ]
 
 
-@tenant_view(GET=Cap.MEMBERS_VIEW)
+@tenant_view(GET=MEMBERS_VIEW)
 def member_list_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
     page = list_page(
@@ -120,12 +129,12 @@ def member_list_view(request: TenantRequest) -> HttpResponse:
 MEMBER_TABS = [("overview", "Overview"), ("permissions", "Permissions"), ("activity", "Activity")]
 
 
-@tenant_view(GET=Cap.MEMBERS_VIEW)
+@tenant_view(GET=MEMBERS_VIEW)
 def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpResponse:
     """A member, with tabs: overview, what the role allows, and the audit trail of this membership."""
     membership = selectors.membership_get(organization=request.organization, pk=membership_id)
     active = request.GET.get("tab") if request.GET.get("tab") in dict(MEMBER_TABS) else "overview"
-    can_see_activity = role_has(request.membership.role, Cap.AUDIT_VIEW)
+    can_see_activity = role_has(request.membership.role, AUDIT_VIEW)
     events: list[Any] = []
     if active == "activity" and can_see_activity:
         events = list(
@@ -139,7 +148,7 @@ def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpRespon
         "tabs": MEMBER_TABS,
         "active": active,
         "base_url": request.path,
-        "permissions": [(cap.value, role_has(membership.role, cap)) for cap in Cap],
+        "permissions": [(cap.value, role_has(membership.role, cap)) for cap in all_capabilities()],
         "events": events,
         "can_see_activity": can_see_activity,
     }
@@ -150,7 +159,7 @@ def _member_row(request: TenantRequest, membership: Any) -> HttpResponse:
     return render(request, "tenancy/member_list.html#member-row", {"row": membership, "roles": Role.choices})
 
 
-@tenant_view(POST=Cap.MEMBERS_MANAGE)
+@tenant_view(POST=MEMBERS_MANAGE)
 def member_role_view(request: TenantRequest, membership_id: Any) -> HttpResponse:
     organization = request.organization
     membership = selectors.membership_get(organization=organization, pk=membership_id)
@@ -168,7 +177,7 @@ def member_role_view(request: TenantRequest, membership_id: Any) -> HttpResponse
     return with_toast(_member_row(request, membership), f"{membership.user} is now {membership.get_role_display()}.")
 
 
-@tenant_view(POST=Cap.MEMBERS_MANAGE)
+@tenant_view(POST=MEMBERS_MANAGE)
 def member_active_view(request: TenantRequest, membership_id: Any, action: str) -> HttpResponse:
     organization = request.organization
     membership = selectors.membership_get(organization=organization, pk=membership_id)
@@ -181,52 +190,49 @@ def member_active_view(request: TenantRequest, membership_id: Any, action: str) 
     return with_toast(_member_row(request, membership), f"{membership.user} {done}.")
 
 
-INVITATION_SORTS = [
+AUDIT_SORTS = [
     SortOption("newest", "Newest first", ("-created_at", "-id")),
     SortOption("oldest", "Oldest first", ("created_at", "id")),
 ]
 
 
-@tenant_view(GET=Cap.INVITATIONS_VIEW, POST=Cap.INVITATIONS_MANAGE)
-def invitation_list_view(request: TenantRequest) -> HttpResponse:
+@tenant_view(GET=AUDIT_VIEW)
+def audit_log_view(request: TenantRequest) -> HttpResponse:
     organization = request.organization
-    form = InvitationForm(request.POST or None)
-    created_link = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, token = account_services.invitation_create(
-                organization=organization,
-                by=request.membership,
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, field="email")
-        else:
-            created_link = request.build_absolute_uri(f"/invitations/accept/?token={token}")
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            form = InvitationForm()
     page = list_page(
-        request, invitation_list(organization=organization), filterset_class=InvitationFilter, sorts=INVITATION_SORTS
+        request, audit_event_list(organization=organization), filterset_class=AuditEventFilter, sorts=AUDIT_SORTS
     )
-    context = {
-        "nav": "invitations",
-        "page": page,
-        "form": form,
-        "created_link": created_link,
-        "now": timezone.now(),
-        "columns": ["Invitee", "State", "Expires", ""],
+    template = partial_template(request, "tenancy/audit_log.html", "audit-list")
+    columns = ["Time", "Action", "Actor", "Target", "Changes", "IP"]
+    return render(request, template, {"nav": "audit", "page": page, "columns": columns})
+
+
+def _job_context(request: TenantRequest, job: Job) -> dict[str, Any]:
+    ids = {"org_slug": request.organization.slug, "job_id": job.pk}
+    return {
+        "job": job,
+        "poll_url": reverse("tenancy:audit-export-progress", kwargs=ids),
+        "download_url": reverse("tenancy:audit-export-download", kwargs=ids),
     }
-    return render(request, partial_template(request, "tenancy/invitation_list.html", "invitation-list"), context)
 
 
-@tenant_view(POST=Cap.INVITATIONS_MANAGE)
-def invitation_revoke_view(request: TenantRequest, invitation_id: Any) -> HttpResponse:
-    organization = request.organization
-    invitation = invitation_get(organization=organization, pk=invitation_id)
-    try:
-        account_services.invitation_revoke(invitation=invitation, by=request.membership)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Invitation of {invitation.email} revoked.")
-    return redirect("tenancy:invitations", org_slug=organization.slug)
+@tenant_view(POST=AUDIT_VIEW)
+def audit_export_view(request: TenantRequest) -> HttpResponse:
+    """Start an export of the events matching the current filters; answer with the job's progress card."""
+    filters = {k: v for k, v in request.POST.items() if k in AuditEventFilter.base_filters and v}
+    job = services.audit_export_start(organization=request.organization, by=request.membership, filters=filters)
+    return render(request, "components/progress.html", _job_context(request, job))
+
+
+@tenant_view(GET=AUDIT_VIEW)
+def audit_export_progress_view(request: TenantRequest, job_id: Any) -> HttpResponse:
+    job = selectors.audit_export_get(organization=request.organization, pk=job_id)
+    return render(request, "components/progress.html", _job_context(request, job))
+
+
+@tenant_view(GET=AUDIT_VIEW)
+def audit_export_download_view(request: TenantRequest, job_id: Any) -> FileResponse:
+    job = selectors.audit_export_get(organization=request.organization, pk=job_id)
+    if job.status != Job.Status.SUCCEEDED or not job.result:
+        raise Http404("This export has no file.")
+    return FileResponse(job.result.open("rb"), as_attachment=True, filename="audit-log.csv", content_type="text/csv")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from tradeloom.accounts.api import views
 
-urlpatterns = [
+public_urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="register"),
     path("auth/token/", views.TokenObtainApi.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="token-refresh"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("invitations/accept/", views.InvitationAcceptApi.as_view(), name="invitation-accept"),
 ]
 
-tenant_urlpatterns = [
+urlpatterns = [
     path("invitations/", views.InvitationListCreateApi.as_view(), name="invitations"),
     path("invitations/<uuid:invitation_id>/revoke/", views.InvitationRevokeApi.as_view(), name="invitation-revoke"),
 ]

@@ -20,12 +20,12 @@ from rest_framework.views import APIView
 
 from tradeloom.accounts import services, tokens
 from tradeloom.accounts.api import serializers as s
+from tradeloom.accounts.capabilities import INVITATIONS_MANAGE, INVITATIONS_VIEW
+from tradeloom.accounts.filters import InvitationFilter
 from tradeloom.accounts.models import Invitation
 from tradeloom.accounts.selectors import invitation_get, invitation_list
 from tradeloom.core.request_id import current_client
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
-from tradeloom.tenancy.filters import InvitationFilter
-from tradeloom.tenancy.roles import Cap
 from tradeloom.tenancy.selectors import memberships_of_user
 
 # Token endpoints manage their own transactions: a failed login or a detected token reuse must be recorded
@@ -162,7 +162,7 @@ class InvitationAcceptApi(APIView):
 
 
 class InvitationListCreateApi(TenantGenericAPIView):
-    capabilities = {"GET": Cap.INVITATIONS_VIEW, "POST": Cap.INVITATIONS_MANAGE}
+    capabilities = {"GET": INVITATIONS_VIEW, "POST": INVITATIONS_MANAGE}
     serializer_class = s.InvitationOutput
     queryset = Invitation.objects.none()  # for the schema; rows come from the selector
     filterset_class = InvitationFilter
@@ -187,7 +187,7 @@ class InvitationListCreateApi(TenantGenericAPIView):
 
 
 class InvitationRevokeApi(TenantAPIView):
-    capabilities = {"POST": Cap.INVITATIONS_MANAGE}
+    capabilities = {"POST": INVITATIONS_MANAGE}
 
     @extend_schema(request=None, responses={200: s.InvitationOutput}, summary="Revoke an invitation")
     def post(self, request: Request, invitation_id: Any) -> Response:

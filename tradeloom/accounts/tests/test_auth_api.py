@@ -13,7 +13,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from tradeloom.accounts.models import TokenFamily, User
 from tradeloom.audit.models import AuditEvent
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
@@ -29,7 +29,7 @@ def account_events(action: str, user: User | None = None) -> list[AuditEvent]:
     """Account events have no organisation; row-level security shows a user only their own."""
     from django.db import transaction
 
-    from tradeloom.tenancy import context
+    from tradeloom.core import context
 
     users = [user] if user else list(User.objects.all())
     found: list[AuditEvent] = []
@@ -147,7 +147,7 @@ def test_login_returns_tokens_and_records_success():
     assert response.status_code == 200
     assert set(response.json()) == {"access", "refresh"}
     assert bearer(response.json()["access"]).get("/api/v1/me/").json()["email"] == user.email
-    [event] = account_events("auth.login_succeeded")
+    [event] = account_events("user.logged_in")
     assert event.actor_id == user.pk
     assert event.ip == "10.0.0.1"
 
@@ -157,7 +157,7 @@ def test_wrong_password_is_401_and_the_failure_is_recorded_without_the_password(
     response = login(user.email, "wrong-password")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
-    [event] = account_events("auth.login_failed")
+    [event] = account_events("user.login_failed")
     assert event.actor_id == user.pk
     assert "wrong-password" not in orjson.dumps(event.changes).decode()
 
@@ -217,7 +217,7 @@ def test_reusing_a_rotated_refresh_token_revokes_every_token_of_that_login():
     assert bearer(second["access"]).get("/api/v1/me/").json()["code"] == "token_revoked"
     # but another login of the same user is untouched
     assert bearer(other_login["access"]).get("/api/v1/me/").status_code == 200
-    [event] = account_events("auth.refresh_token_reused")
+    [event] = account_events("user.refresh_token_reused")
     assert event.actor_id == user.pk
 
 
@@ -227,7 +227,7 @@ def test_logout_revokes_the_refresh_and_access_tokens_of_that_login():
     assert APIClient().post("/api/v1/auth/logout/", {"refresh": pair["refresh"]}, format="json").status_code == 204
     assert APIClient().post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
     assert bearer(pair["access"]).get("/api/v1/me/").status_code == 401
-    assert len(account_events("auth.logout")) == 1
+    assert len(account_events("user.logged_out")) == 1
 
 
 def test_logout_all_revokes_every_login():
@@ -317,7 +317,7 @@ def test_session_login_with_csrf_sets_a_safe_cookie_and_is_audited():
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert client.get("/api/v1/me/").json()["email"] == user.email
-    assert len(account_events("auth.login_succeeded")) == 1
+    assert len(account_events("user.logged_in")) == 1
 
 
 def test_session_login_without_csrf_token_is_refused():
@@ -325,7 +325,7 @@ def test_session_login_without_csrf_token_is_refused():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 403
-    assert account_events("auth.login_succeeded") == []
+    assert account_events("user.logged_in") == []
 
 
 def test_session_login_failures_show_a_form_error_and_count_towards_the_limit():
@@ -337,7 +337,7 @@ def test_session_login_failures_show_a_form_error_and_count_towards_the_limit():
     response = client.post("/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert b"Too many failed attempts" in response.content
-    assert len(account_events("auth.login_failed")) == 5
+    assert len(account_events("user.login_failed")) == 5
 
 
 def test_session_logout_is_audited():
@@ -345,7 +345,7 @@ def test_session_logout_is_audited():
     client = Client()
     client.force_login(user)
     client.post("/logout/")
-    assert len(account_events("auth.logout")) == 1
+    assert len(account_events("user.logged_out")) == 1
 
 
 def test_logout_all_from_a_browser_session_also_ends_the_session():

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tradeloom.accounts.login_guard import LoginGuard
 from tradeloom.accounts.models import Invitation
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tradeloom.accounts.models import Invitation, User
 from tradeloom.audit.models import AuditEvent
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
@@ -162,12 +162,12 @@ def test_an_invitation_token_reveals_only_its_own_invitation(org, other_org, own
     invite(api_as(other_owner), other_org, email="theirs@example.com")
     from django.db import transaction
 
-    from tradeloom.accounts.services import _hash_token
-    from tradeloom.tenancy import context
+    from tradeloom.accounts.services import INVITATION_SETTING, _hash_token
+    from tradeloom.core import context
 
     with transaction.atomic():
         context.set_organization(None)
-        context.set_invitation_token(_hash_token(token))
+        context.set_local(INVITATION_SETTING, _hash_token(token))
         assert list(Invitation.objects.values_list("email", flat=True)) == ["guest@example.com"]
 
 

@@ -9,6 +9,17 @@ from tradeloom.approvals.models import Attachment, Gate, GateEntry, GateRule, Li
 from tradeloom.sales.models import Line
 
 
+class GateBadgeOutput(serializers.Serializer):
+    gate = serializers.CharField()
+    name = serializers.CharField()
+    state = serializers.CharField(help_text="What the order's lines add up to for this gate.")
+
+
+def gate_badges_json(rows: Any) -> list[dict[str, str]]:
+    """An order's ``[[code, name, state], …]`` (``selectors.order_gate_states``) as ``GateBadgeOutput`` JSON."""
+    return [{"gate": code, "name": name, "state": state} for code, name, state in rows or ()]
+
+
 def _override() -> serializers.CharField:
     return serializers.CharField(
         max_length=500,

@@ -4,6 +4,8 @@ from tradeloom.approvals.api import views
 
 LINE = "orders/<uuid:order_id>/lines/<uuid:line_id>/"
 
+ROUTE_PRIORITY = 20  # see config/urls.py
+
 urlpatterns = [
     path("approvals/gates/", views.GatesApi.as_view(), name="approval-gates"),
     path("approvals/gates/<uuid:gate_id>/", views.GateApi.as_view(), name="approval-gate"),

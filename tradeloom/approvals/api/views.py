@@ -21,9 +21,11 @@ from tradeloom.approvals.models import Attachment, Gate, GateEntry, GateRule, Li
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.parsers import JSONParser
 from tradeloom.sales import selectors as sales_selectors
+from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.models import Line
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
-from tradeloom.tenancy.roles import Cap, role_has
+from tradeloom.tenancy.capabilities import ORGANIZATION_MANAGE
+from tradeloom.tenancy.roles import role_has
 
 
 def _visible_lines(view: Any) -> Any:
@@ -51,7 +53,7 @@ def _context(view: Any) -> dict[str, Any]:
 
 
 class GatesApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.GateOutput(many=True)}, summary="The organisation's gates (standard and custom)")
     def get(self, request: Request) -> Response:
@@ -69,7 +71,7 @@ class GatesApi(TenantAPIView):
         line = None
         if data.validated_data.get("line"):
             line = _get(_visible_lines(self), data.validated_data["line"], "line")
-        elif not role_has(self.membership.role, Cap.ORGANIZATION_MANAGE):
+        elif not role_has(self.membership.role, ORGANIZATION_MANAGE):
             raise PermissionDenied("Only owners and admins define gates for the organisation.")
         gate = services.gate_create(
             organization=self.organization,
@@ -82,7 +84,7 @@ class GatesApi(TenantAPIView):
 
 
 class GateApi(TenantAPIView):
-    capabilities = {"PATCH": Cap.ORGANIZATION_MANAGE}
+    capabilities = {"PATCH": ORGANIZATION_MANAGE}
     model = Gate
 
     @extend_schema(request=s.GateUpdateInput, responses={200: s.GateOutput}, summary="Rename, reorder, archive a gate")
@@ -95,7 +97,7 @@ class GateApi(TenantAPIView):
 
 
 class RulesApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORGANIZATION_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORGANIZATION_MANAGE}
 
     @extend_schema(responses={200: s.RuleOutput(many=True)}, summary="Gating rules")
     def get(self, request: Request) -> Response:
@@ -120,7 +122,7 @@ class RulesApi(TenantAPIView):
 
 
 class RuleApi(TenantAPIView):
-    capabilities = {"DELETE": Cap.ORGANIZATION_MANAGE}
+    capabilities = {"DELETE": ORGANIZATION_MANAGE}
     model = GateRule
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a gating rule")
@@ -151,7 +153,7 @@ def order_approvals_data(view: Any, order: Any) -> dict[str, Any]:
 
 
 class OrderApprovalsApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": ORDERS_VIEW}
 
     @extend_schema(responses={200: s.OrderApprovalsOutput}, summary="An order's gates: per order, style and line")
     def get(self, request: Request, order_id: Any) -> Response:
@@ -160,7 +162,7 @@ class OrderApprovalsApi(TenantAPIView):
 
 
 class LineGatesApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(request=s.LineGateInput, responses={201: s.LineGateOutput}, summary="Add a gate to a line")
     def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -179,7 +181,7 @@ def _line_gate_response(view: Any, line_gate: LineGate, code: int = 200) -> Resp
 
 
 class EntriesApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
@@ -198,7 +200,7 @@ class EntriesApi(TenantAPIView):
 
 
 class EntryCorrectionApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.CorrectionInput,
@@ -215,7 +217,7 @@ class EntryCorrectionApi(TenantAPIView):
 
 
 class BulkApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.BulkInput,
@@ -236,7 +238,7 @@ class BulkApi(TenantAPIView):
 
 
 class SamplesApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.SampleOutput(many=True)}, summary="A line's samples")
     def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -264,7 +266,7 @@ def _sample(view: Any, sample_id: Any) -> Sample:
 
 
 class SampleDispatchApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.DispatchInput, responses={200: s.SampleOutput}, summary="Send a sample: its gate records a submission"
@@ -278,7 +280,7 @@ class SampleDispatchApi(TenantAPIView):
 
 
 class SampleDecisionApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.DecisionInput, responses={200: s.SampleOutput}, summary="The buyer's decision: the gate follows"
@@ -294,7 +296,7 @@ class SampleDecisionApi(TenantAPIView):
 
 
 class EntryAttachmentsApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -311,7 +313,7 @@ class EntryAttachmentsApi(TenantAPIView):
 
 
 class SampleAttachmentsApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -338,7 +340,7 @@ def attachment_visible(organization: Any, membership: Any, attachment_id: Any) -
 
 
 class AttachmentApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": ORDERS_VIEW}
     model = Attachment
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
@@ -353,7 +355,7 @@ class AttachmentApi(TenantAPIView):
 
 
 class BoardApi(TenantGenericAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": ORDERS_VIEW}
     serializer_class = s.BoardRowOutput
     queryset = LineGate.objects.none()
     filterset_class = BoardFilter
@@ -367,7 +369,7 @@ class BoardApi(TenantGenericAPIView):
 
 
 class BoardSummaryApi(TenantGenericAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": ORDERS_VIEW}
     queryset = LineGate.objects.none()
     filterset_class = BoardFilter
 

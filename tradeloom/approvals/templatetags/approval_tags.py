@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 
+from tradeloom.approvals.states import BADGES, LABELS
+
 register = template.Library()
 
 
@@ -16,3 +18,13 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def days_since(day: date | None, today: date) -> int | None:
     return (today - day).days if day else None
+
+
+@register.filter
+def gate_badge(state: str) -> str:
+    return BADGES.get(state, "badge-gray")
+
+
+@register.filter
+def gate_label(state: str) -> str:
+    return LABELS.get(state, state)

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from tradeloom.approvals import services
 from tradeloom.approvals.models import LineGate
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
 from tradeloom.sales.tests.factories import LineFactory
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ TODAY = timezone.localdate()
 def setup(org, member, api_as):
     owner, merch = member(Role.OWNER), member(Role.MERCHANDISER)
     with tenant_context(org):
-        services.gates_create_defaults(org, owner)
+        services.gates_create_defaults(organization=org, by=owner)
     unit = UnitFactory(organization=org, code="m")
     client = api_as(merch)
     payload = {

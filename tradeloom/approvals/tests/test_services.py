@@ -12,11 +12,11 @@ from django.utils import timezone
 from tradeloom.approvals import services, states
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.audit.models import AuditEvent
+from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
 from tradeloom.sales import services as sales
 from tradeloom.sales.models import Line
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ DAY = timedelta(days=1)
 def ctx(org, member):
     owner, merch = member(Role.OWNER), member(Role.MERCHANDISER)
     with tenant_context(org):
-        services.gates_create_defaults(org, owner)
+        services.gates_create_defaults(organization=org, by=owner)
         unit = UnitFactory(organization=org, code="m")
         order, _ = sales.order_create(
             organization=org,
@@ -139,7 +139,7 @@ def test_a_backdated_entry_takes_its_place_in_the_history(ctx):
     assert lg(ctx, "lab_dip").state_since == TODAY - 2 * DAY
     ordered = [e.state for e in states.live_entries(lg(ctx, "lab_dip").entries.all())]
     assert ordered == ["submission", "rejected", "approved"]
-    event = AuditEvent.objects.filter(action="approval_gate.recorded").order_by("-created_at").first()
+    event = AuditEvent.objects.filter(action="approval_line_gate.recorded").order_by("-created_at").first()
     assert event.changes["backdated"] == [None, True]
 
 
@@ -196,7 +196,7 @@ def test_gating_rule_blocks_with_the_missing_gates_and_an_admin_overrides(ctx):
     assert not_admin.value.code == "permission_denied"
     entry = record(ctx, "pp_sample", "submission", by="owner", override_reason="Buyer asked to rush")
     assert entry.override_reason == "Buyer asked to rush"
-    event = AuditEvent.objects.get(action="approval_rule.overridden")
+    event = AuditEvent.objects.get(action="approval_line_gate.rule_overridden")
     assert event.changes["reason"] == [None, "Buyer asked to rush"]
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from tradeloom.approvals import services
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.approvals.tests.factories import AttachmentFactory
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
 from tradeloom.sales import services as sales
 from tradeloom.sales.models import Line
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def client_for(membership):
 def ctx(org, member):
     owner, merch = member(Role.OWNER), member(Role.MERCHANDISER)
     with tenant_context(org):
-        services.gates_create_defaults(org, owner)
+        services.gates_create_defaults(organization=org, by=owner)
         unit = UnitFactory(organization=org, code="m")
         order, _ = sales.order_create(
             organization=org,

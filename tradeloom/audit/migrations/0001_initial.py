@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from tradeloom.tenancy import rls
+from tradeloom.core import rls
 
 
 APPEND_ONLY_SQL = """

@@ -5,8 +5,8 @@ from typing import Any
 from rest_framework import serializers
 
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure, schedule_errors
-from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
 from tradeloom.core.validators import currency_codes
+from tradeloom.records.api import TenantPrimaryKeyRelatedField
 
 RECORD_FIELDS = ("id", "version", "archived_at", "created_at", "updated_at")
 

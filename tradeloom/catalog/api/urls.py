@@ -9,4 +9,6 @@ router.register("exchange-rates", views.ExchangeRateViewSet, basename="exchange-
 router.register("payment-terms", views.PaymentTermsViewSet, basename="payment-terms")
 router.register("items", views.ItemViewSet, basename="item")
 
+ROUTE_PRIORITY = 40  # see config/urls.py
+
 urlpatterns = [path("currencies/", views.CurrencyListApi.as_view(), name="currencies"), *router.urls]

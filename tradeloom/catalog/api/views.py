@@ -8,19 +8,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tradeloom.catalog.api import serializers as s
+from tradeloom.catalog.capabilities import CATALOG_MANAGE, CATALOG_VIEW
 from tradeloom.catalog.filters import ExchangeRateFilter, ItemFilter, PaymentTermsFilter, UnitFilter
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
-from tradeloom.core.api.resources import RecordViewSet
 from tradeloom.core.validators import currency_codes
+from tradeloom.records.api import RecordViewSet
 from tradeloom.tenancy.api.base import TenantAPIView
-from tradeloom.tenancy.roles import Cap
 
 CATALOG_CAPS = {
-    "GET": Cap.CATALOG_VIEW,
-    "POST": Cap.CATALOG_MANAGE,
-    "PUT": Cap.CATALOG_MANAGE,
-    "PATCH": Cap.CATALOG_MANAGE,
-    "DELETE": Cap.CATALOG_MANAGE,
+    "GET": CATALOG_VIEW,
+    "POST": CATALOG_MANAGE,
+    "PUT": CATALOG_MANAGE,
+    "PATCH": CATALOG_MANAGE,
+    "DELETE": CATALOG_MANAGE,
 }
 
 
@@ -76,7 +76,7 @@ class CurrencyOutput(serializers.Serializer):
 class CurrencyListApi(TenantAPIView):
     """ISO 4217 currencies (read-only)."""
 
-    capabilities = {"GET": Cap.CATALOG_VIEW}
+    capabilities = {"GET": CATALOG_VIEW}
 
     @extend_schema(responses={200: CurrencyOutput(many=True)}, summary="ISO 4217 currency codes")
     def get(self, request: Request) -> Response:

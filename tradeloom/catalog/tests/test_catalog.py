@@ -9,9 +9,9 @@ import pytest
 
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.catalog.services import exchange_rate_on, unit_convert
+from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.partners.tests.factories import ExchangeRateFactory, ItemFactory, UnitFactory
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.services import organization_create
 from tradeloom.tenancy.tests.factories import UserFactory

@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from django.db import connection, connections, transaction
 
+from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate, validate_format
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 
 

@@ -12,8 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 
 from tradeloom.catalog.models import ExchangeRate
+from tradeloom.core.context import tenant_context
 from tradeloom.core.prepared import PreparedQuery, model_from_row
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from tradeloom.catalog.api.serializers import RECORD_FIELDS, CurrencyCodeField
 from tradeloom.catalog.models import PaymentTerms
-from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
 from tradeloom.partners.models import (
     Address,
     Carrier,
@@ -17,6 +16,7 @@ from tradeloom.partners.models import (
     SupplierPlantMapping,
     validate_country,
 )
+from tradeloom.records.api import TenantPrimaryKeyRelatedField
 
 PARTNER_FIELDS = (
     "code",

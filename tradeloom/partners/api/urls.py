@@ -11,4 +11,6 @@ router.register("plants", views.PlantViewSet, basename="plant")
 router.register("supplier-plant-mappings", views.SupplierPlantMappingViewSet, basename="supplier-plant-mapping")
 router.register("carriers", views.CarrierViewSet, basename="carrier")
 
+ROUTE_PRIORITY = 30  # see config/urls.py
+
 urlpatterns = router.urls

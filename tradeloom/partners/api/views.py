@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradeloom.core.api.resources import RecordViewSet
 from tradeloom.partners import filters as f
 from tradeloom.partners.api import serializers as s
+from tradeloom.partners.capabilities import PARTNERS_MANAGE, PARTNERS_VIEW
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.selectors import active_plants_prefetch, primary_contacts_prefetch
-from tradeloom.tenancy.roles import Cap
+from tradeloom.records.api import RecordViewSet
 
 PARTNER_CAPS = {
-    "GET": Cap.PARTNERS_VIEW,
-    "POST": Cap.PARTNERS_MANAGE,
-    "PUT": Cap.PARTNERS_MANAGE,
-    "PATCH": Cap.PARTNERS_MANAGE,
-    "DELETE": Cap.PARTNERS_MANAGE,
+    "GET": PARTNERS_VIEW,
+    "POST": PARTNERS_MANAGE,
+    "PUT": PARTNERS_MANAGE,
+    "PATCH": PARTNERS_MANAGE,
+    "DELETE": PARTNERS_MANAGE,
 }
 PARTNER_ORDERINGS = {
     **RecordViewSet.orderings,

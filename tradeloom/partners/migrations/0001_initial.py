@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from tradeloom.tenancy import rls
+from tradeloom.core import rls
 
 
 class Migration(migrations.Migration):

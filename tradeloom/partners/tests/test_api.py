@@ -8,6 +8,7 @@ import pytest
 from django.db.utils import DatabaseError, IntegrityError
 
 from tradeloom.audit.models import AuditEvent
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.tests.factories import (
     ContactFactory,
@@ -17,7 +18,6 @@ from tradeloom.partners.tests.factories import (
     PlantFactory,
     SupplierFactory,
 )
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.test_rls import as_tenant
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connections, transaction
 from django.test import Client
 
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Contact
 from tradeloom.partners.tests.factories import (
     ContactFactory,
@@ -15,7 +16,6 @@ from tradeloom.partners.tests.factories import (
     SupplierFactory,
     UnitFactory,
 )
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db

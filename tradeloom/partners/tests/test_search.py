@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from tradeloom.core import search
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Supplier
 from tradeloom.partners.tests.factories import SupplierFactory
-from tradeloom.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

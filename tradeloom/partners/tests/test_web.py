@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Plant, Supplier
 from tradeloom.partners.tests.factories import ContactFactory, CustomerFactory, PlantFactory, SupplierFactory
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db

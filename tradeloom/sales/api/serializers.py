@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 from tradeloom.catalog.api.serializers import CurrencyCodeField
 from tradeloom.catalog.models import Item, UnitOfMeasure
-from tradeloom.core.api.resources import TenantPrimaryKeyRelatedField
 from tradeloom.partners.models import Customer, Supplier
+from tradeloom.records.api import TenantPrimaryKeyRelatedField
+from tradeloom.sales.extensions import ORDER_LIST_COLUMNS, OrderListColumn
 from tradeloom.sales.models import (
     MAX_PRICE,
     MAX_QUANTITY,
@@ -167,17 +168,29 @@ class BaseMoneyOutput(serializers.Serializer):
     realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
 
 
-class GateBadgeOutput(serializers.Serializer):
-    gate = serializers.CharField()
-    name = serializers.CharField()
-    state = serializers.CharField(help_text="What the order's lines add up to for this gate.")
+class _ContributedColumn(serializers.Field):
+    """A contributed column's value on a row, as the fast rows give it (``OrderListColumn.to_json``)."""
+
+    def __init__(self, column: OrderListColumn) -> None:
+        super().__init__(source="*", read_only=True)
+        self.column = column
+
+    def to_representation(self, value: Any) -> Any:
+        return self.column.to_json(getattr(value, self.column.annotation, None))
+
+
+def _column_field(column: OrderListColumn) -> serializers.Field:
+    """The column's field, documented as the contributing app's serializer says (``OrderListColumn.field``)."""
+    documented = extend_schema_field(column.field())(type(f"{column.key.title()}Column", (_ContributedColumn,), {}))
+    return documented(column)
 
 
 class OrderListOutput(serializers.ModelSerializer):
     """The list's row (documentation and the reference for ``order_list_rows``, which produces the same JSON)."""
 
+    # Columns other apps contribute (``sales.extensions.ORDER_LIST_COLUMNS``) follow the money (``get_fields``).
+
     customer = serializers.CharField(source="customer_name", read_only=True)
-    gates = serializers.SerializerMethodField()
     customer_id = serializers.UUIDField(read_only=True)
     money = serializers.SerializerMethodField()
     line_count = serializers.IntegerField(read_only=True)
@@ -200,16 +213,17 @@ class OrderListOutput(serializers.ModelSerializer):
             "stage",
             "line_count",
             "money",
-            "gates",
             "version",
             "created_at",
         )
         read_only_fields = fields
 
-    @extend_schema_field(GateBadgeOutput(many=True))
-    def get_gates(self, order: Order) -> Any:
-        rows = getattr(order, "gate_states", None) or []
-        return GateBadgeOutput([{"gate": c, "name": n, "state": st} for c, n, st in rows], many=True).data
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        tail = {name: fields.pop(name) for name in ("version", "created_at")}
+        for column in ORDER_LIST_COLUMNS:
+            fields[column.key] = _column_field(column)
+        return {**fields, **tail}
 
     def get_money(self, order: Order) -> dict[str, Any]:
         names = ("value", "cost", "commission", "profit", "realised_profit")
@@ -230,6 +244,7 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
     """The orders list's rows (``selectors.order_list_projection``) as the JSON of ``OrderListOutput`` (a test holds
     them equal), at a fraction of the cost: the list is the hottest endpoint, and DRF builds a field tree per row."""
     rows = []
+    columns = list(ORDER_LIST_COLUMNS)
     for o in orders:
         totals = o["line_totals"] or _NO_TOTALS
         rows.append(
@@ -249,7 +264,7 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
                 "stage": o["stage"],
                 "line_count": int(totals[5]),
                 "money": dict(zip(MONEY_NAMES, totals, strict=False)),
-                "gates": [{"gate": c, "name": n, "state": st} for c, n, st in o.get("gate_states") or ()],
+                **{column.key: column.to_json(o.get(column.annotation)) for column in columns},
                 "version": o["version"],
                 "created_at": _iso(o["created_at"]),
             }

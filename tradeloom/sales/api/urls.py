@@ -4,6 +4,8 @@ from tradeloom.sales.api import views
 
 LINE = "orders/<uuid:order_id>/lines/<uuid:line_id>/"
 
+ROUTE_PRIORITY = 10  # see config/urls.py
+
 urlpatterns = [
     path("orders/", views.OrderListCreateApi.as_view(), name="orders"),
     path("orders/lines/transition/", views.LinesTransitionApi.as_view(), name="lines-transition"),

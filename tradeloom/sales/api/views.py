@@ -10,19 +10,19 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tradeloom.core.api.resources import expected_version, idempotent
-from tradeloom.core.records import record_update
+from tradeloom.records.api import expected_version, idempotent
+from tradeloom.records.services import record_update
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.api import serializers as s
 from tradeloom.sales.calculator import order_requirements
+from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
-from tradeloom.tenancy.roles import Cap
 
 
 class OrderListCreateApi(TenantGenericAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
     serializer_class = s.OrderListOutput
     queryset = Order.objects.none()  # for the schema; rows come from the selector
     filterset_class = OrderFilter
@@ -75,7 +75,7 @@ def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
 
 
 class OrderDetailApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "PATCH": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "PATCH": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.OrderDetailOutput}, summary="An order with styles, lines and money")
     def get(self, request: Request, order_id: Any) -> Response:
@@ -96,7 +96,7 @@ class OrderDetailApi(TenantAPIView):
 
 
 class OrderStageApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(request=s.StageInput, responses={200: s.OrderDetailOutput}, summary="Move the order to a stage")
     def post(self, request: Request, order_id: Any) -> Response:
@@ -108,7 +108,7 @@ class OrderStageApi(TenantAPIView):
 
 
 class LinesTransitionApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.LinesTransitionInput,
@@ -139,7 +139,7 @@ def _line(view: Any, order_id: Any, line_id: Any) -> Line:
 
 
 class LineApi(TenantAPIView):
-    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+    capabilities = {"PATCH": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.LineUpdateInput,
@@ -155,7 +155,7 @@ class LineApi(TenantAPIView):
 
 
 class OrderCalculatorApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW}
+    capabilities = {"GET": ORDERS_VIEW}
 
     @extend_schema(
         responses={200: s.RequirementOutput(many=True)},
@@ -171,7 +171,7 @@ class OrderCalculatorApi(TenantAPIView):
 
 
 class LineTransitionApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(request=s.TransitionInput, responses={200: s.OrderDetailOutput}, summary="Move a line's status")
     def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -183,7 +183,7 @@ class LineTransitionApi(TenantAPIView):
 
 
 class LineDeliveriesApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.DeliveryOutput(many=True)}, summary="Deliveries of a line")
     def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -200,7 +200,7 @@ class LineDeliveriesApi(TenantAPIView):
 
 
 class LineOffersApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.OfferOutput(many=True)}, summary="Mill offers for a line")
     def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -217,7 +217,7 @@ class LineOffersApi(TenantAPIView):
 
 
 class OfferAcceptApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(request=None, responses={200: s.OrderDetailOutput}, summary="Accept an offer for its line")
     def post(self, request: Request, order_id: Any, line_id: Any, offer_id: Any) -> Response:
@@ -236,7 +236,7 @@ def _order(view: Any, order_id: Any, *, include_deleted: bool = False) -> Order:
 
 
 class OrderTasksApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.TaskOutput(many=True)}, summary="Tasks of an order")
     def get(self, request: Request, order_id: Any) -> Response:
@@ -252,7 +252,7 @@ class OrderTasksApi(TenantAPIView):
 
 
 class OrderTaskApi(TenantAPIView):
-    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+    capabilities = {"PATCH": ORDERS_MANAGE}
 
     @extend_schema(request=s.TaskInput, responses={200: s.TaskOutput}, summary="Change or assign a task")
     def patch(self, request: Request, order_id: Any, task_id: Any) -> Response:
@@ -267,7 +267,7 @@ class OrderTaskApi(TenantAPIView):
 
 
 class OrderNotesApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.NoteOutput(many=True)}, summary="Activity notes, newest effective first")
     def get(self, request: Request, order_id: Any) -> Response:
@@ -284,7 +284,7 @@ class OrderNotesApi(TenantAPIView):
 
 
 class OrderNoteApi(TenantAPIView):
-    capabilities = {"PATCH": Cap.ORDERS_MANAGE}
+    capabilities = {"PATCH": ORDERS_MANAGE}
 
     @extend_schema(request=s.NoteInput, responses={200: s.NoteOutput}, summary="Edit a note (its history is kept)")
     def patch(self, request: Request, order_id: Any, note_id: Any) -> Response:
@@ -298,7 +298,7 @@ class OrderNoteApi(TenantAPIView):
 
 
 class OrderDeletionRequestsApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORDERS_VIEW, "POST": Cap.ORDERS_MANAGE}
+    capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.DeletionRequestOutput(many=True)}, summary="Deletion requests of an order")
     def get(self, request: Request, order_id: Any) -> Response:
@@ -319,7 +319,7 @@ class OrderDeletionRequestsApi(TenantAPIView):
 
 
 class DeletionDecisionApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(
         request=s.DeletionDecisionInput,
@@ -338,7 +338,7 @@ class DeletionDecisionApi(TenantAPIView):
 
 
 class OrderRestoreApi(TenantAPIView):
-    capabilities = {"POST": Cap.ORDERS_MANAGE}
+    capabilities = {"POST": ORDERS_MANAGE}
 
     @extend_schema(request=None, responses={200: s.OrderDetailOutput}, summary="Restore a deleted order (admins)")
     def post(self, request: Request, order_id: Any) -> Response:

@@ -52,14 +52,6 @@ def any_rows(groups: Any) -> bool:
 
 
 @register.filter
-def gate_badge(state: str) -> str:
-    from tradeloom.approvals.states import BADGES
-
-    return BADGES.get(state, "badge-gray")
-
-
-@register.filter
-def gate_label(state: str) -> str:
-    from tradeloom.approvals.states import LABELS
-
-    return LABELS.get(state, state)
+def column_value(row: Any, column: Any) -> Any:
+    """The value of a contributed orders-list column (``sales.extensions``) on a row."""
+    return getattr(row, column.annotation, None)

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
+from tradeloom.core.context import tenant_context
 from tradeloom.partners.tests.factories import CustomerFactory, ExchangeRateFactory, SupplierFactory, UnitFactory
 from tradeloom.sales.models import Line, Order
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.models import Organization
 from tradeloom.tenancy.roles import Role
 
@@ -228,7 +228,7 @@ def test_header_update_with_if_match(setup):
 
 def test_stage_changes_are_explicit_and_audited(setup, org):
     from tradeloom.audit.models import AuditEvent
-    from tradeloom.tenancy.context import tenant_context
+    from tradeloom.core.context import tenant_context
 
     created = setup["client"].post(setup["url"], payload(setup), format="json").json()
     url = f"{setup['url']}{created['id']}/stage/"

@@ -8,11 +8,11 @@ from decimal import Decimal as D
 import pytest
 
 from tradeloom.audit.models import AuditEvent
+from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory, UnitFactory
 from tradeloom.sales import services
 from tradeloom.sales.models import Line, MillOffer, Order, Style
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db

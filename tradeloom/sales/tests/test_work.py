@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 
 from tradeloom.audit.models import AuditEvent
+from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.sales import work
 from tradeloom.sales.models import DeletionRequest, NoteRevision, Order
 from tradeloom.sales.tests.factories import OrderFactory
-from tradeloom.tenancy.context import tenant_context
 from tradeloom.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db

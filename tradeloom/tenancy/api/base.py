@@ -17,15 +17,15 @@ from rest_framework.views import APIView
 
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.resolution import membership_resolve
-from tradeloom.tenancy.roles import Cap, role_has
+from tradeloom.tenancy.roles import Capability, role_has
 
 _SAFE_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
 
 
 class TenantScopedMixin:
-    """Mix into an ``APIView``; set ``capabilities = {"GET": Cap.X, "POST": Cap.Y, ...}``."""
+    """Mix into an ``APIView``; set ``capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE, ...}``."""
 
-    capabilities: dict[str, Cap] = {}
+    capabilities: dict[str, Capability] = {}
     organization: Organization
     membership: Membership
 

@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 from rest_framework import serializers
 
+from tradeloom.audit.models import AuditEvent
 from tradeloom.core.validators import currency_codes, timezone_names
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
@@ -62,3 +63,29 @@ class MembershipOutput(serializers.ModelSerializer):
 
 class MembershipRoleInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+class AuditActorOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class AuditEventOutput(serializers.ModelSerializer):
+    actor = AuditActorOutput(allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = (
+            "id",
+            "action",
+            "actor",
+            "target_type",
+            "target_id",
+            "changes",
+            "request_id",
+            "ip",
+            "user_agent",
+            "created_at",
+        )
+        read_only_fields = fields

@@ -8,4 +8,5 @@ urlpatterns = [
     path("members/<uuid:membership_id>/", views.MemberDetailApi.as_view(), name="member"),
     path("members/<uuid:membership_id>/deactivate/", views.MemberDeactivateApi.as_view(), name="member-deactivate"),
     path("members/<uuid:membership_id>/activate/", views.MemberActivateApi.as_view(), name="member-activate"),
+    path("audit-events/", views.AuditEventListApi.as_view(), name="audit-events"),
 ]

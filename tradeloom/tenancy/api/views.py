@@ -1,4 +1,4 @@
-"""Organisation settings and members."""
+"""Organisation settings, members and the audit log."""
 
 from __future__ import annotations
 
@@ -8,16 +8,25 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tradeloom.audit.filters import AuditEventFilter
+from tradeloom.audit.models import AuditEvent
+from tradeloom.audit.selectors import audit_event_list
 from tradeloom.tenancy import selectors, services
 from tradeloom.tenancy.api import serializers as s
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
+from tradeloom.tenancy.capabilities import (
+    AUDIT_VIEW,
+    MEMBERS_MANAGE,
+    MEMBERS_VIEW,
+    ORGANIZATION_MANAGE,
+    ORGANIZATION_VIEW,
+)
 from tradeloom.tenancy.filters import MembershipFilter
 from tradeloom.tenancy.models import Membership
-from tradeloom.tenancy.roles import Cap
 
 
 class OrganizationApi(TenantAPIView):
-    capabilities = {"GET": Cap.ORGANIZATION_VIEW, "PATCH": Cap.ORGANIZATION_MANAGE}
+    capabilities = {"GET": ORGANIZATION_VIEW, "PATCH": ORGANIZATION_MANAGE}
 
     @extend_schema(responses={200: s.OrganizationOutput}, summary="The organisation and its settings")
     def get(self, request: Request) -> Response:
@@ -34,7 +43,7 @@ class OrganizationApi(TenantAPIView):
 
 
 class MemberListApi(TenantGenericAPIView):
-    capabilities = {"GET": Cap.MEMBERS_VIEW}
+    capabilities = {"GET": MEMBERS_VIEW}
     serializer_class = s.MembershipOutput
     queryset = Membership.objects.none()  # for the schema; rows come from the selector
     filterset_class = MembershipFilter
@@ -48,7 +57,7 @@ class MemberListApi(TenantGenericAPIView):
 
 
 class MemberDetailApi(TenantAPIView):
-    capabilities = {"GET": Cap.MEMBERS_VIEW, "PATCH": Cap.MEMBERS_MANAGE}
+    capabilities = {"GET": MEMBERS_VIEW, "PATCH": MEMBERS_MANAGE}
 
     @extend_schema(responses={200: s.MembershipOutput}, summary="One member")
     def get(self, request: Request, membership_id: Any) -> Response:
@@ -67,7 +76,7 @@ class MemberDetailApi(TenantAPIView):
 
 
 class MemberDeactivateApi(TenantAPIView):
-    capabilities = {"POST": Cap.MEMBERS_MANAGE}
+    capabilities = {"POST": MEMBERS_MANAGE}
 
     @extend_schema(request=None, responses={200: s.MembershipOutput}, summary="Deactivate a member")
     def post(self, request: Request, membership_id: Any) -> Response:
@@ -77,10 +86,23 @@ class MemberDeactivateApi(TenantAPIView):
 
 
 class MemberActivateApi(TenantAPIView):
-    capabilities = {"POST": Cap.MEMBERS_MANAGE}
+    capabilities = {"POST": MEMBERS_MANAGE}
 
     @extend_schema(request=None, responses={200: s.MembershipOutput}, summary="Reactivate a member")
     def post(self, request: Request, membership_id: Any) -> Response:
         membership = selectors.membership_get(organization=self.organization, pk=membership_id)
         membership = services.membership_activate(membership=membership, by=self.membership)
         return Response(s.MembershipOutput(membership).data)
+
+
+class AuditEventListApi(TenantGenericAPIView):
+    capabilities = {"GET": AUDIT_VIEW}
+    serializer_class = s.AuditEventOutput
+    queryset = AuditEvent.objects.none()  # for the schema; rows come from the selector
+    filterset_class = AuditEventFilter
+    ordering = ("-created_at", "-id")
+
+    @extend_schema(responses={200: s.AuditEventOutput(many=True)}, summary="The organisation's audit log")
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(audit_event_list(organization=self.organization)))
+        return self.get_paginated_response(s.AuditEventOutput(page, many=True).data)

@@ -2,9 +2,13 @@ from typing import Any
 
 from django import template
 
+from tradeloom.tenancy.context_processors import navigation_of
+
 register = template.Library()
 
 
-@register.filter
-def invitation_state(invitation: Any, now: Any) -> str:
-    return str(invitation.state_at(now))
+@register.simple_tag(takes_context=True)
+def navigation_sections(context: Any) -> list[Any]:
+    """The sidebar's sections and links for this page (``tenancy.navigation``)."""
+    request = context.get("request")
+    return navigation_of(request, context.get("nav", "")) if request is not None else []

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import factory
 
 from tradeloom.accounts.models import User
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tradeloom.audit.models import AuditEvent
-from tradeloom.tenancy.context import tenant_context
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError, IntegrityError, ProgrammingError
 
-from tradeloom.tenancy import context
+from tradeloom.core import context
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import MembershipFactory, UserFactory

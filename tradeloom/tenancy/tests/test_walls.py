@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from tradeloom.accounts.services import invitation_create
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.api.base import TenantScopedMixin
-from tradeloom.tenancy.context import tenant_context
-from tradeloom.tenancy.roles import CAPABILITIES, Role
+from tradeloom.tenancy.roles import Role, capabilities_of
 from tradeloom.tenancy.tests.factories import MembershipFactory
 from tradeloom.tenancy.tests.routes import WRITE_METHODS, tenant_routes
 
@@ -95,7 +95,7 @@ def test_every_tenant_view_is_scoped_and_declares_a_capability_for_each_method(r
 
 
 def test_viewer_role_is_read_only():
-    assert all(cap.is_read_only for cap in CAPABILITIES[Role.VIEWER])
+    assert all(cap.is_read_only for cap in capabilities_of(Role.VIEWER))
 
 
 @pytest.mark.parametrize(

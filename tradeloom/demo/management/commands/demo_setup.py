@@ -1,0 +1,41 @@
+"""Create the demo login and organisation (idempotent). ``make run`` calls it; modules add their demo data to
+``demo.data``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from tradeloom.accounts.models import User
+from tradeloom.core.context import tenant_context
+from tradeloom.demo.data import demo_approvals_create, demo_master_data_create, demo_orders_create
+from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.tenancy.services import organization_create
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "tradeloom-demo"  # noqa: S105 - a published demo credential for the local demo only
+DEMO_ORGANIZATION = ("Demo Trading Co", "demo")
+
+
+class Command(BaseCommand):
+    help = "Create the demo login, organisation and sample data if they do not exist yet."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            user = User.objects.filter(email=DEMO_EMAIL).first()
+            created = user is None
+            if user is None:
+                user = User.objects.create_superuser(DEMO_EMAIL, DEMO_PASSWORD, full_name="Demo Merchandiser")
+            name, slug = DEMO_ORGANIZATION
+            if not Organization.objects.filter(slug=slug).exists():
+                organization_create(name=name, slug=slug, owner=user, base_currency="USD", timezone="Asia/Dhaka")
+            organization = Organization.objects.get(slug=slug)
+            with tenant_context(organization, user=user):
+                owner = Membership.objects.get(organization=organization, user=user)
+                demo_master_data_create(organization=organization, by=owner)
+                demo_orders_create(organization=organization, by=owner)
+                demo_approvals_create(organization=organization, by=owner)
+        state = "created" if created else "already present (its password is unchanged)"
+        self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: /o/{slug}/)")

@@ -1,0 +1,55 @@
+"""The tenant guard of every web page under ``/o/<org_slug>/`` (the URL wall, docs/tenancy.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+
+from tradeloom.tenancy.models import Membership, Organization
+from tradeloom.tenancy.resolution import membership_resolve
+from tradeloom.tenancy.roles import Capability, role_has
+
+ViewFunc = Callable[..., HttpResponseBase]
+
+
+class TenantRequest(HttpRequest):
+    """The request a ``tenant_view`` receives: its organisation and the caller's membership are resolved."""
+
+    organization: Organization
+    membership: Membership
+
+
+def tenant_view(**capabilities: Capability) -> Callable[[ViewFunc], ViewFunc]:
+    """Guard a web view under ``/o/<org_slug>/``: ``@tenant_view(GET=MEMBERS_VIEW, POST=MEMBERS_MANAGE)``.
+
+    Anonymous → login page; not a member (or no such organisation) → 404; a method the view does not declare → 405;
+    a role without the capability → 403. Runs inside the request's transaction, so the database tenant context
+    is set for everything the view does. Tests walk the URLconf to check every ``/o/`` view carries it.
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_resolve(user=request.user, slug=org_slug)
+            request.membership = membership  # type: ignore[attr-defined]
+            request.organization = membership.organization  # type: ignore[attr-defined]
+            method = "GET" if request.method == "HEAD" else (request.method or "GET")
+            capability = capabilities.get(method)
+            if capability is None:
+                return HttpResponseNotAllowed(sorted(capabilities))
+            if not role_has(membership.role, capability):
+                raise PermissionDenied("Your role does not allow this action.")
+            return view(request, *args, **kwargs)
+
+        wrapped.tenant_capabilities = capabilities  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
