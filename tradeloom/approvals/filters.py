@@ -59,4 +59,4 @@ class BoardFilter(django_filters.FilterSet):
         if not value:
             return queryset
         organization = getattr(self.request, "organization", None)
-        return queryset.filter(waiting_since(stuck_days(organization) + 1))
+        return queryset.filter(waiting_since(stuck_days(organization=organization) + 1))

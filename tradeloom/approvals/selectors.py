@@ -1,23 +1,26 @@
 """Reads for approvals: gate badges of many orders (or styles) in one query, an order's gates with their
-histories, and the approvals board."""
+histories, the approvals board, and the gates, rules, entries, samples and attachments the pages and endpoints
+name (each within what the member may see; 404 otherwise)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, JSONField, Prefetch, Q, QuerySet
+from django.db.models import Count, JSONField, Model, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.utils import timezone
 
 from tradeloom.approvals import states
-from tradeloom.approvals.models import Gate, GateEntry, LineGate, Sample
-from tradeloom.sales.models import Order
-from tradeloom.sales.selectors import merchandiser_restricted
+from tradeloom.approvals.models import Attachment, Gate, GateEntry, GateRule, LineGate, Sample
+from tradeloom.sales.models import Line, Order
+from tradeloom.sales.selectors import lines_visible, merchandiser_restricted, order_visible_get
 from tradeloom.tenancy.models import Membership
 
 DEFAULT_STUCK_DAYS = 14
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,101 @@ def order_gate_states() -> RawSQL:
     return RawSQL(ORDER_GATE_STATES_SQL, (), output_field=JSONField())  # noqa: S611 - constant SQL, no input
 
 
-def order_gates(order: Order) -> list[LineGate]:
+def _found(qs: QuerySet[M], pk: Any, what: str) -> M:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def order_with_lines_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
+    """An order this member may see (not a deleted one) with its styles and its lines (with their styles, in line
+    order), for the approvals panel and the actions it posts; else 404."""
+    lines = Prefetch("lines", queryset=Line.objects.select_related("style").order_by("position"))
+    return order_visible_get(organization=organization, membership=membership, pk=pk, prefetch=("styles", lines))
+
+
+def gate_list(*, organization: Any) -> QuerySet[Gate]:
+    """The organisation's gates, standard and custom (archived ones included, one-line gates not), in order."""
+    return Gate.objects.filter(organization=organization, line__isnull=True).order_by("position", "name")
+
+
+def gate_get(*, organization: Any, pk: Any) -> Gate:
+    """One of the organisation's gates (one-line gates included); else 404."""
+    return _found(Gate.objects.filter(organization=organization), pk, "gate")
+
+
+def gate_rule_list(*, organization: Any) -> QuerySet[GateRule]:
+    """The organisation's gating rules with their gates, by kind and line status."""
+    return GateRule.objects.filter(organization=organization).select_related("gate").order_by("kind", "line_status")
+
+
+def gate_rule_get(*, organization: Any, pk: Any) -> GateRule:
+    """One of the organisation's gating rules; else 404."""
+    return _found(GateRule.objects.filter(organization=organization), pk, "rule")
+
+
+def line_gate_get(*, organization: Any, membership: Membership, pk: Any) -> LineGate:
+    """A gate of a line this member may see; else 404."""
+    visible = lines_visible(organization=organization, membership=membership)
+    return _found(LineGate.objects.filter(line__in=visible), pk, "line gate")
+
+
+def line_gate_with_history_get(*, line_gate: LineGate) -> LineGate:
+    """``line_gate`` read again with its gate and its entries (their attachments and authors): the answer after a
+    step was recorded on it."""
+    qs = LineGate.objects.select_related("gate").prefetch_related("entries__attachments", "entries__created_by")
+    return qs.get(pk=line_gate.pk)
+
+
+def order_line_gate_get(*, order: Order, pk: Any) -> LineGate:
+    """A gate of a line of ``order``, with its gate and line; else 404."""
+    qs = LineGate.objects.filter(line__order=order).select_related("gate", "line")
+    return _found(qs, pk, "gate on this order")
+
+
+def gate_entry_get(*, organization: Any, membership: Membership, pk: Any) -> GateEntry:
+    """An entry of a gate of a line this member may see, with its line gate; else 404."""
+    visible = lines_visible(organization=organization, membership=membership)
+    qs = GateEntry.objects.filter(line_gate__line__in=visible).select_related("line_gate")
+    return _found(qs, pk, "entry")
+
+
+def order_gate_entry_get(*, order: Order, pk: Any) -> GateEntry:
+    """An entry of a gate of a line of ``order``, with its line gate; else 404."""
+    qs = GateEntry.objects.filter(line_gate__line__order=order).select_related("line_gate")
+    return _found(qs, pk, "entry")
+
+
+def sample_list_of_line(*, line: Line) -> QuerySet[Sample]:
+    """A line's samples with their gates and attachments."""
+    return Sample.objects.filter(line=line).select_related("gate").prefetch_related("attachments")
+
+
+def sample_get(*, organization: Any, membership: Membership, pk: Any) -> Sample:
+    """A sample of a line this member may see; else 404."""
+    visible = lines_visible(organization=organization, membership=membership)
+    return _found(Sample.objects.filter(line__in=visible), pk, "sample")
+
+
+def order_sample_get(*, order: Order, pk: Any) -> Sample:
+    """A sample of a line of ``order``, with its gate and line; else 404."""
+    qs = Sample.objects.filter(line__order=order).select_related("gate", "line")
+    return _found(qs, pk, "sample")
+
+
+def attachment_get(*, organization: Any, membership: Membership, pk: Any) -> Attachment:
+    """A file on an entry or a sample of a line this member may see; else 404."""
+    lines = lines_visible(organization=organization, membership=membership)
+    qs = Attachment.objects.filter(organization=organization).filter(
+        pk__in=Attachment.objects.filter(entry__line_gate__line__in=lines)
+        .values("pk")
+        .union(Attachment.objects.filter(sample__line__in=lines).values("pk"))
+    )
+    return _found(qs, pk, "attachment")
+
+
+def order_gates(*, order: Order) -> list[LineGate]:
     """The order's line gates with their histories, attachments and samples (four queries)."""
     entries = GateEntry.objects.select_related("created_by").prefetch_related("attachments")
     return list(
@@ -104,7 +201,7 @@ def order_gates(order: Order) -> list[LineGate]:
     )
 
 
-def order_samples(order: Order) -> list[Sample]:
+def order_samples(*, order: Order) -> list[Sample]:
     return list(
         Sample.objects.filter(line__order=order)
         .select_related("gate", "line")
@@ -113,12 +210,23 @@ def order_samples(order: Order) -> list[Sample]:
     )
 
 
-def gates_of(organization: Any, *, include_line_gates: bool = False) -> QuerySet[Gate]:
+def gates_of(*, organization: Any, include_line_gates: bool = False) -> QuerySet[Gate]:
     qs = Gate.objects.filter(organization=organization, archived_at__isnull=True)
     return qs if include_line_gates else qs.filter(line__isnull=True)
 
 
-def stuck_days(organization: Any) -> int:
+def gate_list_for_order(*, organization: Any, order: Order) -> QuerySet[Gate]:
+    """The gates an order's lines may take: the organisation's active gates and those of the order's own lines."""
+    gates = gates_of(organization=organization, include_line_gates=True)
+    return (gates.filter(line__isnull=True) | gates.filter(line__order=order)).order_by("position", "name")
+
+
+def gate_by_code(*, organization: Any, code: str) -> Gate | None:
+    """The organisation's active gate (a one-line gate included) with this code, if there is one."""
+    return gates_of(organization=organization, include_line_gates=True).filter(code=code).first()
+
+
+def stuck_days(*, organization: Any) -> int:
     """Days in submission or resubmission after which a gate is "stuck" (``settings.approval_stuck_days``)."""
     value = (organization.settings or {}).get("approval_stuck_days", DEFAULT_STUCK_DAYS)
     return value if isinstance(value, int) and value > 0 else DEFAULT_STUCK_DAYS

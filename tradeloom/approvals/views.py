@@ -7,14 +7,13 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from tradeloom.approvals import selectors, services, states
-from tradeloom.approvals.api.views import attachment_visible
 from tradeloom.approvals.filters import BoardFilter
 from tradeloom.approvals.forms import (
     BulkForm,
@@ -27,11 +26,10 @@ from tradeloom.approvals.forms import (
     SampleForm,
     StepForm,
 )
-from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
+from tradeloom.approvals.models import Gate, GateRule, LineGate, Sample
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import form_action, partial_template, posted_uuid
-from tradeloom.sales import selectors as sales_selectors
 from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.capabilities import ORGANIZATION_MANAGE
@@ -40,25 +38,20 @@ from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
 def _order(request: TenantRequest, order_id: Any) -> Order:
-    lines = Prefetch("lines", queryset=Line.objects.select_related("style").order_by("position"))
-    return sales_selectors.order_visible_get(
-        organization=request.organization, membership=request.membership, pk=order_id, prefetch=("styles", lines)
-    )
+    return selectors.order_with_lines_get(organization=request.organization, membership=request.membership, pk=order_id)
 
 
 def _back(request: TenantRequest, order: Order) -> HttpResponse:
-    return redirect(f"/o/{request.organization.slug}/orders/{order.pk}/?tab=approvals")
+    url = reverse("sales:order", kwargs={"org_slug": request.organization.slug, "order_id": order.pk})
+    return redirect(f"{url}?tab=approvals")
 
 
 def _order_lines(order: Order) -> list[Line]:
     return list(order.lines.all())
 
 
-def _gates(request: TenantRequest, order: Order | None = None) -> list[Gate]:
-    gates = selectors.gates_of(request.organization, include_line_gates=order is not None)
-    if order is not None:
-        gates = gates.filter(line__isnull=True) | gates.filter(line__order=order)
-    return list(gates.order_by("position", "name"))
+def _gates(request: TenantRequest, order: Order) -> list[Gate]:
+    return list(selectors.gate_list_for_order(organization=request.organization, order=order))
 
 
 @tenant_view(GET=ORDERS_VIEW)
@@ -66,8 +59,8 @@ def order_approvals_panel_view(request: TenantRequest, order_id: Any) -> HttpRes
     """The approvals tab's content (loaded into the order page): per style and per line, every gate with its
     timeline, the samples, and the forms that move them."""
     order = _order(request, order_id)
-    line_gates = selectors.order_gates(order)
-    samples = selectors.order_samples(order)
+    line_gates = selectors.order_gates(order=order)
+    samples = selectors.order_samples(order=order)
     lines = _order_lines(order)
     gates = _gates(request, order)
     by_line: dict[Any, list[LineGate]] = {}
@@ -115,17 +108,10 @@ def order_approvals_panel_view(request: TenantRequest, order_id: Any) -> HttpRes
     return render(request, "approvals/_order_panel.html", context)
 
 
-def _line_gate(request: TenantRequest, order: Order, line_gate_id: Any) -> LineGate:
-    line_gate = LineGate.objects.filter(line__order=order, pk=line_gate_id).select_related("gate", "line").first()
-    if line_gate is None:
-        raise Http404("No such gate on this order.")
-    return line_gate
-
-
 @tenant_view(POST=ORDERS_MANAGE)
 def entry_record_view(request: TenantRequest, order_id: Any, line_gate_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    line_gate = _line_gate(request, order, line_gate_id)
+    line_gate = selectors.order_line_gate_get(order=order, pk=line_gate_id)
     form = StepForm(request.POST, request.FILES)
 
     def record(data: dict[str, Any]) -> str:
@@ -148,9 +134,7 @@ def entry_record_view(request: TenantRequest, order_id: Any, line_gate_id: Any) 
 @tenant_view(POST=ORDERS_MANAGE)
 def entry_correct_view(request: TenantRequest, order_id: Any, entry_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    entry = GateEntry.objects.filter(line_gate__line__order=order, pk=entry_id).select_related("line_gate").first()
-    if entry is None:
-        raise Http404("No such entry.")
+    entry = selectors.order_gate_entry_get(order=order, pk=entry_id)
     form = CorrectionForm(request.POST)
 
     def correct(data: dict[str, Any]) -> str:
@@ -221,17 +205,10 @@ def sample_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     return _back(request, order)
 
 
-def _sample(order: Order, sample_id: Any) -> Sample:
-    sample = Sample.objects.filter(line__order=order, pk=sample_id).select_related("gate", "line").first()
-    if sample is None:
-        raise Http404("No such sample.")
-    return sample
-
-
 @tenant_view(POST=ORDERS_MANAGE)
 def sample_dispatch_view(request: TenantRequest, order_id: Any, sample_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    sample = _sample(order, sample_id)
+    sample = selectors.order_sample_get(order=order, pk=sample_id)
     form = DispatchForm(request.POST)
 
     def dispatch(data: dict[str, Any]) -> str:
@@ -245,7 +222,7 @@ def sample_dispatch_view(request: TenantRequest, order_id: Any, sample_id: Any) 
 @tenant_view(POST=ORDERS_MANAGE)
 def sample_decide_view(request: TenantRequest, order_id: Any, sample_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    sample = _sample(order, sample_id)
+    sample = selectors.order_sample_get(order=order, pk=sample_id)
     form = DecisionForm(request.POST)
 
     def decide(data: dict[str, Any]) -> str:
@@ -265,7 +242,9 @@ def sample_decide_view(request: TenantRequest, order_id: Any, sample_id: Any) ->
 
 @tenant_view(GET=ORDERS_VIEW)
 def attachment_download_view(request: TenantRequest, attachment_id: Any) -> FileResponse:
-    attachment = attachment_visible(request.organization, request.membership, attachment_id)
+    attachment = selectors.attachment_get(
+        organization=request.organization, membership=request.membership, pk=attachment_id
+    )
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
     )
@@ -296,7 +275,7 @@ def board_view(request: TenantRequest) -> HttpResponse:
         "state_choices": states.STATES,
         "badges": states.BADGES,
         "labels": states.LABELS,
-        "stuck_days": selectors.stuck_days(org),
+        "stuck_days": selectors.stuck_days(organization=org),
         "today": timezone.localdate(),
         "columns": ["Gate", "Order / line", "Customer", "State", "Since", ""],
     }
@@ -354,7 +333,7 @@ def board_export_view(request: TenantRequest) -> StreamingHttpResponse:
 def settings_view(request: TenantRequest) -> HttpResponse:
     """Gates (standard and custom: add, rename, default for new lines, archive) and gating rules."""
     org = request.organization
-    gates = list(Gate.objects.filter(organization=org, line__isnull=True).order_by("position", "name"))
+    gates = list(selectors.gate_list(organization=org))
     active = [g for g in gates if g.archived_at is None]
     gate_form, rule_form = GateForm(prefix="gate"), RuleForm(gates=active, prefix="rule")
     if request.method == "POST":
@@ -400,13 +379,13 @@ def settings_view(request: TenantRequest) -> HttpResponse:
             form_action(request, rule_form, set_rule)
         elif action == "delete_rule":
             rule_id = posted_uuid(request, "rule")
-            rule = GateRule.objects.filter(organization=org, pk=rule_id).first() if rule_id else None
-            if rule is None:
+            if rule_id is None:
                 raise Http404("No such rule.")
+            rule = selectors.gate_rule_get(organization=org, pk=rule_id)
             services.rule_delete(rule=rule, by=request.membership)
             messages.success(request, "Rule removed.")
-        return redirect(f"/o/{org.slug}/approvals/settings/")
-    rules = GateRule.objects.filter(organization=org).select_related("gate").order_by("kind", "line_status")
+        return redirect("approvals:settings", org_slug=org.slug)
+    rules = selectors.gate_rule_list(organization=org)
     names = {g.code: g.name for g in gates}
     context = {
         "nav": "approval-settings",

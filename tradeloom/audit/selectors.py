@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,6 +17,21 @@ from tradeloom.audit.models import AuditEvent
 def audit_event_list(*, organization: Any) -> QuerySet[AuditEvent]:
     """The organisation's events with their actors; filter with ``audit.filters.AuditEventFilter``."""
     return AuditEvent.objects.filter(organization=organization).select_related("actor")
+
+
+def audit_recent(*, organization: Any, limit: int = 8) -> list[AuditEvent]:
+    """The organisation's latest events, newest first."""
+    return list(audit_event_list(organization=organization).order_by("-created_at", "-id")[:limit])
+
+
+def audit_timeline(
+    *, organization: Any, target_ids: Iterable[Any], target_type: str = "", limit: int = 100
+) -> list[AuditEvent]:
+    """A record's timeline: the events of these targets (an order and its lines; a membership), newest first."""
+    events = audit_event_list(organization=organization).filter(target_id__in=[str(pk) for pk in target_ids])
+    if target_type:
+        events = events.filter(target_type=target_type)
+    return list(events.order_by("-created_at", "-id")[:limit])
 
 
 def audit_activity_by_day(*, organization: Any, days: int = 14) -> list[tuple[date, int]]:

@@ -66,9 +66,12 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
 def _check(action: str, target: models.Model | None) -> None:
     """An action is a catalogued constant (``audit.actions``) whose prefix is its target's audit prefix."""
     if not is_catalogued(action):
-        raise ValueError(f"{action!r} is not a catalogued audit action; declare it in the app's events.py.")
+        raise ValueError(f"{str(action)!r} is not a catalogued audit action; declare it in the app's events.py.")
     if target is not None and not action.startswith(f"{prefix_of(target)}."):
-        raise ValueError(f"{action!r} targets a {type(target).__name__}, whose actions start {prefix_of(target)}.")
+        raise ValueError(
+            f"{str(action)!r} cannot target this {target._meta.verbose_name} ({target.__class__.__name__}): "
+            f"its actions start with {prefix_of(target)}."
+        )
 
 
 def audit_record(
@@ -90,7 +93,9 @@ def audit_record(
     actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
     organization_id = getattr(organization, "pk", organization)
     if organization_id is None and target is not None:
-        organization_id = getattr(target, "organization_id", None)
+        # an organisation is its own; any other record belongs to its organisation
+        is_organization = target._meta.label_lower == "tenancy.organization"
+        organization_id = target.pk if is_organization else getattr(target, "organization_id", None)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
@@ -112,8 +117,11 @@ def audit_record_many(
     *, action: str, actor: Any, changes_by_target: list[tuple[models.Model, Mapping[str, Any]]]
 ) -> None:
     """One event per target with one INSERT (bulk work: many lines moved at once). Same rules as ``audit_record``."""
-    for target, _changes in changes_by_target[:1]:
-        _check(action, target)
+    checked: set[type] = set()
+    for target, _changes in changes_by_target:
+        if target.__class__ not in checked:
+            _check(action, target)
+            checked.add(target.__class__)
     actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
     ip, user_agent = current_client()
     request_id = current_request_id() or ""

@@ -7,19 +7,20 @@ import orjson
 from django import forms
 
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
+from tradeloom.core.shapes import shape_of
 from tradeloom.records.pages import RecordForm
 
 
 class UnitForm(RecordForm):
     class Meta:
         model = UnitOfMeasure
-        fields = ["code", "name", "dimension", "factor"]
+        fields = shape_of(UnitOfMeasure).editable
 
 
 class ExchangeRateForm(RecordForm):
     class Meta:
         model = ExchangeRate
-        fields = ["date", "from_currency", "to_currency", "rate"]
+        fields = shape_of(ExchangeRate).editable
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -54,23 +55,16 @@ class PaymentTermsForm(RecordForm):
 
     class Meta:
         model = PaymentTerms
-        fields = ["name", "description", "schedule"]
+        fields = shape_of(PaymentTerms).editable
 
 
 class ItemForm(RecordForm):
+    # The specification first, the free description last.
+    field_order = (
+        *("kind", "code", "name", "unit", "composition", "gsm", "construction", "finish", "width_cm", "hs_code"),
+    )
+
     class Meta:
         model = Item
-        fields = [
-            "kind",
-            "code",
-            "name",
-            "unit",
-            "composition",
-            "gsm",
-            "construction",
-            "finish",
-            "width_cm",
-            "hs_code",
-            "description",
-        ]
+        fields = shape_of(Item).editable
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -34,7 +34,8 @@ class UnitOfMeasure(RecordModel):
         help_text="How many base units one of this unit is (1 yd = 0.9144 m).",
     )
 
-    editable_fields = ("code", "name", "dimension", "factor")
+    class Shape:
+        editable = ("code", "name", "dimension", "factor")
 
     class Meta(RecordModel.Meta):
         verbose_name = "unit"
@@ -56,7 +57,8 @@ class ExchangeRate(RecordModel):
     to_currency = models.CharField(max_length=3, validators=[validate_currency_code])
     rate = models.DecimalField(max_digits=20, decimal_places=8, validators=[MinValueValidator(Decimal("0.00000001"))])
 
-    editable_fields = ("date", "from_currency", "to_currency", "rate")
+    class Shape:
+        editable = ("date", "from_currency", "to_currency", "rate")
 
     class Meta(RecordModel.Meta):
         constraints = [
@@ -91,7 +93,8 @@ class PaymentTerms(RecordModel):
         default=list, help_text='Instalments: [{"percent": "30", "days": 0}, {"percent": "70", "days": 60}]'
     )
 
-    editable_fields = ("name", "description", "schedule")
+    class Shape:
+        editable = ("name", "description", "schedule")
 
     class Meta(RecordModel.Meta):
         verbose_name = "payment terms"
@@ -162,19 +165,20 @@ class Item(RecordModel):
     )
     hs_code = models.CharField("HS code", max_length=12, blank=True)
 
-    editable_fields = (
-        "kind",
-        "code",
-        "name",
-        "unit",
-        "description",
-        "composition",
-        "gsm",
-        "construction",
-        "finish",
-        "width_cm",
-        "hs_code",
-    )
+    class Shape:
+        editable = (
+            "kind",
+            "code",
+            "name",
+            "unit",
+            "description",
+            "composition",
+            "gsm",
+            "construction",
+            "finish",
+            "width_cm",
+            "hs_code",
+        )
 
     class Meta(RecordModel.Meta):
         constraints = [

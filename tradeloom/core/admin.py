@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tradeloom.core.models import Job
+
 OPERATOR_DB = "owner"
 
 
@@ -55,3 +57,10 @@ class ReadOnlyOperatorAdmin(OperatorModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyOperatorAdmin):
+    list_display = ("kind", "status", "progress", "organization", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("organization",)

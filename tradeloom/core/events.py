@@ -47,9 +47,13 @@ class Event:
         if not cls.name or "." not in cls.name:
             raise TypeError(f"{cls.__name__} needs a catalogue name, e.g. name = 'sales.lines_created'.")
         declared = Event._declared.get(cls.name)
-        if declared is not None and declared.__qualname__ != cls.__qualname__:
-            raise TypeError(f"The event name {cls.name!r} is taken by {declared.__qualname__}.")
+        if declared is not None and _origin(declared) != _origin(cls):
+            raise TypeError(f"The event name {cls.name!r} is taken by {_origin(declared)}.")
         Event._declared[cls.name] = cls
+
+
+def _origin(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 E = TypeVar("E", bound=Event)
@@ -74,9 +78,9 @@ def publish(event: Event) -> None:
     publishing service's transaction: an in-transaction subscriber's refusal must roll the change back."""
     if not connection.in_atomic_block:
         raise RuntimeError(f"{type(event).__name__} was published outside a transaction.")
-    for handler in _subscribers.get((type(event), Phase.IN_TRANSACTION), ()):
+    for handler in tuple(_subscribers.get((type(event), Phase.IN_TRANSACTION), ())):
         handler(event)
-    for handler in _subscribers.get((type(event), Phase.AFTER_COMMIT), ()):
+    for handler in tuple(_subscribers.get((type(event), Phase.AFTER_COMMIT), ())):
         transaction.on_commit(partial(_after_commit, handler, event))
 
 

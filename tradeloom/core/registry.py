@@ -20,8 +20,8 @@ class Registry(Generic[T]):
         self._items: dict[str, T] = {}
 
     def register(self, key: str, item: T) -> T:
-        existing = self._items.get(key)
-        if existing is not None and existing != item:
+        if key in self._items and self._items[key] != item:
+            existing = self._items[key]
             raise ValueError(f"{self.name}: {key!r} is already registered as {existing!r}.")
         self._items[key] = item
         return item

@@ -20,6 +20,11 @@ def validate_currency_code(value: str) -> None:
         raise ValidationError(f"“{value}” is not an ISO 4217 currency code.", code="invalid_currency")
 
 
+def validate_country(value: str) -> None:
+    if pycountry.countries.get(alpha_2=value.upper()) is None:
+        raise ValidationError(f"“{value}” is not an ISO 3166 country code.", code="invalid_country")
+
+
 @cache
 def timezone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

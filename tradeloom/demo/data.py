@@ -187,7 +187,7 @@ def demo_orders_create(*, organization: Any, by: Any) -> None:
             }
             for style, lines in styles
         ]
-        order, _ = order_create(
+        order = order_create(
             organization=organization,
             by=by,
             styles=payload,
@@ -200,7 +200,7 @@ def demo_orders_create(*, organization: Any, by: Any) -> None:
                 "etd": today + timedelta(days=etd_days),
                 "eta": today + timedelta(days=etd_days + 28),
             },
-        )
+        ).order
         order_stage_change(order=order, by=by, stage=stage)
         statuses = [status for _style, lines in styles for *_rest, status, _d in lines]
         delivered = [d for _style, lines in styles for *_rest, d in lines]

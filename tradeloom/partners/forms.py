@@ -7,19 +7,18 @@ from typing import Any
 
 from django import forms
 
+from tradeloom.core.shapes import shape_of
 from tradeloom.partners.models import (
     Address,
     Carrier,
     Contact,
     Customer,
-    Partner,
     Plant,
     Supplier,
     SupplierPlantMapping,
 )
 from tradeloom.records.pages import RecordForm
 
-PARTNER_FIELDS = list(Partner.editable_fields)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
@@ -34,7 +33,7 @@ class PartnerForm(RecordForm):
 class CustomerForm(PartnerForm):
     class Meta:
         model = Customer
-        fields = PARTNER_FIELDS
+        fields = shape_of(Customer).editable
         widgets = {"notes": TEXTAREA}
         help_texts = {"code": "Leave blank to have one suggested from the name.", "country": "Two letters, e.g. DE"}
 
@@ -42,7 +41,7 @@ class CustomerForm(PartnerForm):
 class SupplierForm(PartnerForm):
     class Meta:
         model = Supplier
-        fields = ["kind", *PARTNER_FIELDS]
+        fields = shape_of(Supplier).editable
         widgets = {"notes": TEXTAREA}
         help_texts = {"code": "Leave blank to have one suggested from the name.", "country": "Two letters, e.g. IN"}
 
@@ -50,25 +49,25 @@ class SupplierForm(PartnerForm):
 class ContactForm(RecordForm):
     class Meta:
         model = Contact
-        fields = ["customer", "supplier", "name", "title", "email", "phone", "is_primary"]
+        fields = shape_of(Contact).editable
 
 
 class AddressForm(RecordForm):
     class Meta:
         model = Address
-        fields = ["customer", "supplier", "kind", "line1", "line2", "city", "region", "postal_code", "country"]
+        fields = shape_of(Address).editable
 
 
 class PlantForm(RecordForm):
     class Meta:
         model = Plant
-        fields = ["supplier", "code", "name", "city", "country", "address", "licence_number", "capabilities"]
+        fields = shape_of(Plant).editable
 
 
 class MappingForm(RecordForm):
     class Meta:
         model = SupplierPlantMapping
-        fields = ["supplier", "plant", "customer", "valid_from", "valid_to", "notes"]
+        fields = shape_of(SupplierPlantMapping).editable
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_to": forms.DateInput(attrs={"type": "date"}),
@@ -80,5 +79,5 @@ class CarrierForm(RecordForm):
 
     class Meta:
         model = Carrier
-        fields = ["name", "code", "mode", "account_number", "contact_name", "email", "phone", "website", "notes"]
+        fields = shape_of(Carrier).editable
         widgets = {"notes": TEXTAREA}

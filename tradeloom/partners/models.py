@@ -8,20 +8,14 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from tradeloom.core.search import SearchableModel, search_indexes
-from tradeloom.core.validators import validate_currency_code
+from tradeloom.core.validators import validate_country, validate_currency_code
 from tradeloom.records.models import RecordModel
-
-
-def validate_country(value: str) -> None:
-    if pycountry.countries.get(alpha_2=value.upper()) is None:
-        raise ValidationError(f"“{value}” is not an ISO 3166 country code.", code="invalid_country")
 
 
 def suggest_code(model: type[models.Model], organization_id: Any, name: str) -> str:
@@ -61,20 +55,21 @@ class Partner(SearchableModel, RecordModel):
     country = models.CharField(max_length=2, blank=True, validators=[validate_country])
     notes = models.TextField(blank=True)
 
-    editable_fields: tuple[str, ...] = (
-        "code",
-        "legal_name",
-        "trade_name",
-        "tax_id",
-        "default_currency",
-        "payment_terms",
-        "credit_limit",
-        "email",
-        "phone",
-        "website",
-        "country",
-        "notes",
-    )
+    class Shape:
+        editable: tuple[str, ...] = (
+            "code",
+            "legal_name",
+            "trade_name",
+            "tax_id",
+            "default_currency",
+            "payment_terms",
+            "credit_limit",
+            "email",
+            "phone",
+            "website",
+            "country",
+            "notes",
+        )
 
     class Meta(RecordModel.Meta):
         abstract = True
@@ -129,7 +124,8 @@ class Supplier(Partner):
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MILL)
 
-    editable_fields = (*Partner.editable_fields, "kind")
+    class Shape(Partner.Shape):
+        editable = ("kind", *Partner.Shape.editable)
 
     class Meta(Partner.Meta):
         constraints = [
@@ -188,7 +184,9 @@ class Contact(PartnerChild):
     phone = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField(default=False)
 
-    editable_fields = ("customer", "supplier", "name", "title", "email", "phone", "is_primary")
+    class Shape:
+        editable = ("customer", "supplier", "name", "title", "email", "phone", "is_primary")
+
     constraint_fields = {
         "partners_contact_one_primary_per_customer": "is_primary",
         "partners_contact_one_primary_per_supplier": "is_primary",
@@ -231,7 +229,8 @@ class Address(PartnerChild):
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, validators=[validate_country])
 
-    editable_fields = ("customer", "supplier", "kind", "line1", "line2", "city", "region", "postal_code", "country")
+    class Shape:
+        editable = ("customer", "supplier", "kind", "line1", "line2", "city", "region", "postal_code", "country")
 
     class Meta(PartnerChild.Meta):
         verbose_name_plural = "addresses"
@@ -257,7 +256,8 @@ class Plant(RecordModel):
     licence_number = models.CharField("establishment / licence number", max_length=60, blank=True)
     capabilities = models.CharField(max_length=300, blank=True, help_text="e.g. knitting, dyeing, printing")
 
-    editable_fields = ("supplier", "code", "name", "city", "country", "address", "licence_number", "capabilities")
+    class Shape:
+        editable = ("supplier", "code", "name", "city", "country", "address", "licence_number", "capabilities")
 
     class Meta(RecordModel.Meta):
         constraints = [
@@ -283,7 +283,8 @@ class SupplierPlantMapping(RecordModel):
     valid_to = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=300, blank=True)
 
-    editable_fields = ("supplier", "plant", "customer", "valid_from", "valid_to", "notes")
+    class Shape:
+        editable = ("supplier", "plant", "customer", "valid_from", "valid_to", "notes")
 
     class Meta(RecordModel.Meta):
         verbose_name = "supplier-plant mapping"
@@ -326,7 +327,8 @@ class Carrier(RecordModel):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
 
-    editable_fields = ("name", "code", "mode", "account_number", "contact_name", "email", "phone", "website", "notes")
+    class Shape:
+        editable = ("name", "code", "mode", "account_number", "contact_name", "email", "phone", "website", "notes")
 
     class Meta(RecordModel.Meta):
         constraints = [

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradeloom.partners import filters, forms
+from django.utils.http import urlencode
+
+from tradeloom.partners import filters, forms, selectors
 from tradeloom.partners.capabilities import PARTNERS_MANAGE, PARTNERS_VIEW
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.selectors import primary_contacts_prefetch
@@ -14,22 +16,28 @@ from tradeloom.tenancy.web import TenantRequest
 VIEW, MANAGE = PARTNERS_VIEW, PARTNERS_MANAGE
 
 
-def _rows(items: Any, url: str, label: Any, note: Any) -> list[dict[str, Any]]:
-    return [{"url": f"{url}{i.pk}/", "label": label(i), "note": note(i)} for i in items]
+def _rows(request: TenantRequest, items: Any, pages: RecordPages, label: Any, note: Any) -> list[dict[str, Any]]:
+    org = request.organization
+    return [{"url": pages.url("detail", org, i.pk), "label": label(i), "note": note(i)} for i in items]
+
+
+def _add_url(request: TenantRequest, pages: RecordPages, **initial: Any) -> str:
+    """The page that adds a record of ``pages`` with ``initial`` filled in (``?supplier=<id>``)."""
+    return f"{pages.url('create', request.organization)}?{urlencode(initial)}"
 
 
 def _partner_related(kind: str) -> Any:
     def related(request: TenantRequest, partner: Any) -> dict[str, Any]:
-        o = f"/o/{request.organization.slug}"
-        contacts = Contact.objects.filter(**{kind: partner}, archived_at__isnull=True).order_by("-is_primary", "name")
-        addresses = Address.objects.filter(**{kind: partner}, archived_at__isnull=True).order_by("kind")
+        contacts = selectors.contact_list_of_partner(partner=partner)
+        addresses = selectors.address_list_of_partner(partner=partner)
         sections = [
             {
                 "title": "Contacts",
-                "add_url": f"{o}/contacts/new/?{kind}={partner.pk}",
+                "add_url": _add_url(request, CONTACTS, **{kind: partner.pk}),
                 "rows": _rows(
+                    request,
                     contacts,
-                    f"{o}/contacts/",
+                    CONTACTS,
                     lambda c: c.name,
                     lambda c: " · ".join(x for x in ("Primary" if c.is_primary else "", c.email, c.phone) if x),
                 ),
@@ -37,31 +45,28 @@ def _partner_related(kind: str) -> Any:
             },
             {
                 "title": "Addresses",
-                "add_url": f"{o}/addresses/new/?{kind}={partner.pk}",
-                "rows": _rows(addresses, f"{o}/addresses/", str, lambda a: a.get_kind_display()),
+                "add_url": _add_url(request, ADDRESSES, **{kind: partner.pk}),
+                "rows": _rows(request, addresses, ADDRESSES, str, lambda a: a.get_kind_display()),
                 "empty": "No addresses yet.",
             },
         ]
         if kind == "supplier":
-            plants = Plant.objects.filter(supplier=partner, archived_at__isnull=True).order_by("name")
-            mappings = (
-                SupplierPlantMapping.objects.filter(supplier=partner, archived_at__isnull=True)
-                .select_related("plant", "customer")
-                .order_by("plant__name")
-            )
+            plants = selectors.plant_list_of_supplier(supplier=partner)
+            mappings = selectors.plant_mapping_list_of_supplier(supplier=partner)
             sections = [
                 {
                     "title": "Plants",
-                    "add_url": f"{o}/plants/new/?supplier={partner.pk}",
-                    "rows": _rows(plants, f"{o}/plants/", str, lambda p: p.city or ""),
+                    "add_url": _add_url(request, PLANTS, supplier=partner.pk),
+                    "rows": _rows(request, plants, PLANTS, str, lambda p: p.city or ""),
                     "empty": "No plants yet.",
                 },
                 {
                     "title": "Plant mappings",
-                    "add_url": f"{o}/supplier-plant-mappings/new/?supplier={partner.pk}",
+                    "add_url": _add_url(request, MAPPINGS, supplier=partner.pk),
                     "rows": _rows(
+                        request,
                         mappings,
-                        f"{o}/supplier-plant-mappings/",
+                        MAPPINGS,
                         lambda m: m.plant,
                         lambda m: f"for {m.customer}" if m.customer else "all customers",
                     ),
@@ -75,18 +80,16 @@ def _partner_related(kind: str) -> Any:
 
 
 def _plant_related(request: TenantRequest, plant: Plant) -> dict[str, Any]:
-    o = f"/o/{request.organization.slug}"
-    mappings = SupplierPlantMapping.objects.filter(plant=plant, archived_at__isnull=True).select_related(
-        "supplier", "customer"
-    )
+    mappings = selectors.plant_mapping_list_of_plant(plant=plant)
     return {
         "related": [
             {
                 "title": "Supplier mappings",
-                "add_url": f"{o}/supplier-plant-mappings/new/?plant={plant.pk}",
+                "add_url": _add_url(request, MAPPINGS, plant=plant.pk),
                 "rows": _rows(
+                    request,
                     mappings,
-                    f"{o}/supplier-plant-mappings/",
+                    MAPPINGS,
                     lambda m: m.supplier,
                     lambda m: f"for {m.customer}" if m.customer else "all customers",
                 ),

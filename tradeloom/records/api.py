@@ -15,9 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db import models
+from django.db.models import QuerySet
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -27,9 +26,17 @@ from rest_framework.response import Response
 
 from tradeloom.core.api.ordering import resolve_ordering
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.models import IdempotencyKey
 from tradeloom.records.models import RecordModel
-from tradeloom.records.services import record_archive, record_create, record_delete, record_restore, record_update
+from tradeloom.records.selectors import record_choices, record_get, record_list, record_list_none
+from tradeloom.records.services import (
+    idempotency_key_claim,
+    idempotency_key_complete,
+    record_archive,
+    record_create,
+    record_delete,
+    record_restore,
+    record_update,
+)
 from tradeloom.tenancy.api.base import TenantScopedMixin
 
 _IF_MATCH = re.compile(r'^(?:W/)?"(?P<pk>[0-9a-f-]{36})-(?P<version>\d+)"$')
@@ -65,26 +72,26 @@ def idempotent(request: Request, view: TenantScopedMixin, perform: Callable[[], 
     if len(key) > 255:
         raise ApplicationError("Idempotency-Key is longer than 255 characters.", code="validation_error")
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode() + request.body).hexdigest()
-    scope = {"organization": view.organization, "user_id": request.user.pk, "key": key}
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(**scope, request_hash=digest)
-    except IntegrityError:
-        existing = IdempotencyKey.objects.get(**scope)
-        if existing.request_hash != digest:
+    record, claimed = idempotency_key_claim(
+        organization=view.organization, user_id=request.user.pk, key=key, request_hash=digest
+    )
+    if not claimed:  # the key was used before: the same request gets the first response again
+        if record.request_hash != digest:
             raise ApplicationError(
                 "This Idempotency-Key was used for a different request.", code="idempotency_key_reused", status=422
-            ) from None
+            )
         headers = {"Idempotent-Replayed": "true"}
-        if existing.response_etag:
-            headers["ETag"] = existing.response_etag
-        return Response(existing.response_body, status=existing.response_status, headers=headers)
+        if record.response_etag:
+            headers["ETag"] = record.response_etag
+        return Response(record.response_body, status=record.response_status, headers=headers)
     response = perform()
     # Stored as the client saw it: rendered to JSON (UUIDs, decimals and dates as strings).
-    record.response_status = response.status_code
-    record.response_body = orjson.loads(ORJSONRenderer().render(response.data))
-    record.response_etag = response.get("ETag", "")
-    record.save(update_fields=["response_status", "response_body", "response_etag", "updated_at"])
+    idempotency_key_complete(
+        record=record,
+        status=response.status_code,
+        body=orjson.loads(ORJSONRenderer().render(response.data)),
+        etag=response.get("ETag", ""),
+    )
     return response
 
 
@@ -109,11 +116,11 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
 
     def base_queryset(self) -> QuerySet[Any]:
         """The organisation's rows, with what the output serializer reads (override to add joins)."""
-        return self.model._default_manager.filter(organization=self.organization)
+        return record_list(organization=self.organization, model=self.model)
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
-            return self.model._default_manager.none()
+            return super().get_queryset()  # no rows, for the schema
         qs = self.base_queryset()
         if self.action == "list" and self.request.query_params.get("include_archived") not in ("1", "true"):
             qs = qs.filter(archived_at__isnull=True)
@@ -125,10 +132,7 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         return self.output_serializer
 
     def get_object(self) -> Any:
-        instance = self.base_queryset().filter(pk=self.kwargs["pk"]).first()
-        if instance is None:
-            raise Http404("No such record.")
-        return instance
+        return record_get(records=self.base_queryset(), pk=self.kwargs["pk"])
 
     def _respond(self, instance: RecordModel, status_code: int = 200) -> Response:
         response = Response(
@@ -158,7 +162,7 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         def perform() -> Response:
             data = self._input(request, partial=False)
             instance = record_create(model=self.model, organization=self.organization, by=self.membership, data=data)
-            return self._respond(self.base_queryset().get(pk=instance.pk), status.HTTP_201_CREATED)
+            return self._respond(record_get(records=self.base_queryset(), pk=instance.pk), status.HTTP_201_CREATED)
 
         return idempotent(request, self, perform)
 
@@ -167,7 +171,7 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         version = expected_version(request, instance)
         data = self._input(request, partial=partial, instance=instance)
         instance = record_update(instance=instance, by=self.membership, data=data, expected_version=version)
-        return self._respond(self.base_queryset().get(pk=instance.pk))
+        return self._respond(record_get(records=self.base_queryset(), pk=instance.pk))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=False)
@@ -210,19 +214,18 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         self.model = model
         self.allow_archived = allow_archived
         kwargs.setdefault("pk_field", serializers.UUIDField())
-        super().__init__(queryset=model._default_manager.none(), **kwargs)
+        super().__init__(queryset=record_list_none(model=model), **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        view = self.context["view"]
-        qs = self.model._default_manager.filter(organization=view.organization)
-        if self.allow_archived or not hasattr(self.model, "archived_at"):
-            active_only = {"is_active": True} if hasattr(self.model, "is_active") else {}  # e.g. memberships
-            return qs.filter(**active_only)
         # An update may keep the record it already points at, even if that one was archived since.
         instance = self.context.get("instance")
         current = getattr(instance, f"{self.source_attrs[0]}_id", None) if instance is not None else None
-        active = Q(archived_at__isnull=True)
-        return qs.filter(active | Q(pk=current)) if current else qs.filter(active)
+        return record_choices(
+            organization=self.context["view"].organization,
+            model=self.model,
+            current=current,
+            include_archived=self.allow_archived,
+        )
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
@@ -242,8 +245,5 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         current = getattr(instance_, f"{self.source_attrs[0]}_id", None) if instance_ is not None else None
         key = (self.model, self.allow_archived, current, value)
         if key not in cache:
-            cache[key] = self.get_queryset().filter(pk=value).first()
-        instance = cache[key]
-        if instance is None:
-            raise Http404(f"No such {self.model._meta.verbose_name}.")
-        return instance
+            cache[key] = record_get(records=self.get_queryset(), pk=value)  # 404 when it is not there
+        return cache[key]

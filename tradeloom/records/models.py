@@ -19,9 +19,6 @@ class RecordModel(TenantModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    # Fields a client may set (create and update); subclasses list theirs.
-    editable_fields: tuple[str, ...] = ()
-
     class Meta:
         abstract = True
         # Lets other tenant rows reference this one with a same-organisation composite key (TenantReference).

@@ -1,8 +1,9 @@
 """Web pages for a master-data resource, from one declaration: list, detail, create, edit, archive, restore.
 
-A ``RecordPages`` names the model, its form, FilterSet, columns and capabilities; ``urls()`` returns the routes
-(all behind ``tenant_view``). Forms validate input; writes go through ``records.services`` (audit, version
-check, reference checks), exactly as the API's.
+A ``RecordPages`` names the model, its form, FilterSet, columns and capabilities; ``urls(namespace=app_name)``
+returns the routes (all behind ``tenant_view``), named ``<namespace>:<slug>-<action>`` for ``reverse`` and
+``{% url %}`` (``pages.names``, ``pages.url(...)``). Forms validate input; reads go through ``records.selectors``;
+writes go through ``records.services`` (audit, version check, reference checks), exactly as the API's.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import add_application_error, partial_template
 from tradeloom.records.models import RecordModel
+from tradeloom.records.selectors import record_choices, record_get, record_list
 from tradeloom.records.services import record_archive, record_create, record_restore, record_update
 from tradeloom.tenancy.roles import Capability, role_has
 from tradeloom.tenancy.web import TenantRequest, tenant_view
@@ -41,12 +42,12 @@ class RecordForm(forms.ModelForm):
             if model_field is not None:
                 form_field.validators += [v for v in model_field.validators if v not in form_field.validators]
             if isinstance(form_field, forms.ModelChoiceField):
-                model = form_field.queryset.model  # type: ignore[union-attr]
-                qs = model._default_manager.filter(organization=organization)
-                current = getattr(self.instance, f"{name}_id", None)
-                if hasattr(model, "archived_at"):  # archived records are not offered, but a kept one stays
-                    qs = qs.filter(Q(archived_at__isnull=True) | Q(pk=current))
-                form_field.queryset = qs
+                # archived records are not offered, but a kept one stays
+                form_field.queryset = record_choices(
+                    organization=organization,
+                    model=form_field.queryset.model,  # type: ignore[union-attr]
+                    current=getattr(self.instance, f"{name}_id", None),
+                )
 
     def _post_clean(self) -> None:
         # Model validation runs in the record services (with the version check and audit), not here.
@@ -54,6 +55,8 @@ class RecordForm(forms.ModelForm):
 
 
 PAGES_BY_MODEL: dict[type, RecordPages] = {}
+# The pages of a resource; each one's URL name is ``<namespace>:<slug>-<action>`` (``partners:customers-detail``).
+ACTIONS = ("list", "create", "detail", "edit", "archive", "restore")
 
 
 def posted_version(request: TenantRequest) -> int | None:
@@ -89,6 +92,7 @@ class RecordPages:
     detail_context: Any = None  # callable(request, instance) -> dict, for related lists on the detail page
     ranked_search: bool = False
     intro: str = ""
+    namespace: str = ""  # the app's URL namespace (its urls.py ``app_name``), given to ``urls()``
 
     def __post_init__(self) -> None:
         PAGES_BY_MODEL[self.model] = self
@@ -97,25 +101,30 @@ class RecordPages:
     def singular(self) -> str:
         return str(self.model._meta.verbose_name)
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The URL name of each page by action (``names["detail"]`` is ``partners:customers-detail``), for
+        ``reverse`` and ``{% url pages.names.detail org_slug=organization.slug pk=row.pk %}``."""
+        return {action: f"{self.namespace}:{self.slug}-{action}" for action in ACTIONS}
+
+    def url(self, action: str, organization: Any, pk: Any = None) -> str:
+        """The address of one of the pages (``pk`` for those of one record)."""
+        kwargs = {"org_slug": organization.slug} if pk is None else {"org_slug": organization.slug, "pk": pk}
+        return reverse(self.names[action], kwargs=kwargs)
+
     def base_queryset(self, request: TenantRequest) -> Any:
-        qs = self.model._default_manager.filter(organization=request.organization)
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
-        if self.prefetch:
-            qs = qs.prefetch_related(*(p() if callable(p) else p for p in self.prefetch))
-        return qs
+        prefetch = [p() if callable(p) else p for p in self.prefetch]
+        return record_list(
+            organization=request.organization, model=self.model, select_related=self.select_related, prefetch=prefetch
+        )
 
     def get(self, request: TenantRequest, pk: Any) -> Any:
-        instance = self.base_queryset(request).filter(pk=pk).first()
-        if instance is None:
-            raise Http404(f"No such {self.singular}.")
-        return instance
+        return record_get(records=self.base_queryset(request), pk=pk)
 
     def context(self, request: TenantRequest, **extra: Any) -> dict[str, Any]:
         return {
             "nav": self.slug,
             "pages": self,
-            "base": f"/o/{request.organization.slug}/{self.slug}/",
             "can_manage": role_has(request.membership.role, self.manage_capability),
             **extra,
         }
@@ -134,11 +143,10 @@ class RecordPages:
         template = partial_template(request, "records/list.html", "record-list")
         return render(request, template, self.context(request, page=page, columns=self.columns))
 
-    def facts(self, instance: Any) -> list[tuple[str, Any, str | None]]:
+    def facts(self, instance: Any, organization: Any) -> list[tuple[str, Any, str | None]]:
         """Label, display value and link of each field the form edits (choices by label, references by name and
         linked to their page)."""
         facts = []
-        base = "/o/{org}/"
         for name in self.form_class._meta.fields or ():
             model_field = self.model._meta.get_field(name)
             display = getattr(instance, f"get_{name}_display", None)
@@ -146,17 +154,14 @@ class RecordPages:
             if isinstance(value, bool):
                 value = "Yes" if value else "No"
             related_pages = PAGES_BY_MODEL.get(getattr(model_field, "related_model", None) or type(None))
-            url = f"{base}{related_pages.slug}/{value.pk}/" if related_pages and value is not None else None
+            url = related_pages.url("detail", organization, value.pk) if related_pages and value is not None else None
             facts.append((str(getattr(model_field, "verbose_name", name)).capitalize(), value, url))
         return facts
 
     def detail_view(self, request: TenantRequest, pk: Any) -> HttpResponse:
         instance = self.get(request, pk)
         extra = self.detail_context(request, instance) if self.detail_context else {}
-        facts = [
-            (label, value, url.replace("{org}", request.organization.slug) if url else None)
-            for label, value, url in self.facts(instance)
-        ]
+        facts = self.facts(instance, request.organization)
         context = self.context(request, object=instance, facts=facts, **extra)
         return render(request, self.detail_template, context)
 
@@ -187,7 +192,7 @@ class RecordPages:
                 form.add_error(None, "Someone saved a conflicting record at the same moment. Check and try again.")
             else:
                 messages.success(request, f"{str(self.singular).capitalize()} “{instance}” saved.")
-                return redirect(f"/o/{request.organization.slug}/{self.slug}/{instance.pk}/")
+                return redirect(self.names["detail"], org_slug=request.organization.slug, pk=instance.pk)
         return render(request, "records/form.html", self.context(request, form=form, object=instance))
 
     def state_view(self, request: TenantRequest, pk: Any, action: str) -> HttpResponse:
@@ -199,9 +204,11 @@ class RecordPages:
             messages.error(request, error.message)
         else:
             messages.success(request, f"“{instance}” {'archived' if action == 'archive' else 'restored'}.")
-        return redirect(f"/o/{request.organization.slug}/{self.slug}/{instance.pk}/")
+        return redirect(self.names["detail"], org_slug=request.organization.slug, pk=instance.pk)
 
-    def urls(self) -> list[URLPattern]:
+    def urls(self, namespace: str) -> list[URLPattern]:
+        """The routes of the pages, for the urls.py of the app whose ``app_name`` is ``namespace``."""
+        self.namespace = namespace
         view, manage = self.view_capability, self.manage_capability
         name = self.slug
         return [

@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from tradeloom.audit.actions import prefix_of
 from tradeloom.audit.services import audit_record
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.models import IdempotencyKey
+from tradeloom.core.shapes import shape_of
 from tradeloom.records.models import RecordModel
 
 R = TypeVar("R", bound=RecordModel)
@@ -76,11 +78,11 @@ def _full_clean(instance: models.Model) -> None:
 @transaction.atomic
 def record_create(*, model: type[R], organization: Any, by: Any, data: dict[str, Any]) -> R:
     instance = model(organization=organization, created_by_id=getattr(by, "user_id", None))
-    _apply(instance, data, model.editable_fields)
+    _apply(instance, data, shape_of(model).create)
     _full_clean(instance)
     instance.save()
     instance.after_change()
-    after = _snapshot(instance, model.editable_fields)
+    after = _snapshot(instance, shape_of(model).create)
     audit_record(
         actor=by,
         action=record_action(model, "created"),
@@ -105,7 +107,7 @@ def _lock(instance: R, expected_version: int | None) -> R:
 @transaction.atomic
 def record_update(*, instance: R, by: Any, data: dict[str, Any], expected_version: int | None = None) -> R:
     instance = _lock(instance, expected_version)
-    fields = type(instance).editable_fields
+    fields = shape_of(type(instance)).update
     before = _snapshot(instance, fields)
     _apply(instance, data, fields)
     _full_clean(instance)
@@ -175,7 +177,29 @@ def record_delete(*, instance: R, by: Any, expected_version: int | None = None) 
         actor=by,
         action=record_action(type(instance), "deleted"),
         target=instance,
-        changes={k: [v, None] for k, v in _snapshot(instance, type(instance).editable_fields).items() if v},
+        changes={k: [v, None] for k, v in _snapshot(instance, shape_of(type(instance)).editable).items() if v},
     )
     instance.delete()
     instance.after_change()
+
+
+def idempotency_key_claim(
+    *, organization: Any, user_id: Any, key: str, request_hash: str
+) -> tuple[IdempotencyKey, bool]:
+    """Claim an ``Idempotency-Key`` for a request before doing its work: (the new row, True), or — the key was used
+    before — (the row of that first request, False). A concurrent duplicate waits on the unique index."""
+    scope = {"organization": organization, "user_id": user_id, "key": key}
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(**scope, request_hash=request_hash), True
+    except IntegrityError:
+        return IdempotencyKey.objects.get(**scope), False
+
+
+def idempotency_key_complete(*, record: IdempotencyKey, status: int, body: Any, etag: str) -> IdempotencyKey:
+    """Keep the response a claimed key's request produced, to replay it to the same request."""
+    record.response_status = status
+    record.response_body = body
+    record.response_etag = etag
+    record.save(update_fields=["response_status", "response_body", "response_etag", "updated_at"])
+    return record

@@ -59,7 +59,7 @@ def order_create_view(request: TenantRequest) -> HttpResponse:
             header = {k: v for k, v in form.cleaned_data.items() if k != "merge"}
             try:
                 with transaction.atomic():
-                    order, merged = services.order_create(
+                    created = services.order_create(
                         organization=org,
                         by=request.membership,
                         data=header,
@@ -69,9 +69,9 @@ def order_create_view(request: TenantRequest) -> HttpResponse:
             except ApplicationError as error:
                 _show_errors(error, form, styles)
             else:
-                done = "Merged into" if merged else "Created"
-                messages.success(request, f"{done} {order.number}.")
-                return redirect(f"/o/{org.slug}/orders/{order.pk}/")
+                done = "Merged into" if created.merged else "Created"
+                messages.success(request, f"{done} {created.order.number}.")
+                return redirect("sales:order", org_slug=org.slug, order_id=created.order.pk)
     return _page(request, form=form, styles=styles, title="New order")
 
 
@@ -81,7 +81,7 @@ def order_edit_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)
     if order.archived_at is not None:
         messages.error(request, "A deleted order cannot be edited; restore it first.")
-        return redirect(f"/o/{org.slug}/orders/{order.pk}/")
+        return redirect("sales:order", org_slug=org.slug, order_id=order.pk)
     pickers = Pickers.load(org, "suppliers", "items", "units", "members")
     data = request.POST if request.method == "POST" else None
     form = OrderForm(data, instance=order, pickers=pickers)
@@ -110,5 +110,5 @@ def order_edit_view(request: TenantRequest, order_id: Any) -> HttpResponse:
                 _show_errors(error, form, styles)
             else:
                 messages.success(request, f"Saved {order.number}.")
-                return redirect(f"/o/{org.slug}/orders/{order.pk}/")
+                return redirect("sales:order", org_slug=org.slug, order_id=order.pk)
     return _page(request, form=form, styles=styles, order=order, lines=lines, title=f"Edit {order.number}")

@@ -17,11 +17,12 @@ from django import forms
 from django.db.models import Model, QuerySet
 
 from tradeloom.catalog.models import Item, UnitOfMeasure
+from tradeloom.core.shapes import shape_of
 from tradeloom.core.validators import currency_codes
 from tradeloom.partners.models import Customer, Supplier
 from tradeloom.records.pages import RecordForm
 from tradeloom.sales.models import ActivityNote, Line, MillOffer, Order, Style, Task
-from tradeloom.sales.services import LINE_EDITABLE, LINE_FIELDS, STAGES, STYLE_FIELDS
+from tradeloom.sales.services import LINE, ORDER, STAGES, STYLE
 from tradeloom.tenancy.models import Membership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,8 +110,9 @@ class OrderForm(RecordForm):
 
     class Meta:
         model = Order
-        # the order's editable fields but the calculator's percentages (they have their own tab)
-        fields = tuple(f for f in Order.editable_fields if f not in CALCULATOR_FIELDS)
+        # what a new order takes and an existing one changes, but the calculator's percentages (they have their own
+        # tab); ``__init__`` keeps those of the form's case (new or edit)
+        fields = tuple(f for f in ORDER.editable if f not in CALCULATOR_FIELDS)
         widgets = {
             "order_date": DATE,
             "etd": DATE,
@@ -130,21 +132,20 @@ class OrderForm(RecordForm):
         fields["merchandiser"].set_options(members)  # type: ignore[attr-defined]
         fields["currency"].choices = _currency_choices()  # type: ignore[attr-defined]
         fields["stage"].choices = stage_choices(pickers.organization)  # type: ignore[attr-defined]
-        if (
-            not self.instance._state.adding
-        ):  # editing: customer and currency stay (prices are in that currency); stage is an action
-            for name in ("customer", "currency", "stage", "merge"):
-                del fields[name]
+        editing = not self.instance._state.adding
+        for name in [n for n in ORDER.editable if n in fields and n not in (ORDER.update if editing else ORDER.create)]:
+            del fields[name]  # editing: customer, currency and stage stay; new: no actual delivery yet
+        if editing:
+            del fields["merge"]
         else:
             fields["customer"].set_options(pickers.customers)  # type: ignore[attr-defined]
-            del fields["actual_delivery"]
             self.initial.setdefault("currency", pickers.organization.base_currency)
 
 
 class StyleForm(RecordForm):
     class Meta:
         model = Style
-        fields = STYLE_FIELDS
+        fields = STYLE.create
         widgets = {"etd": DATE, "eta": DATE}
 
     MAIN = ("style_number", "description", "fabric_type", "composition")
@@ -168,7 +169,7 @@ class LineForm(RecordForm):
 
     class Meta:
         model = Line
-        fields = LINE_FIELDS
+        fields = LINE.create
         widgets = {"etd": DATE, "eta": DATE}
         labels = {"commission_per_unit": "Commission / unit"}
 
@@ -197,7 +198,7 @@ class LineEditForm(RecordForm):
 
     class Meta:
         model = Line
-        fields = tuple(f for f in LINE_EDITABLE if f not in CALCULATOR_FIELDS)
+        fields = tuple(f for f in LINE.update if f not in CALCULATOR_FIELDS)
         widgets = {"etd": DATE, "eta": DATE}
         labels = {"commission_per_unit": "Commission / unit"}
 
@@ -315,7 +316,7 @@ class OfferForm(RecordForm):
 
     class Meta:
         model = MillOffer
-        fields = ("supplier", "price", "currency", "valid_until", "notes")
+        fields = shape_of(MillOffer).create
         widgets = {"valid_until": DATE}
 
     def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
@@ -329,7 +330,7 @@ class TaskForm(RecordForm):
 
     class Meta:
         model = Task
-        fields = ("title", "description", "assignee", "due_date", "priority", "status")
+        fields = shape_of(Task).editable
         widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
@@ -338,9 +339,11 @@ class TaskForm(RecordForm):
 
 
 class NoteForm(RecordForm):
+    field_order = ("category", "effective_date", "text")  # the date beside the category, the text below
+
     class Meta:
         model = ActivityNote
-        fields = ("category", "effective_date", "text")
+        fields = shape_of(ActivityNote).editable
         widgets = {"effective_date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"effective_date": "The day it happened; an earlier day is shown as backdated."}
 
@@ -352,6 +355,18 @@ class StageForm(forms.Form):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stage_choices(organization)[1:]  # type: ignore[attr-defined]
+
+
+class DeliveryForm(forms.Form):
+    """A delivery of a line, in one of ``units`` (those of the line unit's dimension)."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    quantity = forms.DecimalField(max_digits=18, decimal_places=3, min_value=0)
+    unit = forms.ModelChoiceField(queryset=UnitOfMeasure.objects.none())
+
+    def __init__(self, *args: Any, units: QuerySet[UnitOfMeasure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class DeletionRequestForm(forms.Form):

@@ -66,23 +66,75 @@ class Order(RecordModel):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
 
-    editable_fields = (
-        "po_number",
-        "customer",
-        "buyer_name",
-        "merchandiser",
-        "order_type",
-        "currency",
-        "order_date",
-        "etd",
-        "eta",
-        "expected_delivery",
-        "actual_delivery",
-        "stage",
-        "notes",
-        "process_loss_percent",
-        "mixed_percent",
-    )
+    class Shape:
+        """What a new order takes, what an existing one may change (customer, currency and stage stay: prices are in
+        that currency, and the stage moves by its own action), and the columns its reads show (``core.shapes``)."""
+
+        create = (
+            "po_number",
+            "customer",
+            "buyer_name",
+            "merchandiser",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "expected_delivery",
+            "stage",
+            "notes",
+        )
+        update = (
+            "po_number",
+            "buyer_name",
+            "merchandiser",
+            "order_type",
+            "order_date",
+            "etd",
+            "eta",
+            "expected_delivery",
+            "actual_delivery",
+            "notes",
+            "process_loss_percent",
+            "mixed_percent",
+        )
+        read = (
+            "id",
+            "number",
+            "po_number",
+            "customer_id",
+            "buyer_name",
+            "merchandiser_id",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "expected_delivery",
+            "actual_delivery",
+            "status",
+            "stage",
+            "notes",
+            "version",
+            "archived_at",
+            "created_at",
+        )
+        list = (
+            "id",
+            "number",
+            "po_number",
+            "customer_id",
+            "buyer_name",
+            "order_type",
+            "currency",
+            "order_date",
+            "etd",
+            "eta",
+            "status",
+            "stage",
+            "version",
+            "created_at",
+        )
 
     class Meta(RecordModel.Meta):
         constraints = [
@@ -136,21 +188,23 @@ class Style(TenantModel):
     eta = models.DateField("ETA", null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    # What a user gives for a style (create, merge, the style form); the detail shows these and the id.
-    editable_fields = (
-        "style_number",
-        "description",
-        "fabric_type",
-        "specification",
-        "composition",
-        "gsm",
-        "finish",
-        "construction",
-        "cuttable_width",
-        "finishing_width",
-        "etd",
-        "eta",
-    )
+    class Shape:
+        """What a user gives for a style (create, merge, the style form); reads show these and the id."""
+
+        editable = (
+            "style_number",
+            "description",
+            "fabric_type",
+            "specification",
+            "composition",
+            "gsm",
+            "finish",
+            "construction",
+            "cuttable_width",
+            "finishing_width",
+            "etd",
+            "eta",
+        )
 
     class Meta:
         constraints = [
@@ -222,6 +276,57 @@ class Line(TenantModel):
     )
     position = models.PositiveIntegerField(default=0)
 
+    class Shape:
+        """A new line's identity, quantity, prices and mill; what an existing line may change (its identity, unit
+        and mill stay: mills change by accepting offers); the columns its reads show."""
+
+        create = (
+            "colour_code",
+            "colour_name",
+            "cad_code",
+            "cad_name",
+            "item",
+            "quantity",
+            "unit",
+            "selling_price",
+            "supplier",
+            "mill_price",
+            "commission_per_unit",
+            "etd",
+            "eta",
+        )
+        update = (
+            "colour_name",
+            "cad_name",
+            "quantity",
+            "selling_price",
+            "mill_price",
+            "commission_per_unit",
+            "etd",
+            "eta",
+            "process_loss_percent",
+            "mixed_percent",
+        )
+        read = (
+            "id",
+            "style_id",
+            "colour_code",
+            "colour_name",
+            "cad_code",
+            "cad_name",
+            "item_id",
+            "quantity",
+            "unit_id",
+            "selling_price",
+            "supplier_id",
+            "mill_price",
+            "commission_per_unit",
+            "etd",
+            "eta",
+            "status",
+            "delivered_quantity",
+        )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "id"], name="sales_line_org_id_key"),
@@ -252,6 +357,10 @@ class MillOffer(TenantModel):
     notes = models.CharField(max_length=300, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
+    class Shape:
+        create = ("supplier", "price", "currency", "valid_until", "notes")
+        read = ("id", "supplier_id", "price", "currency", "valid_until", "notes", "accepted_at", "created_at")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_milloffer_org_id_key")]
 
@@ -265,6 +374,10 @@ class Delivery(TenantModel):
     unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
     quantity_in_line_unit = models.DecimalField(max_digits=18, decimal_places=3, editable=False)
     note = models.CharField(max_length=300, blank=True)
+
+    class Shape:
+        create = ("date", "quantity", "unit", "note")
+        read = ("id", "date", "quantity", "unit_id", "quantity_in_line_unit", "note", "created_at")
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -300,6 +413,10 @@ class Task(TenantModel):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
 
+    class Shape:
+        editable = ("title", "description", "assignee", "due_date", "priority", "status")
+        read = ("id", "title", "description", "assignee_id", "due_date", "priority", "status", "created_at")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_task_org_id_key")]
         indexes = [models.Index(fields=["organization", "assignee", "status", "due_date"], name="sales_task_work_idx")]
@@ -329,6 +446,10 @@ class ActivityNote(TenantModel):
     effective_date = models.DateField()
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    class Shape:
+        editable = ("category", "text", "effective_date")
+        read = ("id", "category", "text", "effective_date", "edited_at", "created_at")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_note_org_id_key")]
         ordering = ("-effective_date", "-created_at")
@@ -345,6 +466,9 @@ class NoteRevision(TenantModel):
     category = models.CharField(max_length=10)
     text = models.TextField()
     effective_date = models.DateField()
+
+    class Shape:
+        read = ("category", "text", "effective_date", "created_at")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_noterevision_org_id_key")]
@@ -369,6 +493,19 @@ class DeletionRequest(TenantModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
+
+    class Shape:
+        create = ("reason",)
+        read = (
+            "id",
+            "reason",
+            "status",
+            "requested_by_id",
+            "decided_by_id",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        )
 
     class Meta:
         constraints = [

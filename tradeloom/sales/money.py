@@ -1,11 +1,9 @@
-"""The money of an order, written down once.
+"""The money of an order, written down once — in Python for an order's detail, and in SQL for the orders list,
+side by side here (a property test holds them equal).
 
-Rounding rules (tested on hand-checked examples):
-* prices and rates keep 4 decimals, quantities 3; products are computed exactly in ``Decimal``;
-* each line figure (value, cost, commission, profit, realised profit) is rounded to 2 decimals, half up;
-* order figures are the sums of the rounded line figures, so lines always add up to the order;
-* base-currency figures convert each rounded order figure at the order date's rate and round again (2 decimals,
-  half up). Without a rate the base-currency figures are ``None`` and ``rate_missing`` is true — never a silent 0.
+The rounding rules are ``core.money``'s: each line figure (value, cost, commission, profit, realised profit) is
+rounded to cents, half away from zero; order figures are the sums of the rounded line figures; base-currency figures
+convert each order figure at the order date's rate (``None`` without a rate: ``rate_missing``, never a silent 0).
 
 Realised profit scales profit by delivered / ordered, capped at 100 % (over-delivery does not inflate profit).
 """
@@ -14,15 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-ONE = Decimal("1")
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+from tradeloom.core.money import ONE, ZERO, amount_sum, cents, convert
 
 
 @dataclass(frozen=True)
@@ -86,6 +78,27 @@ FIGURES = ("value", "cost", "commission", "profit", "realised_profit")
 
 def order_figures(lines: Iterable[LineFigures], *, rate: Decimal | None) -> OrderFigures:
     lines = list(lines)
-    totals = {name: sum((getattr(line, name) for line in lines), ZERO) for name in FIGURES}
-    base = {name: (cents(totals[name] * rate) if rate is not None else None) for name in FIGURES}
+    totals = {name: amount_sum(getattr(line, name) for line in lines) for name in FIGURES}
+    base = {name: convert(totals[name], rate) for name in FIGURES}
     return OrderFigures(**totals, rate=rate, base=base)
+
+
+# The same figures in SQL, summed over an order's lines in one correlated subquery of the orders list's statement:
+# [value, cost, commission, profit, realised profit, line count] (``Order.total_value`` … read them). Evaluated
+# only for the rows of the page — the keyset scan on the orders index stops after ``limit`` rows — so the cost
+# follows the page size, not the table. Each line figure to cents (``ROUND`` on numeric: half away from zero, as
+# ``cents``), then summed; as text with two decimals (the count without), ready for the JSON: sums of cents are
+# exact, so the final ROUND only fixes the scale ("0.00" for an order without lines).
+LINE_TOTALS_SQL = """
+SELECT ARRAY[ROUND(COALESCE(SUM(t.v), 0), 2), ROUND(COALESCE(SUM(t.c), 0), 2), ROUND(COALESCE(SUM(t.m), 0), 2),
+             ROUND(COALESCE(SUM(t.v - t.c - t.m), 0), 2), ROUND(COALESCE(SUM(ROUND((t.v - t.c - t.m) * t.r, 2)), 0), 2),
+             COUNT(*)]::text[]
+FROM (
+    SELECT ROUND(l.quantity * COALESCE(l.selling_price, 0), 2) AS v,
+           ROUND(l.quantity * COALESCE(l.mill_price, 0), 2) AS c,
+           ROUND(l.quantity * COALESCE(l.commission_per_unit, 0), 2) AS m,
+           CASE WHEN l.quantity > 0 THEN LEAST(l.delivered_quantity / l.quantity, 1) ELSE 0 END AS r
+    FROM sales_line l
+    WHERE l.order_id = "sales_order"."id"
+) t
+"""

@@ -24,12 +24,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
+from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.catalog.services import exchange_rate_on
 from tradeloom.core.prepared import PreparedQuery
+from tradeloom.core.shapes import instance_row, shape_of
 from tradeloom.partners.models import Customer
 from tradeloom.sales.extensions import ORDER_LIST_COLUMNS
-from tradeloom.sales.models import Line, Order, Style
-from tradeloom.sales.money import LineFigures, OrderFigures, line_figures, order_figures
+from tradeloom.sales.models import ActivityNote, DeletionRequest, Delivery, Line, MillOffer, Order, Style, Task
+from tradeloom.sales.money import LINE_TOTALS_SQL, LineFigures, OrderFigures, line_figures, order_figures
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 
@@ -68,26 +70,6 @@ def orders_visible(
     return qs
 
 
-# The order's line totals in one correlated subquery: [value, cost, commission, profit, realised profit, line count]
-# (``Order.total_value`` … read them). Evaluated only for the rows of the page — the keyset scan on the orders index
-# stops after ``limit`` rows — so the cost follows the page size, not the table. Same rounding as ``sales.money``:
-# each line figure to cents, half away from zero, then summed. As text with two decimals (the count without), ready
-# for the JSON: sums of cents are exact, so the final ROUND only fixes the scale ("0.00" for an order without lines).
-LINE_TOTALS_SQL = """
-SELECT ARRAY[ROUND(COALESCE(SUM(t.v), 0), 2), ROUND(COALESCE(SUM(t.c), 0), 2), ROUND(COALESCE(SUM(t.m), 0), 2),
-             ROUND(COALESCE(SUM(t.v - t.c - t.m), 0), 2), ROUND(COALESCE(SUM(ROUND((t.v - t.c - t.m) * t.r, 2)), 0), 2),
-             COUNT(*)]::text[]
-FROM (
-    SELECT ROUND(l.quantity * COALESCE(l.selling_price, 0), 2) AS v,
-           ROUND(l.quantity * COALESCE(l.mill_price, 0), 2) AS c,
-           ROUND(l.quantity * COALESCE(l.commission_per_unit, 0), 2) AS m,
-           CASE WHEN l.quantity > 0 THEN LEAST(l.delivered_quantity / l.quantity, 1) ELSE 0 END AS r
-    FROM sales_line l
-    WHERE l.order_id = "sales_order"."id"
-) t
-"""
-
-
 @cache
 def _order_list_columns() -> QuerySet[Order]:
     """All orders with the list's extra columns, resolved once per process (after the apps registered theirs in
@@ -111,30 +93,13 @@ def order_list(*, organization: Any, membership: Membership) -> QuerySet[Order]:
     return orders_visible(organization=organization, membership=membership, queryset=_order_list_columns())
 
 
-# The API list's columns: ``order_list_projection`` reads them as dicts (no model instances), with the list's
-# annotations (customer name, line totals and the contributed columns of ``ORDER_LIST_COLUMNS``).
-ORDER_LIST_FIELDS = (
-    "id",
-    "number",
-    "po_number",
-    "customer_id",
-    "buyer_name",
-    "order_type",
-    "currency",
-    "order_date",
-    "etd",
-    "eta",
-    "status",
-    "stage",
-    "version",
-    "created_at",
-)
+ORDER, STYLE, LINE = shape_of(Order), shape_of(Style), shape_of(Line)
 
 
 @cache
 def _order_list_rows() -> QuerySet[Order]:
     extra = [column.annotation for column in ORDER_LIST_COLUMNS]
-    return _order_list_columns().values(*ORDER_LIST_FIELDS, "customer_name", "line_totals", *extra)
+    return _order_list_columns().values(*ORDER.list, "customer_name", "line_totals", *extra)
 
 
 def order_list_projection(*, organization: Any, membership: Membership) -> QuerySet[Order]:
@@ -180,6 +145,19 @@ def lines_visible(*, organization: Any, membership: Membership) -> QuerySet[Line
     return qs
 
 
+def line_visible_get(*, organization: Any, membership: Membership, pk: Any) -> Line:
+    """A line of an order the member may see (not a deleted one); else 404."""
+    line = lines_visible(organization=organization, membership=membership).filter(pk=pk).first()
+    if line is None:
+        raise Http404("No such line.")
+    return line
+
+
+def lines_visible_by_ids(*, organization: Any, membership: Membership, ids: Iterable[Any]) -> QuerySet[Line]:
+    """The visible lines among ``ids`` (the caller compares the count: an id that is not there is refused)."""
+    return lines_visible(organization=organization, membership=membership).filter(pk__in=set(ids))
+
+
 def line_get(*, organization: Any, membership: Membership, order_id: Any, line_id: Any) -> Line:
     """A line of an order the member may see (404 otherwise), with its unit."""
     orders = orders_visible(organization=organization, membership=membership).filter(pk=order_id)
@@ -189,7 +167,99 @@ def line_get(*, organization: Any, membership: Membership, order_id: Any, line_i
     return line
 
 
-def order_money(order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
+def line_of_order(*, order: Order, pk: Any) -> Line | None:
+    """A line of ``order`` (None when it has no such line: a form names it, the page says so)."""
+    return Line.objects.filter(order=order, pk=pk).first()
+
+
+def unit_list_for_delivery(*, organization: Any, line: Line) -> QuerySet[UnitOfMeasure]:
+    """The units a delivery of ``line`` may be recorded in: the organisation's units of the line unit's dimension."""
+    return UnitOfMeasure.objects.filter(organization=organization, dimension=line.unit.dimension)
+
+
+def delivery_list_of_order(*, order: Order) -> QuerySet[Delivery]:
+    """The deliveries of every line of ``order``, with their units."""
+    return Delivery.objects.filter(line__order=order).select_related("unit")
+
+
+def delivery_list_of_line(*, line: Line) -> QuerySet[Delivery]:
+    """A line's deliveries, with their units."""
+    return line.deliveries.select_related("unit")
+
+
+def offer_list_of_order(*, order: Order) -> QuerySet[MillOffer]:
+    """The mill offers for every line of ``order``, with their suppliers, oldest first."""
+    return MillOffer.objects.filter(line__order=order).select_related("supplier").order_by("created_at")
+
+
+def offer_list_of_line(*, line: Line) -> QuerySet[MillOffer]:
+    """A line's mill offers, cheapest first."""
+    return line.offers.order_by("price", "created_at")
+
+
+def offer_get(*, order: Order, pk: Any) -> MillOffer:
+    """A mill offer for a line of ``order``, with its supplier and line; else 404."""
+    offer = MillOffer.objects.filter(line__order=order, pk=pk).select_related("supplier", "line").first()
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def line_offer_get(*, line: Line, pk: Any) -> MillOffer:
+    """A mill offer for ``line``; else 404."""
+    offer = MillOffer.objects.filter(line=line, pk=pk).first()
+    if offer is None:
+        raise Http404("No such offer.")
+    return offer
+
+
+def task_list_of_order(*, order: Order, with_assignees: bool = False) -> QuerySet[Task]:
+    """The tasks of ``order`` (with their assignees' memberships and users, for a page that names them)."""
+    return order.tasks.select_related("assignee__user") if with_assignees else order.tasks.all()
+
+
+def task_get(*, order: Order, pk: Any) -> Task:
+    """A task of ``order``; else 404."""
+    task = Task.objects.filter(order=order, pk=pk).first()
+    if task is None:
+        raise Http404("No such task.")
+    return task
+
+
+def note_list_of_order(*, order: Order) -> QuerySet[ActivityNote]:
+    """The activity notes of ``order`` with their earlier versions (newest effective first: the model's order)."""
+    return order.activity_notes.prefetch_related("revisions")
+
+
+def note_get(*, order: Order, pk: Any, with_revisions: bool = False) -> ActivityNote:
+    """An activity note of ``order`` (with its earlier versions, for an answer that shows them); else 404."""
+    notes = ActivityNote.objects.filter(order=order)
+    note = (notes.prefetch_related("revisions") if with_revisions else notes).filter(pk=pk).first()
+    if note is None:
+        raise Http404("No such note.")
+    return note
+
+
+def deletion_request_list_of_order(*, order: Order) -> QuerySet[DeletionRequest]:
+    """The deletion requests of ``order``, newest first."""
+    return order.deletion_requests.order_by("-created_at")
+
+
+def deletion_request_pending_of_order(*, order: Order) -> DeletionRequest | None:
+    """The deletion request of ``order`` waiting for a decision, with its author's user (None when there is none)."""
+    pending = order.deletion_requests.filter(status=DeletionRequest.Status.PENDING)
+    return pending.select_related("requested_by__user").first()
+
+
+def deletion_request_get(*, order: Order, pk: Any) -> DeletionRequest:
+    """A deletion request of ``order``; else 404."""
+    deletion = DeletionRequest.objects.filter(order=order, pk=pk).first()
+    if deletion is None:
+        raise Http404("No such deletion request.")
+    return deletion
+
+
+def order_money(*, order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
     """Per-line and order figures of an order read by ``order_get``, with the base-currency conversion at the order
     date's rate."""
     return _money(
@@ -236,53 +306,11 @@ def _money(
 # --- the order detail as projections ------------------------------------------------------------------------------
 # The API's order detail, and every API action that answers with the order, read it as three projections compiled
 # once per process (core.prepared): no queryset compilation and no model instances per request.
-DETAIL_ORDER_FIELDS = (
-    "id",
-    "number",
-    "po_number",
-    "customer_id",
-    "buyer_name",
-    "merchandiser_id",
-    "order_type",
-    "currency",
-    "order_date",
-    "etd",
-    "eta",
-    "expected_delivery",
-    "actual_delivery",
-    "status",
-    "stage",
-    "notes",
-    "version",
-    "archived_at",
-    "created_at",
-)
-DETAIL_STYLE_FIELDS = ("id", *Style.editable_fields)
-DETAIL_LINE_FIELDS = (
-    "id",
-    "style_id",
-    "colour_code",
-    "colour_name",
-    "cad_code",
-    "cad_name",
-    "item_id",
-    "quantity",
-    "unit_id",
-    "selling_price",
-    "supplier_id",
-    "mill_price",
-    "commission_per_unit",
-    "etd",
-    "eta",
-    "status",
-    "delivered_quantity",
-)
-
-
 @dataclass(frozen=True)
 class OrderDetail:
-    """An order as rows: ``order`` has ``DETAIL_ORDER_FIELDS`` and ``customer_label``; each line
-    ``DETAIL_LINE_FIELDS`` and ``unit_code``; with the money of every line and of the order."""
+    """An order as rows: ``order`` has the order's read columns (``Order.Shape.read``) and ``customer_label``;
+    each style its read columns, each line its read columns and ``unit_code``; with the money of every line and of
+    the order."""
 
     order: dict[str, Any]
     styles: list[dict[str, Any]]
@@ -297,18 +325,18 @@ def _order_row(org: Any, pk: Any, merchandiser: Any = None) -> QuerySet[Order]:
     if merchandiser is not None:
         qs = qs.filter(merchandiser_id=merchandiser)
     return qs.values(
-        *DETAIL_ORDER_FIELDS, customer_label=Coalesce(NullIf("customer__trade_name", Value("")), "customer__legal_name")
+        *ORDER.read, customer_label=Coalesce(NullIf("customer__trade_name", Value("")), "customer__legal_name")
     )
 
 
 _ORDER_ROW = PreparedQuery(_order_row, org=UUID, pk=UUID)
 _OWN_ORDER_ROW = PreparedQuery(_order_row, org=UUID, pk=UUID, merchandiser=UUID)
 _STYLE_ROWS = PreparedQuery(
-    lambda order: Style.objects.filter(order_id=order).order_by("position").values(*DETAIL_STYLE_FIELDS), order=UUID
+    lambda order: Style.objects.filter(order_id=order).order_by("position").values(*STYLE.read), order=UUID
 )
 _LINE_ROWS = PreparedQuery(
     lambda order: (
-        Line.objects.filter(order_id=order).order_by("position").values(*DETAIL_LINE_FIELDS, unit_code=F("unit__code"))
+        Line.objects.filter(order_id=order).order_by("position").values(*LINE.read, unit_code=F("unit__code"))
     ),
     order=UUID,
 )
@@ -329,12 +357,9 @@ def order_detail(*, organization: Any, membership: Membership, pk: Any) -> Order
 
 def order_detail_from(order: Order, *, styles: Iterable[Style], lines: Iterable[Line]) -> OrderDetail:
     """The same rows from model instances (a create answers with what it just inserted, without reading it back)."""
-    row = {name: getattr(order, name) for name in DETAIL_ORDER_FIELDS}
-    row["customer_label"] = str(order.customer)
-    line_rows = [
-        {**{name: getattr(line, name) for name in DETAIL_LINE_FIELDS}, "unit_code": line.unit.code} for line in lines
-    ]
-    style_rows = [{name: getattr(style, name) for name in DETAIL_STYLE_FIELDS} for style in styles]
+    row = {**instance_row(order, ORDER.read), "customer_label": str(order.customer)}
+    line_rows = [{**instance_row(line, LINE.read), "unit_code": line.unit.code} for line in lines]
+    style_rows = [instance_row(style, STYLE.read) for style in styles]
     return _detail(order.organization, row, style_rows, line_rows)
 
 

@@ -3,6 +3,7 @@ statuses, record deliveries, accept mill offers. Every change is audited in its 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,11 +18,14 @@ from tradeloom.core.bulk import bulk_insert_objects
 from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.numbering import number_allocate
+from tradeloom.core.shapes import shape_of
 from tradeloom.sales.events import LineAction, LinesCreated, LineStatusChanging, MillOfferAction, OrderAction
 from tradeloom.sales.models import MAX_QUANTITY, Delivery, Line, MillOffer, Order, Style
 from tradeloom.sales.selectors import orders_visible
 
-ORDER_FIELDS = Order.editable_fields
+ORDER = shape_of(Order)
+STYLE = shape_of(Style)
+LINE = shape_of(Line)
 
 
 def _lines_created(order: Order, lines: list[Line], by: Any) -> None:
@@ -30,22 +34,15 @@ def _lines_created(order: Order, lines: list[Line], by: Any) -> None:
         publish(LinesCreated(order=order, lines=lines, by=by))
 
 
-STYLE_FIELDS = Style.editable_fields
-LINE_FIELDS = (
-    "colour_code",
-    "colour_name",
-    "cad_code",
-    "cad_name",
-    "item",
-    "quantity",
-    "unit",
-    "selling_price",
-    "supplier",
-    "mill_price",
-    "commission_per_unit",
-    "etd",
-    "eta",
-)
+@dataclass(frozen=True)
+class CreatedOrder:
+    """What ``order_create`` did: the order, whether it was merged into an open one of the same PO, and the styles
+    and lines it inserted (a caller answers with them without reading the order back)."""
+
+    order: Order
+    merged: bool
+    styles: list[Style]
+    lines: list[Line]
 
 
 def _invalid(errors: dict[str, list[str]], message: str = "The order has invalid fields.") -> ApplicationError:
@@ -105,7 +102,7 @@ def _new_lines(
             style=style,
             position=start + i,
             **{
-                **{k: line.get(k) for k in LINE_FIELDS if k in line},
+                **{k: line.get(k) for k in LINE.create if k in line},
                 "cad_code": (line.get("cad_code") or "").strip(),
                 "colour_code": line["colour_code"].strip(),
             },
@@ -117,9 +114,9 @@ def _new_lines(
 @transaction.atomic
 def order_create(
     *, organization: Any, by: Any, data: dict[str, Any], styles: list[dict[str, Any]], merge: bool = False
-) -> tuple[Order, bool]:
+) -> CreatedOrder:
     """Create an order with its styles and lines in one transaction (a constant number of queries), or — with
-    ``merge`` and an open order of the same customer and PO number — merge into that one. Returns (order, merged)."""
+    ``merge`` and an open order of the same customer and PO number — merge into that one."""
     styles_check(styles)
     if merge:
         existing = (
@@ -142,10 +139,12 @@ def order_create(
                     code="currency_mismatch",
                     status=409,
                 )
-            return order_merge(order=existing, by=by, styles=styles), True
+            return CreatedOrder(
+                order=order_merge(order=existing, by=by, styles=styles), merged=True, styles=[], lines=[]
+            )
 
     order = Order(
-        organization=organization, created_by_id=by.user_id, **{k: v for k, v in data.items() if k in ORDER_FIELDS}
+        organization=organization, created_by_id=by.user_id, **{k: v for k, v in data.items() if k in ORDER.create}
     )
     order.number = number_allocate(organization=organization, kind="sales_order", on=order.order_date)
     try:
@@ -168,7 +167,7 @@ def order_create(
             order=order,
             position=i,
             **{
-                **{k: s.get(k) for k in STYLE_FIELDS if s.get(k) is not None},
+                **{k: s.get(k) for k in STYLE.create if s.get(k) is not None},
                 "style_number": (s.get("style_number") or "").strip() or next(generated),
             },
         )
@@ -180,8 +179,6 @@ def order_create(
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
     bulk_insert_objects(lines)
     _lines_created(order, lines, by)
-    # What was just inserted, for a caller that answers with the new order (no need to read it back).
-    order.created_styles, order.created_lines = style_rows, lines  # type: ignore[attr-defined]
     audit_record(
         actor=by,
         action=OrderAction.CREATED,
@@ -193,7 +190,7 @@ def order_create(
             "lines": [None, len(lines)],
         },
     )
-    return order, False
+    return CreatedOrder(order=order, merged=False, styles=style_rows, lines=lines)
 
 
 def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order:
@@ -221,7 +218,7 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
                 created_by_id=by.user_id,
                 order=order,
                 position=next_style,
-                **{**{k: payload.get(k) for k in STYLE_FIELDS if payload.get(k) is not None}, "style_number": number},
+                **{**{k: payload.get(k) for k in STYLE.create if payload.get(k) is not None}, "style_number": number},
             )
             existing_styles[number], next_style, added_styles = style, next_style + 1, added_styles + 1
         new: list[Line] = []
@@ -258,29 +255,15 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
     return order
 
 
-LINE_EDITABLE = (
-    "colour_name",
-    "cad_name",
-    "quantity",
-    "selling_price",
-    "mill_price",
-    "commission_per_unit",
-    "etd",
-    "eta",
-    "process_loss_percent",
-    "mixed_percent",
-)
-
-
 @transaction.atomic
 def line_update(*, line: Line, by: Any, data: dict[str, Any]) -> Line:
     line = Line.objects.select_for_update().get(pk=line.pk)
-    before = {f: getattr(line, f) for f in LINE_EDITABLE}
+    before = {f: getattr(line, f) for f in LINE.update}
     for field, value in data.items():
-        if field not in LINE_EDITABLE:
+        if field not in LINE.update:
             raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
         setattr(line, field, value)
-    changes = {f: [before[f], getattr(line, f)] for f in LINE_EDITABLE if before[f] != getattr(line, f)}
+    changes = {f: [before[f], getattr(line, f)] for f in LINE.update if before[f] != getattr(line, f)}
     if changes:
         line.save()
         audit_record(actor=by, action=LineAction.UPDATED, target=line, changes=changes)

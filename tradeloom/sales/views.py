@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from tradeloom.audit.selectors import audit_event_list
-from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.audit.selectors import audit_timeline
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import partial_template
@@ -21,8 +19,16 @@ from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.extensions import ORDER_LIST_COLUMNS, ORDER_TABS
 from tradeloom.sales.filters import OrderFilter
-from tradeloom.sales.forms import DeletionRequestForm, NoteForm, OfferForm, Pickers, StageForm, TaskForm
-from tradeloom.sales.models import DeletionRequest, Delivery, Line, MillOffer, Order, Task
+from tradeloom.sales.forms import (
+    DeletionRequestForm,
+    DeliveryForm,
+    NoteForm,
+    OfferForm,
+    Pickers,
+    StageForm,
+    TaskForm,
+)
+from tradeloom.sales.models import Line, Order, Task
 from tradeloom.tenancy.roles import Role, role_has
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
@@ -43,12 +49,6 @@ LAST_TABS = [("calculator", "Calculator"), ("timeline", "Timeline")]
 
 def order_tabs() -> list[tuple[str, str]]:
     return [*OWN_TABS, *((tab.key, tab.label) for tab in ORDER_TABS), *LAST_TABS]
-
-
-class DeliveryForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    quantity = forms.DecimalField(max_digits=18, decimal_places=3, min_value=0)
-    unit = forms.ModelChoiceField(queryset=UnitOfMeasure.objects.none())
 
 
 @tenant_view(GET=ORDERS_VIEW)
@@ -76,7 +76,7 @@ def order_list_view(request: TenantRequest) -> HttpResponse:
 def order_lines_partial_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     """The lines of one order, expanded in the list."""
     order = selectors.order_get(organization=request.organization, membership=request.membership, pk=order_id)
-    figures, _ = selectors.order_money(order)
+    figures, _ = selectors.order_money(order=order)
     can_manage = role_has(request.membership.role, ORDERS_MANAGE)
     return render(request, "sales/_order_lines.html", {"order": order, "figures": figures, "can_manage": can_manage})
 
@@ -93,7 +93,7 @@ def _by_line(order: Order, rows: Any) -> list[tuple[Line, list[Any]]]:
 def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     org = request.organization
     order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)
-    figures, totals = selectors.order_money(order)
+    figures, totals = selectors.order_money(order=order)
     tabs = order_tabs()
     tab = request.GET.get("tab") or "lines"
     tab = tab if tab in dict(tabs) else "lines"
@@ -111,9 +111,7 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         "is_admin": role in (Role.OWNER, Role.ADMIN),
         "statuses": Line.Status.choices,
         "transitions": Line.TRANSITIONS,
-        "pending_deletion": order.deletion_requests.filter(status=DeletionRequest.Status.PENDING)
-        .select_related("requested_by__user")
-        .first(),
+        "pending_deletion": selectors.deletion_request_pending_of_order(order=order),
         "can_decide": False,
         "stage_form": StageForm(organization=org, initial={"stage": order.stage}),
         "deletion_form": DeletionRequestForm(),
@@ -123,20 +121,18 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
             membership=request.membership, request=context["pending_deletion"]
         )
     if tab == "deliveries":
-        deliveries = Delivery.objects.filter(line__order=order).select_related("unit")
-        context["deliveries"] = _by_line(order, deliveries)
+        context["deliveries"] = _by_line(order, selectors.delivery_list_of_order(order=order))
     elif tab == "offers":
-        offers = MillOffer.objects.filter(line__order=order).select_related("supplier").order_by("created_at")
-        context["offers"] = _by_line(order, offers)
+        context["offers"] = _by_line(order, selectors.offer_list_of_order(order=order))
         context["offer_form"] = OfferForm(pickers=Pickers.load(org, "suppliers"), initial={"currency": order.currency})
     elif tab == "tasks":
         pickers = Pickers.load(org, "members")
-        context["tasks"] = order.tasks.select_related("assignee__user")
+        context["tasks"] = selectors.task_list_of_order(order=order, with_assignees=True)
         context["task_form"] = TaskForm(pickers=pickers, initial={"status": Task.Status.OPEN})
         context["members"] = pickers.members
         context["task_statuses"] = Task.Status.choices
     elif tab == "notes":
-        notes = list(order.activity_notes.prefetch_related("revisions"))
+        notes = list(selectors.note_list_of_order(order=order))
         context["notes"] = [
             (note, NoteForm(instance=note, organization=org, auto_id=f"note-{note.pk}-%s")) for note in notes
         ]
@@ -147,14 +143,16 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     elif tab == "calculator":
         context["requirements"] = order_requirements(order)
     elif tab == "timeline":
-        line_ids = [str(line.pk) for line in order.lines.all()]
-        context["events"] = (
-            audit_event_list(organization=org)
-            .filter(target_id__in=[str(order.pk), *line_ids])
-            .order_by("-created_at", "-id")[:100]
+        context["events"] = audit_timeline(
+            organization=org, target_ids=[order.pk, *(line.pk for line in order.lines.all())]
         )
     template = partial_template(request, "sales/order_detail.html", "order-tab")
     return render(request, template, context)
+
+
+def _lines_tab(request: TenantRequest, order_id: Any) -> HttpResponse:
+    url = reverse("sales:order", kwargs={"org_slug": request.organization.slug, "order_id": order_id})
+    return redirect(f"{url}?tab=lines")
 
 
 def _line_of(request: TenantRequest, order_id: Any, line_id: Any) -> Line:
@@ -177,15 +175,14 @@ def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) ->
         messages.error(request, error.message)
     else:
         messages.success(request, f"{line} is now {Line.Status(request.POST['status']).label.lower()}.")
-    return redirect(f"/o/{request.organization.slug}/orders/{order_id}/?tab=lines")
+    return _lines_tab(request, order_id)
 
 
 @tenant_view(POST=ORDERS_MANAGE)
 def delivery_create_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
     line = _line_of(request, order_id, line_id)
-    form = DeliveryForm(request.POST)
-    form.fields["unit"].queryset = UnitOfMeasure.objects.filter(  # type: ignore[attr-defined]
-        organization=request.organization, dimension=line.unit.dimension
+    form = DeliveryForm(
+        request.POST, units=selectors.unit_list_for_delivery(organization=request.organization, line=line)
     )
     if form.is_valid():
         try:
@@ -196,4 +193,4 @@ def delivery_create_view(request: TenantRequest, order_id: Any, line_id: Any) ->
             messages.success(request, f"Delivery of {form.cleaned_data['quantity']} recorded for {line}.")
     else:
         messages.error(request, "Enter a date, a quantity above zero and a unit.")
-    return redirect(f"/o/{request.organization.slug}/orders/{order_id}/?tab=lines")
+    return _lines_tab(request, order_id)

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from tradeloom.audit.services import audit_record, changes_between
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.shapes import shape_of
 from tradeloom.sales.events import NoteAction, OrderAction, TaskAction
 from tradeloom.sales.models import ActivityNote, DeletionRequest, NoteRevision, Order, Task
 from tradeloom.tenancy.roles import Role
 
-TASK_FIELDS = ("title", "description", "assignee", "due_date", "priority", "status")
-NOTE_FIELDS = ("category", "text", "effective_date")
+TASK_FIELDS = shape_of(Task).editable
+NOTE_FIELDS = shape_of(ActivityNote).editable
 
 
 @transaction.atomic

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
@@ -25,7 +26,7 @@ from tradeloom.sales.forms import (
     StageForm,
     TaskForm,
 )
-from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
+from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
@@ -36,14 +37,15 @@ def _order(request: TenantRequest, order_id: Any, *, include_deleted: bool = Fal
 
 
 def _back(request: TenantRequest, order: Order, tab: str) -> HttpResponse:
-    return redirect(f"/o/{request.organization.slug}/orders/{order.pk}/?tab={tab}")
+    url = reverse("sales:order", kwargs={"org_slug": request.organization.slug, "order_id": order.pk})
+    return redirect(f"{url}?tab={tab}")
 
 
 @tenant_view(POST=ORDERS_MANAGE)
 def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     order = _order(request, order_id)
     line_id = posted_uuid(request, "line")
-    line = Line.objects.filter(order=order, pk=line_id).first() if line_id else None
+    line = selectors.line_of_order(order=order, pk=line_id) if line_id else None
     if line is None:
         messages.error(request, "Choose the line the offer is for.")
         return _back(request, order, "offers")
@@ -60,9 +62,7 @@ def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
 @tenant_view(POST=ORDERS_MANAGE)
 def offer_accept_view(request: TenantRequest, order_id: Any, offer_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    offer = MillOffer.objects.filter(line__order=order, pk=offer_id).select_related("supplier", "line").first()
-    if offer is None:
-        raise Http404("No such offer.")
+    offer = selectors.offer_get(order=order, pk=offer_id)
     try:
         services.offer_accept(offer=offer, by=request.membership)
     except ApplicationError as error:
@@ -85,9 +85,7 @@ def task_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
 def task_update_view(request: TenantRequest, order_id: Any, task_id: Any) -> HttpResponse:
     """Change a task's status or assignee (the fields the row's form sends; the rest stay)."""
     order = _order(request, order_id)
-    task = Task.objects.filter(order=order, pk=task_id).first()
-    if task is None:
-        raise Http404("No such task.")
+    task = selectors.task_get(order=order, pk=task_id)
     form = TaskForm(request.POST, instance=task, pickers=Pickers.load(request.organization, "members"))
     for name in [name for name in form.fields if name not in request.POST]:
         del form.fields[name]
@@ -115,9 +113,7 @@ def note_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
 @tenant_view(POST=ORDERS_MANAGE)
 def note_edit_view(request: TenantRequest, order_id: Any, note_id: Any) -> HttpResponse:
     order = _order(request, order_id)
-    note = ActivityNote.objects.filter(order=order, pk=note_id).first()
-    if note is None:
-        raise Http404("No such note.")
+    note = selectors.note_get(order=order, pk=note_id)
     form = NoteForm(request.POST, instance=note, organization=request.organization)
 
     def edit(data: dict[str, Any]) -> str:
@@ -157,9 +153,7 @@ def deletion_request_view(request: TenantRequest, order_id: Any) -> HttpResponse
 @tenant_view(POST=ORDERS_MANAGE)
 def deletion_decide_view(request: TenantRequest, order_id: Any, request_id: Any) -> HttpResponse:
     order = _order(request, order_id, include_deleted=True)
-    deletion = DeletionRequest.objects.filter(order=order, pk=request_id).first()
-    if deletion is None:
-        raise Http404("No such deletion request.")
+    deletion = selectors.deletion_request_get(order=order, pk=request_id)
     form = DeletionDecisionForm(request.POST)
 
     def decide(data: dict[str, Any]) -> str:
@@ -190,8 +184,9 @@ def lines_transition_view(request: TenantRequest) -> HttpResponse:
 
     def move(data: dict[str, Any]) -> str:
         ids = set(data["lines"])
-        lines = selectors.lines_visible(organization=request.organization, membership=request.membership)
-        lines = lines.filter(pk__in=ids)
+        lines = selectors.lines_visible_by_ids(
+            organization=request.organization, membership=request.membership, ids=ids
+        )
         if lines.count() != len(ids):
             raise ApplicationError("Some of the ticked lines no longer exist. Reload the page.", code="not_found")
         moved = services.lines_transition(lines=lines, status=data["status"], by=request.membership)
@@ -201,5 +196,5 @@ def lines_transition_view(request: TenantRequest) -> HttpResponse:
     form_action(request, form, move)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/o/"):
-        back = f"/o/{request.organization.slug}/orders/"
+        back = reverse("sales:orders", kwargs={"org_slug": request.organization.slug})
     return redirect(back)

@@ -19,7 +19,15 @@ class TenancyConfig(AppConfig):
         JOB_KINDS.register(AUDIT_EXPORT.code, AUDIT_EXPORT)
         NAV_COUNTERS.register("members", lambda: count_of(Membership.objects.filter(is_active=True)))
         NAVIGATION.register(
-            "dashboard", NavLink("Workspace", "Dashboard", "tenancy:dashboard", "icons/home.svg", order=0)
+            "dashboard",
+            NavLink(
+                "Workspace",
+                "Dashboard",
+                "tenancy:dashboard",
+                "icons/home.svg",
+                capability=caps.ORGANIZATION_VIEW,
+                order=0,
+            ),
         )
         NAVIGATION.register(
             "members",
@@ -28,6 +36,7 @@ class TenancyConfig(AppConfig):
                 "Members",
                 "tenancy:members",
                 "icons/users.svg",
+                capability=caps.MEMBERS_VIEW,
                 counter="members",
                 counter_title="Active members",
                 counter_always=True,
@@ -46,5 +55,13 @@ class TenancyConfig(AppConfig):
             ),
         )
         NAVIGATION.register(
-            "settings", NavLink("Organisation", "Settings", "tenancy:settings", "icons/cog-6-tooth.svg", order=90)
+            "settings",
+            NavLink(
+                "Organisation",
+                "Settings",
+                "tenancy:settings",
+                "icons/cog-6-tooth.svg",
+                capability=caps.ORGANIZATION_VIEW,
+                order=90,
+            ),
         )

@@ -39,6 +39,11 @@ def memberships_of_user(*, user: Any, user_context_set: bool = False) -> QuerySe
     )
 
 
+def membership_first_of_user(*, user: Any) -> Membership | None:
+    """The user's first organisation (by name) to land in, or None: they have none yet."""
+    return memberships_of_user(user=user).first()
+
+
 def organization_counters(*, organization: Organization) -> dict[str, int]:
     """The navigation counters the apps registered (``tenancy.navigation.NAV_COUNTERS``), in one query."""
     counters = NAV_COUNTERS.items()

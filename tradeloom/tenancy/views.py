@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tradeloom.audit.filters import AuditEventFilter
-from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list
+from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list, audit_recent, audit_timeline
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.models import Job
@@ -30,14 +30,13 @@ from tradeloom.tenancy.capabilities import (
 from tradeloom.tenancy.filters import MembershipFilter
 from tradeloom.tenancy.forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
 from tradeloom.tenancy.roles import Role, all_capabilities, role_has
-from tradeloom.tenancy.selectors import memberships_of_user
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """The start page: the user's first organisation, or the page to create one."""
-    first = memberships_of_user(user=request.user).first()
+    first = selectors.membership_first_of_user(user=request.user)
     if first is None:
         return redirect("organization-create")
     return redirect("tenancy:dashboard", org_slug=first.organization.slug)
@@ -65,7 +64,7 @@ def dashboard_view(request: TenantRequest) -> HttpResponse:
     recent: list[Any] = []
     chart = None
     if role_has(membership.role, AUDIT_VIEW):
-        recent = list(audit_event_list(organization=organization).order_by("-created_at", "-id")[:8])
+        recent = audit_recent(organization=organization)
         per_day = audit_activity_by_day(organization=organization)
         chart = {
             "type": "bar",
@@ -76,7 +75,6 @@ def dashboard_view(request: TenantRequest) -> HttpResponse:
         "nav": "dashboard",
         "recent": recent,
         "chart": orjson.dumps(chart).decode() if chart else None,
-        "counters": selectors.organization_counters(organization=organization),
     }
     return render(request, "tenancy/dashboard.html", context)
 
@@ -137,10 +135,11 @@ def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpRespon
     can_see_activity = role_has(request.membership.role, AUDIT_VIEW)
     events: list[Any] = []
     if active == "activity" and can_see_activity:
-        events = list(
-            audit_event_list(organization=request.organization)
-            .filter(target_type="tenancy.membership", target_id=str(membership.pk))
-            .order_by("-created_at", "-id")[:50]
+        events = audit_timeline(
+            organization=request.organization,
+            target_ids=[membership.pk],
+            target_type=membership._meta.label_lower,
+            limit=50,
         )
     context = {
         "nav": "members",

@@ -164,7 +164,7 @@ class InvitationAcceptApi(APIView):
 class InvitationListCreateApi(TenantGenericAPIView):
     capabilities = {"GET": INVITATIONS_VIEW, "POST": INVITATIONS_MANAGE}
     serializer_class = s.InvitationOutput
-    queryset = Invitation.objects.none()  # for the schema; rows come from the selector
+    model = Invitation  # rows come from the selector
     filterset_class = InvitationFilter
     ordering = ("-created_at", "-id")
 

@@ -12,11 +12,11 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tradeloom.accounts.models import TokenFamily, User
+from tradeloom.accounts.tests.factories import PASSWORD, UserFactory
 from tradeloom.audit.models import AuditEvent
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
-from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

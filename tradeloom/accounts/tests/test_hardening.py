@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from tradeloom.accounts.login_guard import LoginGuard
 from tradeloom.accounts.models import Invitation
+from tradeloom.accounts.tests.factories import PASSWORD, UserFactory
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.roles import Role
-from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tradeloom.accounts.models import Invitation, User
+from tradeloom.accounts.tests.factories import PASSWORD, UserFactory
 from tradeloom.audit.models import AuditEvent
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
-from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 ACCEPT = "/api/v1/invitations/accept/"

@@ -11,7 +11,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from tradeloom.accounts.models import User
-from tradeloom.tenancy.tests.factories import PASSWORD, UserFactory
+from tradeloom.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from tradeloom.approvals import states
@@ -80,7 +81,8 @@ class AttachmentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, attachment: Attachment) -> str:
-        return f"/api/v1/o/{self.context['org_slug']}/approvals/attachments/{attachment.pk}/"
+        kwargs = {"org_slug": self.context["org_slug"], "attachment_id": attachment.pk}
+        return reverse("api:tenant-api:approval-attachment", kwargs=kwargs)
 
 
 class EntryOutput(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from tradeloom.approvals import selectors, services
 from tradeloom.approvals.api import serializers as s
 from tradeloom.approvals.filters import BoardFilter
-from tradeloom.approvals.models import Attachment, Gate, GateEntry, GateRule, LineGate, Sample
+from tradeloom.approvals.models import Attachment, Gate, GateRule, LineGate, Sample
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.parsers import JSONParser
 from tradeloom.sales import selectors as sales_selectors
@@ -33,19 +33,12 @@ def _visible_lines(view: Any) -> Any:
 
 
 def _gate(view: Any, code: str, field: str = "gate") -> Gate:
-    gate = selectors.gates_of(view.organization, include_line_gates=True).filter(code=code).first()
+    gate = selectors.gate_by_code(organization=view.organization, code=code)
     if gate is None:
         raise ApplicationError(
             f"No such gate: {code}.", code="validation_error", extra={"errors": {field: ["No such gate."]}}
         )
     return gate
-
-
-def _get(qs: Any, pk: Any, what: str) -> Any:
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise Http404(f"No such {what}.")
-    return found
 
 
 def _context(view: Any) -> dict[str, Any]:
@@ -57,8 +50,7 @@ class GatesApi(TenantAPIView):
 
     @extend_schema(responses={200: s.GateOutput(many=True)}, summary="The organisation's gates (standard and custom)")
     def get(self, request: Request) -> Response:
-        gates = Gate.objects.filter(organization=self.organization, line__isnull=True).order_by("position", "name")
-        return Response(s.GateOutput(gates, many=True).data)
+        return Response(s.GateOutput(selectors.gate_list(organization=self.organization), many=True).data)
 
     @extend_schema(
         request=s.GateInput,
@@ -70,7 +62,9 @@ class GatesApi(TenantAPIView):
         data.is_valid(raise_exception=True)
         line = None
         if data.validated_data.get("line"):
-            line = _get(_visible_lines(self), data.validated_data["line"], "line")
+            line = sales_selectors.line_visible_get(
+                organization=self.organization, membership=self.membership, pk=data.validated_data["line"]
+            )
         elif not role_has(self.membership.role, ORGANIZATION_MANAGE):
             raise PermissionDenied("Only owners and admins define gates for the organisation.")
         gate = services.gate_create(
@@ -89,7 +83,7 @@ class GateApi(TenantAPIView):
 
     @extend_schema(request=s.GateUpdateInput, responses={200: s.GateOutput}, summary="Rename, reorder, archive a gate")
     def patch(self, request: Request, gate_id: Any) -> Response:
-        gate = _get(Gate.objects.filter(organization=self.organization), gate_id, "gate")
+        gate = selectors.gate_get(organization=self.organization, pk=gate_id)
         data = s.GateUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         gate = services.gate_update(gate=gate, by=self.membership, data=dict(data.validated_data))
@@ -101,8 +95,7 @@ class RulesApi(TenantAPIView):
 
     @extend_schema(responses={200: s.RuleOutput(many=True)}, summary="Gating rules")
     def get(self, request: Request) -> Response:
-        rules = GateRule.objects.filter(organization=self.organization).select_related("gate").order_by("kind")
-        return Response(s.RuleOutput(rules, many=True).data)
+        return Response(s.RuleOutput(selectors.gate_rule_list(organization=self.organization), many=True).data)
 
     @extend_schema(request=s.RuleInput, responses={200: s.RuleOutput}, summary="Set the rule for a gate or line status")
     def post(self, request: Request) -> Response:
@@ -127,13 +120,13 @@ class RuleApi(TenantAPIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a gating rule")
     def delete(self, request: Request, rule_id: Any) -> Response:
-        rule = _get(GateRule.objects.filter(organization=self.organization), rule_id, "rule")
+        rule = selectors.gate_rule_get(organization=self.organization, pk=rule_id)
         services.rule_delete(rule=rule, by=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def order_approvals_data(view: Any, order: Any) -> dict[str, Any]:
-    line_gates = selectors.order_gates(order)
+    line_gates = selectors.order_gates(order=order)
     styles = list(order.styles.all())
     by_style = selectors.gate_badges(ids=[st.pk for st in styles], per="style")
     by_order = selectors.gate_badges(ids=[order.pk]).get(order.pk, [])
@@ -148,7 +141,7 @@ def order_approvals_data(view: Any, order: Any) -> dict[str, Any]:
             for st in styles
         ],
         "line_gates": line_gates,
-        "samples": selectors.order_samples(order),
+        "samples": selectors.order_samples(order=order),
     }
 
 
@@ -176,8 +169,8 @@ class LineGatesApi(TenantAPIView):
 
 
 def _line_gate_response(view: Any, line_gate: LineGate, code: int = 200) -> Response:
-    fresh = LineGate.objects.select_related("gate").prefetch_related("entries__attachments", "entries__created_by")
-    return Response(s.LineGateOutput(fresh.get(pk=line_gate.pk), context=_context(view)).data, status=code)
+    fresh = selectors.line_gate_with_history_get(line_gate=line_gate)
+    return Response(s.LineGateOutput(fresh, context=_context(view)).data, status=code)
 
 
 class EntriesApi(TenantAPIView):
@@ -190,7 +183,7 @@ class EntriesApi(TenantAPIView):
         summary="Record a gate's step (submission, resubmission, approved, rejected), with files",
     )
     def post(self, request: Request, line_gate_id: Any) -> Response:
-        line_gate = _get(LineGate.objects.filter(line__in=_visible_lines(self)), line_gate_id, "line gate")
+        line_gate = selectors.line_gate_get(organization=self.organization, membership=self.membership, pk=line_gate_id)
         data = s.EntryInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -208,8 +201,7 @@ class EntryCorrectionApi(TenantAPIView):
         summary="Correct an entry: a new entry supersedes it (history is never edited)",
     )
     def post(self, request: Request, entry_id: Any) -> Response:
-        entries = GateEntry.objects.filter(line_gate__line__in=_visible_lines(self)).select_related("line_gate")
-        entry = _get(entries, entry_id, "entry")
+        entry = selectors.gate_entry_get(organization=self.organization, membership=self.membership, pk=entry_id)
         data = s.CorrectionInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.entry_correct(entry=entry, by=self.membership, **data.validated_data)
@@ -245,7 +237,7 @@ class SamplesApi(TenantAPIView):
         line = sales_selectors.line_get(
             organization=self.organization, membership=self.membership, order_id=order_id, line_id=line_id
         )
-        samples = Sample.objects.filter(line=line).select_related("gate").prefetch_related("attachments")
+        samples = selectors.sample_list_of_line(line=line)
         return Response(s.SampleOutput(samples, many=True, context=_context(self)).data)
 
     @extend_schema(request=s.SampleInput, responses={201: s.SampleOutput}, summary="Register a sample (next version)")
@@ -262,7 +254,7 @@ class SamplesApi(TenantAPIView):
 
 
 def _sample(view: Any, sample_id: Any) -> Sample:
-    return _get(Sample.objects.filter(line__in=_visible_lines(view)), sample_id, "sample")
+    return selectors.sample_get(organization=view.organization, membership=view.membership, pk=sample_id)
 
 
 class SampleDispatchApi(TenantAPIView):
@@ -305,7 +297,7 @@ class EntryAttachmentsApi(TenantAPIView):
         summary="Attach a file to an entry",
     )
     def post(self, request: Request, entry_id: Any) -> Response:
-        entry = _get(GateEntry.objects.filter(line_gate__line__in=_visible_lines(self)), entry_id, "entry")
+        entry = selectors.gate_entry_get(organization=self.organization, membership=self.membership, pk=entry_id)
         data = s.AttachmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(by=self.membership, upload=data.validated_data["file"], entry=entry)
@@ -329,23 +321,15 @@ class SampleAttachmentsApi(TenantAPIView):
         return Response(s.AttachmentOutput(attachment, context=_context(self)).data, status=status.HTTP_201_CREATED)
 
 
-def attachment_visible(organization: Any, membership: Any, attachment_id: Any) -> Attachment:
-    lines = sales_selectors.lines_visible(organization=organization, membership=membership)
-    qs = Attachment.objects.filter(organization=organization).filter(
-        pk__in=Attachment.objects.filter(entry__line_gate__line__in=lines)
-        .values("pk")
-        .union(Attachment.objects.filter(sample__line__in=lines).values("pk"))
-    )
-    return _get(qs, attachment_id, "attachment")
-
-
 class AttachmentApi(TenantAPIView):
     capabilities = {"GET": ORDERS_VIEW}
     model = Attachment
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
     def get(self, request: Request, attachment_id: Any) -> FileResponse:
-        attachment = attachment_visible(self.organization, self.membership, attachment_id)
+        attachment = selectors.attachment_get(
+            organization=self.organization, membership=self.membership, pk=attachment_id
+        )
         return FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
@@ -357,7 +341,7 @@ class AttachmentApi(TenantAPIView):
 class BoardApi(TenantGenericAPIView):
     capabilities = {"GET": ORDERS_VIEW}
     serializer_class = s.BoardRowOutput
-    queryset = LineGate.objects.none()
+    model = LineGate  # rows come from the selector
     filterset_class = BoardFilter
     ordering = ("-updated_at", "-id")
 
@@ -370,7 +354,7 @@ class BoardApi(TenantGenericAPIView):
 
 class BoardSummaryApi(TenantGenericAPIView):
     capabilities = {"GET": ORDERS_VIEW}
-    queryset = LineGate.objects.none()
+    model = LineGate  # rows come from the selector
     filterset_class = BoardFilter
 
     @extend_schema(responses={200: s.MatrixOutput(many=True)}, summary="Counts of lines per gate and state")

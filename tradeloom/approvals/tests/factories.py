@@ -7,8 +7,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tradeloom.approvals.models import Attachment, Gate, GateEntry, GateRule, LineGate, Sample
-from tradeloom.sales.tests.factories import SAME_ORG, LineFactory
-from tradeloom.tenancy.tests.factories import OrganizationFactory, TenantFactory
+from tradeloom.sales.tests.factories import LineFactory
+from tradeloom.tenancy.tests.factories import SAME_ORG, OrganizationFactory, TenantFactory
+from tradeloom.testing.walls import register_factory, register_url_object
 
 
 class GateFactory(TenantFactory[Gate]):
@@ -70,3 +71,17 @@ class AttachmentFactory(TenantFactory[Attachment]):
     name = "swatch.txt"
     size = 6
     content_type = "text/plain"
+
+
+register_factory(Gate, GateFactory)
+register_factory(GateRule, RuleFactory)
+register_factory(LineGate, LineGateFactory)
+register_factory(GateEntry, EntryFactory)
+register_factory(Sample, SampleFactory)
+register_factory(Attachment, AttachmentFactory)
+register_url_object("gate_id", lambda org: GateFactory(organization=org))
+register_url_object("rule_id", lambda org: RuleFactory(organization=org))
+register_url_object("line_gate_id", lambda org: LineGateFactory(organization=org))
+register_url_object("entry_id", lambda org: EntryFactory(organization=org))
+register_url_object("sample_id", lambda org: SampleFactory(organization=org))
+register_url_object("attachment_id", lambda org: AttachmentFactory(organization=org))

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from tradeloom.approvals import services
 from tradeloom.approvals.models import LineGate
+from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.core.context import tenant_context
-from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory
 from tradeloom.sales.tests.factories import LineFactory
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -226,7 +228,8 @@ def test_orders_list_shows_gate_badges_within_budget(org, setup, django_assert_m
             format="json",
         )
     setup["client"].get(f"{setup['base']}orders/")
-    with django_assert_max_num_queries(7):  # the orders list's budget: the badges come in its one statement
+    # the badges come in the list's one statement
+    with django_assert_max_num_queries(budget("api.orders.list.with_approval_badges")):
         rows = setup["client"].get(f"{setup['base']}orders/").json()["results"]
     assert len(rows) == 6
     assert {g["gate"] for g in rows[0]["gates"]} == {"lab_dip", "quality", "price", "pp_sample"}

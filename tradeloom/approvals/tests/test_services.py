@@ -12,9 +12,10 @@ from django.utils import timezone
 from tradeloom.approvals import services, states
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.audit.models import AuditEvent
+from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory
 from tradeloom.sales import services as sales
 from tradeloom.sales.models import Line
 from tradeloom.tenancy.roles import Role
@@ -31,7 +32,7 @@ def ctx(org, member):
     with tenant_context(org):
         services.gates_create_defaults(organization=org, by=owner)
         unit = UnitFactory(organization=org, code="m")
-        order, _ = sales.order_create(
+        order = sales.order_create(
             organization=org,
             by=merch,
             data={
@@ -46,7 +47,7 @@ def ctx(org, member):
                     "lines": [{"colour_code": c, "quantity": 100, "unit": unit} for c in ("NAVY", "WHITE", "RED")],
                 }
             ],
-        )
+        ).order
         lines = list(Line.objects.filter(order=order).order_by("position"))
         yield {
             "org": org,

@@ -13,11 +13,13 @@ from django.utils import timezone
 from tradeloom.approvals import services
 from tradeloom.approvals.models import Gate, GateEntry, GateRule, LineGate, Sample
 from tradeloom.approvals.tests.factories import AttachmentFactory
+from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.core.context import tenant_context
-from tradeloom.partners.tests.factories import CustomerFactory, UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory
 from tradeloom.sales import services as sales
 from tradeloom.sales.models import Line
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -35,7 +37,7 @@ def ctx(org, member):
     with tenant_context(org):
         services.gates_create_defaults(organization=org, by=owner)
         unit = UnitFactory(organization=org, code="m")
-        order, _ = sales.order_create(
+        order = sales.order_create(
             organization=org,
             by=merch,
             data={
@@ -50,7 +52,7 @@ def ctx(org, member):
                     "lines": [{"colour_code": c, "quantity": 100, "unit": unit} for c in ("NAVY", "WHITE")],
                 }
             ],
-        )
+        ).order
         lines = list(Line.objects.filter(order=order).order_by("position"))
     return {
         "org": org,
@@ -72,7 +74,7 @@ def test_the_panel_shows_every_line_gate_within_budget(ctx, django_assert_max_nu
     assert "Lab dip" in html
     assert "PP sample" in html
     assert "Record a step for Lab dip" in html
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(budget("web.orders.approvals")):
         assert ctx["merch"].get(ctx["base"]).status_code == 200
 
 
@@ -87,7 +89,7 @@ def test_the_panel_costs_the_same_for_more_lines(ctx, django_assert_max_num_quer
             ],
         )
     ctx["merch"].get(ctx["base"])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(budget("web.orders.approvals")):
         assert ctx["merch"].get(ctx["base"]).status_code == 200
 
 
@@ -199,7 +201,7 @@ def test_the_board_counts_and_filters_stuck_lines(ctx, django_assert_max_num_que
     assert stuck.count("<tr>") >= 1
     # frame (7 with the test's savepoints), filter choices (3), gate check of the matrix filter, page, matrix,
     # customers, merchandisers and their users (prefetched), switcher and counters: constant whatever the lines
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(budget("web.approvals.board")):
         assert ctx["merch"].get(f"{board}?gate=lab_dip").status_code == 200
 
 

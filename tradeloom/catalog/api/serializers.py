@@ -1,3 +1,6 @@
+"""The catalog's API inputs and outputs, derived from the models' shapes (``records.serializers``); what is not a
+plain column — a unit's code beside its id, the instalments of payment terms — is declared here."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,59 +8,50 @@ from typing import Any
 from rest_framework import serializers
 
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure, schedule_errors
-from tradeloom.core.validators import currency_codes
-from tradeloom.records.api import TenantPrimaryKeyRelatedField
-
-RECORD_FIELDS = ("id", "version", "archived_at", "created_at", "updated_at")
+from tradeloom.core.shapes import shape_of
+from tradeloom.records.serializers import input_serializer, output_serializer
 
 
-class UnitOutput(serializers.ModelSerializer):
-    class Meta:
-        model = UnitOfMeasure
-        fields = (*RECORD_FIELDS, "code", "name", "dimension", "factor")
-        read_only_fields = fields
-
-
-class UnitInput(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=60)
-    dimension = serializers.ChoiceField(choices=UnitOfMeasure.Dimension.choices)
-    factor = serializers.DecimalField(max_digits=24, decimal_places=12, min_value=0)
-
+class _UnitChecks(serializers.Serializer):
     def validate_factor(self, value: Any) -> Any:
         if value <= 0:
             raise serializers.ValidationError("Must be greater than zero.")
         return value
 
 
-class CurrencyCodeField(serializers.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=3, **kwargs)
+UnitOutput = output_serializer(UnitOfMeasure, name="UnitOutput")
+UnitInput = input_serializer(
+    UnitOfMeasure,
+    shape_of(UnitOfMeasure).create,
+    name="UnitInput",
+    base=_UnitChecks,
+    # a zero or negative factor gets the plain message of ``validate_factor``, not the validator's 1E-12
+    overrides={
+        "factor": serializers.DecimalField(
+            max_digits=24,
+            decimal_places=12,
+            min_value=0,
+            help_text=str(UnitOfMeasure._meta.get_field("factor").help_text),
+        )
+    },
+)
 
-    def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data).upper()
-        if value not in currency_codes():
-            raise serializers.ValidationError(f"“{value}” is not an ISO 4217 currency code.")
-        return value
 
-
-class ExchangeRateOutput(serializers.ModelSerializer):
-    class Meta:
-        model = ExchangeRate
-        fields = (*RECORD_FIELDS, "date", "from_currency", "to_currency", "rate")
-        read_only_fields = fields
-
-
-class ExchangeRateInput(serializers.Serializer):
-    date = serializers.DateField()
-    from_currency = CurrencyCodeField()
-    to_currency = CurrencyCodeField()
-    rate = serializers.DecimalField(max_digits=20, decimal_places=8)
-
+class _RateChecks(serializers.Serializer):
     def validate_rate(self, value: Any) -> Any:
         if value <= 0:
             raise serializers.ValidationError("An exchange rate must be positive.")
         return value
+
+
+ExchangeRateOutput = output_serializer(ExchangeRate, name="ExchangeRateOutput")
+ExchangeRateInput = input_serializer(
+    ExchangeRate,
+    shape_of(ExchangeRate).create,
+    name="ExchangeRateInput",
+    base=_RateChecks,
+    overrides={"rate": serializers.DecimalField(max_digits=20, decimal_places=8)},
+)
 
 
 class InstalmentSerializer(serializers.Serializer):
@@ -66,20 +60,11 @@ class InstalmentSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-class PaymentTermsOutput(serializers.ModelSerializer):
+class _PaymentTermsRow(serializers.ModelSerializer):
     schedule = InstalmentSerializer(many=True)
 
-    class Meta:
-        model = PaymentTerms
-        fields = (*RECORD_FIELDS, "name", "description", "schedule")
-        read_only_fields = fields
 
-
-class PaymentTermsInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    schedule = InstalmentSerializer(many=True)
-
+class _ScheduleChecks(serializers.Serializer):
     def validate_schedule(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         plain = [{**part, "percent": str(part["percent"])} for part in value]
         errors = schedule_errors(plain)
@@ -88,39 +73,21 @@ class PaymentTermsInput(serializers.Serializer):
         return plain
 
 
-class ItemOutput(serializers.ModelSerializer):
+PaymentTermsOutput = output_serializer(
+    PaymentTerms, name="PaymentTermsOutput", extra=("schedule",), base=_PaymentTermsRow
+)
+PaymentTermsInput = input_serializer(
+    PaymentTerms,
+    shape_of(PaymentTerms).create,
+    name="PaymentTermsInput",
+    base=_ScheduleChecks,
+    overrides={"schedule": InstalmentSerializer(many=True)},
+)
+
+
+class _ItemRow(serializers.ModelSerializer):
     unit: serializers.SlugRelatedField[UnitOfMeasure] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit_id = serializers.UUIDField(read_only=True)
-
-    class Meta:
-        model = Item
-        fields = (
-            *RECORD_FIELDS,
-            "kind",
-            "code",
-            "name",
-            "unit",
-            "unit_id",
-            "description",
-            "composition",
-            "gsm",
-            "construction",
-            "finish",
-            "width_cm",
-            "hs_code",
-        )
-        read_only_fields = fields
 
 
-class ItemInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Item.Kind.choices)
-    code = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200)
-    unit = TenantPrimaryKeyRelatedField(model=UnitOfMeasure)
-    description = serializers.CharField(required=False, allow_blank=True)
-    composition = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    gsm = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
-    construction = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    finish = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    width_cm = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
-    hs_code = serializers.CharField(max_length=12, required=False, allow_blank=True)
+ItemOutput = output_serializer(Item, name="ItemOutput", extra=("unit",), base=_ItemRow)
+ItemInput = input_serializer(Item, shape_of(Item).create, name="ItemInput")

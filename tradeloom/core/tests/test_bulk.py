@@ -12,10 +12,10 @@ from django.db.models.expressions import DatabaseDefault
 from django.test.utils import CaptureQueriesContext
 
 from tradeloom.catalog.models import ExchangeRate
+from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.core.bulk import Each, bulk_insert, bulk_insert_objects
 from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Customer
-from tradeloom.partners.tests.factories import UnitFactory
 from tradeloom.sales.models import Line
 from tradeloom.sales.tests.factories import StyleFactory
 from tradeloom.tenancy.tests.factories import OrganizationFactory

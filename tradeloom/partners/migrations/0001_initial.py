@@ -7,7 +7,6 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.datetime
 import tradeloom.core.validators
-import tradeloom.partners.models
 import uuid
 from decimal import Decimal
 from django.conf import settings
@@ -47,7 +46,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('phone', models.CharField(blank=True, max_length=40)),
                 ('website', models.URLField(blank=True)),
-                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.partners.models.validate_country])),
+                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.core.validators.validate_country])),
                 ('notes', models.TextField(blank=True)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.organization')),
@@ -77,7 +76,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('phone', models.CharField(blank=True, max_length=40)),
                 ('website', models.URLField(blank=True)),
-                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.partners.models.validate_country])),
+                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.core.validators.validate_country])),
                 ('notes', models.TextField(blank=True)),
                 ('kind', models.CharField(choices=[('mill', 'Mill'), ('factory', 'Factory'), ('vendor', 'Vendor'), ('trader', 'Trader')], default='mill', max_length=10)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -99,7 +98,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=30)),
                 ('name', models.CharField(max_length=200)),
                 ('city', models.CharField(blank=True, max_length=100)),
-                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.partners.models.validate_country])),
+                ('country', models.CharField(blank=True, max_length=2, validators=[tradeloom.core.validators.validate_country])),
                 ('address', models.CharField(blank=True, max_length=300)),
                 ('licence_number', models.CharField(blank=True, max_length=60, verbose_name='establishment / licence number')),
                 ('capabilities', models.CharField(blank=True, help_text='e.g. knitting, dyeing, printing', max_length=300)),
@@ -147,7 +146,7 @@ class Migration(migrations.Migration):
                 ('city', models.CharField(max_length=100)),
                 ('region', models.CharField(blank=True, max_length=100)),
                 ('postal_code', models.CharField(blank=True, max_length=20)),
-                ('country', models.CharField(max_length=2, validators=[tradeloom.partners.models.validate_country])),
+                ('country', models.CharField(max_length=2, validators=[tradeloom.core.validators.validate_country])),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.organization')),
                 ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='partners.customer')),

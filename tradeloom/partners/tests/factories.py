@@ -1,57 +1,15 @@
-"""Factories for master data. Each creates its row inside its organisation's tenant context."""
+"""Factories for partners: customers, suppliers, their contacts, addresses and plants, mappings, carriers.
+
+Each creates its row inside its organisation's tenant context.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
-
 import factory
 
-from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.tenancy.tests.factories import OrganizationFactory, TenantFactory
-
-
-class PaymentTermsFactory(TenantFactory[PaymentTerms]):
-    class Meta:
-        model = PaymentTerms
-
-    organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Sequence(lambda n: f"Net {30 + n}")
-    schedule = factory.LazyFunction(lambda: [{"percent": "100", "days": 30}])
-
-
-class UnitFactory(TenantFactory[UnitOfMeasure]):
-    class Meta:
-        model = UnitOfMeasure
-
-    organization = factory.SubFactory(OrganizationFactory)
-    code = factory.Sequence(lambda n: f"u{n}")
-    name = factory.Sequence(lambda n: f"Unit {n}")
-    dimension = UnitOfMeasure.Dimension.LENGTH
-    factor = Decimal("1")
-
-
-class ItemFactory(TenantFactory[Item]):
-    class Meta:
-        model = Item
-
-    organization = factory.SubFactory(OrganizationFactory)
-    kind = Item.Kind.FABRIC
-    code = factory.Sequence(lambda n: f"FAB-{n:04d}")
-    name = factory.Sequence(lambda n: f"Single jersey {n}")
-    unit = factory.SubFactory(UnitFactory, organization=factory.SelfAttribute("..organization"))
-
-
-class ExchangeRateFactory(TenantFactory[ExchangeRate]):
-    class Meta:
-        model = ExchangeRate
-
-    organization = factory.SubFactory(OrganizationFactory)
-    date = factory.Sequence(lambda n: date(2026, 1, 1) + timedelta(days=n))
-    from_currency = "USD"
-    to_currency = "BDT"
-    rate = Decimal("121.5")
+from tradeloom.testing.walls import register_factory
 
 
 class CustomerFactory(TenantFactory[Customer]):
@@ -121,16 +79,10 @@ class CarrierFactory(TenantFactory[Carrier]):
     mode = Carrier.Mode.SEA
 
 
-FACTORY_BY_MODEL = {
-    PaymentTerms: PaymentTermsFactory,
-    UnitOfMeasure: UnitFactory,
-    Item: ItemFactory,
-    ExchangeRate: ExchangeRateFactory,
-    Customer: CustomerFactory,
-    Supplier: SupplierFactory,
-    Contact: ContactFactory,
-    Address: AddressFactory,
-    Plant: PlantFactory,
-    SupplierPlantMapping: MappingFactory,
-    Carrier: CarrierFactory,
-}
+register_factory(Customer, CustomerFactory)
+register_factory(Supplier, SupplierFactory)
+register_factory(Contact, ContactFactory)
+register_factory(Address, AddressFactory)
+register_factory(Plant, PlantFactory)
+register_factory(SupplierPlantMapping, MappingFactory)
+register_factory(Carrier, CarrierFactory)

@@ -6,17 +6,12 @@ import pytest
 from django.db import connections, transaction
 from django.test import Client
 
+from tradeloom.catalog.tests.factories import ItemFactory, UnitFactory
 from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Contact
-from tradeloom.partners.tests.factories import (
-    ContactFactory,
-    CustomerFactory,
-    ItemFactory,
-    PlantFactory,
-    SupplierFactory,
-    UnitFactory,
-)
+from tradeloom.partners.tests.factories import ContactFactory, CustomerFactory, PlantFactory, SupplierFactory
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -197,14 +192,14 @@ def test_every_detail_has_a_query_budget_in_the_api_and_on_the_page(
 ):
     from django.apps import apps
 
-    from tradeloom.partners.tests.factories import FACTORY_BY_MODEL
+    from tradeloom.testing.walls import factory_for
 
     model = next(m for m in apps.get_models() if m.__name__ == RESOURCES[resource])
-    record = FACTORY_BY_MODEL[model](organization=org)
-    with django_assert_max_num_queries(9):
+    record = factory_for(model)(organization=org)
+    with django_assert_max_num_queries(budget(f"api.{resource}.detail")):
         assert client.get(f"{b(org)}/{resource}/{record.pk}/").status_code == 200
     browser = Client()
     browser.force_login(member(Role.MERCHANDISER).user)
     browser.get(f"/o/{org.slug}/{resource}/{record.pk}/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(budget("web.records.detail")):
         assert browser.get(f"/o/{org.slug}/{resource}/{record.pk}/").status_code == 200

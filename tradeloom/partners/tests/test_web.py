@@ -11,6 +11,7 @@ from tradeloom.core.context import tenant_context
 from tradeloom.partners.models import Plant, Supplier
 from tradeloom.partners.tests.factories import ContactFactory, CustomerFactory, PlantFactory, SupplierFactory
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_list_pages_have_a_query_budget(org, browser, resource, django_assert_ma
         ContactFactory(organization=org, supplier=supplier, is_primary=True)
     browser.get(f"/o/{org.slug}/{resource}/")
     # frame (session, user, tenant, memberships, counters) + page + reference-filter choices
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(budget("web.records.list")):
         assert browser.get(f"/o/{org.slug}/{resource}/").status_code == 200
 
 
@@ -140,7 +141,7 @@ def test_supplier_detail_has_a_query_budget(org, browser, django_assert_max_num_
         PlantFactory(organization=org, supplier=supplier)
         ContactFactory(organization=org, supplier=supplier)
     browser.get(f"/o/{org.slug}/suppliers/{supplier.pk}/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(budget("web.records.detail")):
         html = browser.get(f"/o/{org.slug}/suppliers/{supplier.pk}/").content.decode()
     with tenant_context(org):
         assert html.count("/plants/") >= Plant.objects.filter(supplier=supplier).count()

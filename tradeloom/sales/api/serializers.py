@@ -1,3 +1,7 @@
+"""The orders API's inputs and outputs. Record-shaped ones derive from the models' ``Shape`` declarations
+(``records.serializers``): a column added to a model's shape reaches its input, its output and the fast JSON below
+without another list to edit. Commands (a transition, a stage move) and computed figures are written out here."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,14 +10,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tradeloom.catalog.api.serializers import CurrencyCodeField
-from tradeloom.catalog.models import Item, UnitOfMeasure
-from tradeloom.partners.models import Customer, Supplier
-from tradeloom.records.api import TenantPrimaryKeyRelatedField
+from tradeloom.core.money import AMOUNT_PLACES, RATE_PLACES, decimal_text
+from tradeloom.core.shapes import row_encoder, shape_of
+from tradeloom.records.serializers import input_serializer, output_serializer
 from tradeloom.sales.extensions import ORDER_LIST_COLUMNS, OrderListColumn
 from tradeloom.sales.models import (
-    MAX_PRICE,
-    MAX_QUANTITY,
     ActivityNote,
     DeletionRequest,
     Delivery,
@@ -24,101 +25,39 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
-from tradeloom.sales.selectors import DETAIL_ORDER_FIELDS, OrderDetail
-from tradeloom.tenancy.models import Membership
+from tradeloom.sales.money import FIGURES
+from tradeloom.sales.selectors import OrderDetail
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
-PRICE = {"max_digits": 18, "decimal_places": 4, "min_value": Decimal(0), "max_value": MAX_PRICE}
-QTY = {"max_digits": 18, "decimal_places": 3, "min_value": Decimal(0), "max_value": MAX_QUANTITY}
+ORDER, STYLE, LINE = shape_of(Order), shape_of(Style), shape_of(Line)
 
+# --- inputs -------------------------------------------------------------------------------------------------------
 
-class LineInput(serializers.Serializer):
-    colour_code = serializers.CharField(max_length=60)
-    colour_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    cad_code = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    cad_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    item = TenantPrimaryKeyRelatedField(model=Item, required=False, allow_null=True)
-    quantity = serializers.DecimalField(**QTY)  # type: ignore[arg-type]
-    unit = TenantPrimaryKeyRelatedField(model=UnitOfMeasure)
-    selling_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    supplier = TenantPrimaryKeyRelatedField(model=Supplier, required=False, allow_null=True)
-    mill_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    commission_per_unit = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    etd = serializers.DateField(required=False, allow_null=True)
-    eta = serializers.DateField(required=False, allow_null=True)
-
-
-class StyleInput(serializers.Serializer):
-    style_number = serializers.CharField(
-        max_length=60, required=False, allow_blank=True, help_text="Blank: <PO number>-01, -02 …"
-    )
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    fabric_type = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    specification = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    composition = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    gsm = serializers.DecimalField(
-        max_digits=8, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
-    )
-    finish = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    construction = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    cuttable_width = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
-    finishing_width = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
-    etd = serializers.DateField(required=False, allow_null=True)
-    eta = serializers.DateField(required=False, allow_null=True)
-    lines = LineInput(many=True, allow_empty=False, max_length=500)  # type: ignore[call-arg]
-
-
-class OrderCreateInput(serializers.Serializer):
-    po_number = serializers.CharField(max_length=60)
-    customer = TenantPrimaryKeyRelatedField(model=Customer)
-    buyer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    merchandiser = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
-    order_type = serializers.ChoiceField(choices=Order.Type.choices, required=False)
-    currency = CurrencyCodeField()
-    order_date = serializers.DateField()
-    etd = serializers.DateField(required=False, allow_null=True)
-    eta = serializers.DateField(required=False, allow_null=True)
-    expected_delivery = serializers.DateField(required=False, allow_null=True)
-    stage = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
-    merge = serializers.BooleanField(default=False, help_text="Merge into an open order of the same customer and PO.")
-    styles = StyleInput(many=True, allow_empty=False, max_length=200)  # type: ignore[call-arg]
-
-
-class OrderUpdateInput(serializers.Serializer):
-    po_number = serializers.CharField(max_length=60, required=False)
-    buyer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    merchandiser = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
-    order_type = serializers.ChoiceField(choices=Order.Type.choices, required=False)
-    order_date = serializers.DateField(required=False)
-    etd = serializers.DateField(required=False, allow_null=True)
-    eta = serializers.DateField(required=False, allow_null=True)
-    expected_delivery = serializers.DateField(required=False, allow_null=True)
-    actual_delivery = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
-    process_loss_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
-    )
-    mixed_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
-    )
-
-
-class LineUpdateInput(serializers.Serializer):
-    colour_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    cad_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    quantity = serializers.DecimalField(**QTY, required=False)  # type: ignore[arg-type]
-    selling_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    mill_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    commission_per_unit = serializers.DecimalField(**PRICE, required=False, allow_null=True)  # type: ignore[arg-type]
-    etd = serializers.DateField(required=False, allow_null=True)
-    eta = serializers.DateField(required=False, allow_null=True)
-    process_loss_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
-    )
-    mixed_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
-    )
+LineInput = input_serializer(Line, LINE.create, name="LineInput")
+StyleInput = input_serializer(
+    Style,
+    STYLE.create,
+    name="StyleInput",
+    overrides={
+        "style_number": serializers.CharField(
+            max_length=60, required=False, allow_blank=True, help_text="Blank: <PO number>-01, -02 …"
+        )
+    },
+    extra={"lines": LineInput(many=True, allow_empty=False, max_length=500)},  # type: ignore[call-arg]
+)
+OrderCreateInput = input_serializer(
+    Order,
+    ORDER.create,
+    name="OrderCreateInput",
+    extra={
+        "merge": serializers.BooleanField(
+            default=False, help_text="Merge into an open order of the same customer and PO."
+        ),
+        "styles": StyleInput(many=True, allow_empty=False, max_length=200),  # type: ignore[call-arg]
+    },
+)
+OrderUpdateInput = input_serializer(Order, ORDER.update, name="OrderUpdateInput", partial=True)
+LineUpdateInput = input_serializer(Line, LINE.update, name="LineUpdateInput", partial=True)
 
 
 class RequirementOutput(serializers.Serializer):
@@ -168,6 +107,14 @@ class BaseMoneyOutput(serializers.Serializer):
     realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
 
 
+class TransitionInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Line.Status.choices)
+    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text=OVERRIDE_HELP)
+
+
+# --- outputs ------------------------------------------------------------------------------------------------------
+
+
 class _ContributedColumn(serializers.Field):
     """A contributed column's value on a row, as the fast rows give it (``OrderListColumn.to_json``)."""
 
@@ -185,40 +132,14 @@ def _column_field(column: OrderListColumn) -> serializers.Field:
     return documented(column)
 
 
-class OrderListOutput(serializers.ModelSerializer):
-    """The list's row (documentation and the reference for ``order_list_rows``, which produces the same JSON)."""
-
-    # Columns other apps contribute (``sales.extensions.ORDER_LIST_COLUMNS``) follow the money (``get_fields``).
-
+class _OrderListRow(serializers.ModelSerializer):
     customer = serializers.CharField(source="customer_name", read_only=True)
-    customer_id = serializers.UUIDField(read_only=True)
     money = serializers.SerializerMethodField()
     line_count = serializers.IntegerField(read_only=True)
 
-    class Meta:
-        model = Order
-        fields = (
-            "id",
-            "number",
-            "po_number",
-            "customer",
-            "customer_id",
-            "buyer_name",
-            "order_type",
-            "currency",
-            "order_date",
-            "etd",
-            "eta",
-            "status",
-            "stage",
-            "line_count",
-            "money",
-            "version",
-            "created_at",
-        )
-        read_only_fields = fields
-
     def get_fields(self) -> dict[str, serializers.Field]:
+        # The order's columns, its line count and money, the columns other apps contribute
+        # (``sales.extensions.ORDER_LIST_COLUMNS``), then the version and creation time.
         fields = super().get_fields()
         tail = {name: fields.pop(name) for name in ("version", "created_at")}
         for column in ORDER_LIST_COLUMNS:
@@ -226,18 +147,18 @@ class OrderListOutput(serializers.ModelSerializer):
         return {**fields, **tail}
 
     def get_money(self, order: Order) -> dict[str, Any]:
-        names = ("value", "cost", "commission", "profit", "realised_profit")
-        return MoneyOutput({name: getattr(order, f"total_{name}") for name in names}).data
+        return MoneyOutput({name: getattr(order, f"total_{name}") for name in FIGURES}).data
 
 
-MONEY_NAMES = ("value", "cost", "commission", "profit", "realised_profit")
+OrderListOutput = output_serializer(
+    Order, ORDER.list, name="OrderListOutput", extra=("customer", "line_count", "money"), base=_OrderListRow
+)
+OrderListOutput.__doc__ = (
+    "The list's row (documentation and the reference for ``order_list_rows``, which produces the same JSON)."
+)
 
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+_NO_TOTALS = ("0.00",) * 5 + ("0",)
+_order_list_row = row_encoder(Order, ORDER.list, extra={"customer": "customer_name"})
 
 
 def order_list_rows(orders: Any) -> list[dict[str, Any]]:
@@ -247,70 +168,20 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
     columns = list(ORDER_LIST_COLUMNS)
     for o in orders:
         totals = o["line_totals"] or _NO_TOTALS
-        rows.append(
-            {
-                "id": str(o["id"]),
-                "number": o["number"],
-                "po_number": o["po_number"],
-                "customer": o["customer_name"],
-                "customer_id": str(o["customer_id"]),
-                "buyer_name": o["buyer_name"],
-                "order_type": o["order_type"],
-                "currency": o["currency"],
-                "order_date": _iso(o["order_date"]),
-                "etd": _iso(o["etd"]),
-                "eta": _iso(o["eta"]),
-                "status": o["status"],
-                "stage": o["stage"],
-                "line_count": int(totals[5]),
-                "money": dict(zip(MONEY_NAMES, totals, strict=False)),
-                **{column.key: column.to_json(o.get(column.annotation)) for column in columns},
-                "version": o["version"],
-                "created_at": _iso(o["created_at"]),
-            }
-        )
+        row = _order_list_row(o)
+        row["line_count"] = int(totals[5])
+        row["money"] = dict(zip(FIGURES, totals, strict=False))
+        for column in columns:
+            row[column.key] = column.to_json(o.get(column.annotation))
+        rows.append(row)
     return rows
 
 
-_NO_TOTALS = ("0.00",) * 5 + ("0",)
-
-
-class LineOutput(serializers.ModelSerializer):
+class _LineRow(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
-    unit_id = serializers.UUIDField(read_only=True)
-    style_id = serializers.UUIDField(read_only=True)
-    supplier_id = serializers.UUIDField(read_only=True, allow_null=True)
-    item_id = serializers.UUIDField(read_only=True, allow_null=True)
     money = serializers.SerializerMethodField()
     shortage = serializers.SerializerMethodField()
     excess = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Line
-        fields = (
-            "id",
-            "style_id",
-            "colour_code",
-            "colour_name",
-            "cad_code",
-            "cad_name",
-            "item_id",
-            "quantity",
-            "unit",
-            "unit_id",
-            "selling_price",
-            "supplier_id",
-            "mill_price",
-            "commission_per_unit",
-            "etd",
-            "eta",
-            "status",
-            "delivered_quantity",
-            "shortage",
-            "excess",
-            "money",
-        )
-        read_only_fields = fields
 
     def _figures(self, line: Line) -> Any:
         return self.context["figures"][line.pk]
@@ -325,48 +196,16 @@ class LineOutput(serializers.ModelSerializer):
         return self._figures(line).excess
 
 
-class StyleOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Style
-        fields = (
-            "id",
-            "style_number",
-            "description",
-            "fabric_type",
-            "specification",
-            "composition",
-            "gsm",
-            "finish",
-            "construction",
-            "cuttable_width",
-            "finishing_width",
-            "etd",
-            "eta",
-        )
-        read_only_fields = fields
+LineOutput = output_serializer(Line, name="LineOutput", extra=("unit", "shortage", "excess", "money"), base=_LineRow)
+StyleOutput = output_serializer(Style, name="StyleOutput")
 
 
-class OrderDetailOutput(serializers.ModelSerializer):
+class _OrderDetail(serializers.ModelSerializer):
     customer = serializers.CharField(source="customer.__str__", read_only=True)
-    customer_id = serializers.UUIDField(read_only=True)
-    merchandiser_id = serializers.UUIDField(read_only=True, allow_null=True)
     styles = StyleOutput(many=True, read_only=True)
     lines = serializers.SerializerMethodField()
     money = serializers.SerializerMethodField()
     base_money = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Order
-        # The detail's projected columns, the customer's label, then the nested parts.
-        fields = (
-            *DETAIL_ORDER_FIELDS,
-            "customer",
-            "styles",
-            "lines",
-            "money",
-            "base_money",
-        )
-        read_only_fields = fields
 
     def get_lines(self, order: Order) -> list[dict[str, Any]]:
         return LineOutput(order.lines.all(), many=True, context=self.context).data  # type: ignore[return-value]
@@ -386,185 +225,76 @@ class OrderDetailOutput(serializers.ModelSerializer):
         ).data
 
 
-_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (2, 3, 4, 8)}
+OrderDetailOutput = output_serializer(
+    Order, name="OrderDetailOutput", extra=("customer", "styles", "lines", "money", "base_money"), base=_OrderDetail
+)
 
+# --- the order detail's fast JSON ----------------------------------------------------------------------------------
+# ``OrderDetailOutput``'s JSON built directly from the detail's rows (a test holds them equal): an order of 20 lines
+# is read often, and DRF would build a field tree per line and per money block. The row encoders come from the same
+# shapes as the serializers.
 
-def _dec(value: Decimal | None, places: int) -> str | None:
-    return None if value is None else str(value.quantize(_QUANTUM[places]))
+_order_row = row_encoder(Order, ORDER.read, extra={"customer": "customer_label"})
+_style_row = row_encoder(Style, STYLE.read)
+_line_row = row_encoder(Line, LINE.read, extra={"unit": "unit_code"})
 
 
 def _money(figures: Any) -> dict[str, str | None]:
-    return {name: _dec(getattr(figures, name), 2) for name in MONEY_NAMES}
-
-
-def _id(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return {name: decimal_text(getattr(figures, name), AMOUNT_PLACES) for name in FIGURES}
 
 
 def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
-    """``OrderDetailOutput``'s JSON built directly from the detail's rows (a test holds them equal): an order of 20
-    lines is read often, and DRF would build a field tree per line and per money block."""
-    order, figures, totals = detail.order, detail.figures, detail.totals
-    styles = [
-        {
-            "id": str(st["id"]),
-            "style_number": st["style_number"],
-            "description": st["description"],
-            "fabric_type": st["fabric_type"],
-            "specification": st["specification"],
-            "composition": st["composition"],
-            "gsm": _dec(st["gsm"], 2),
-            "finish": st["finish"],
-            "construction": st["construction"],
-            "cuttable_width": _dec(st["cuttable_width"], 2),
-            "finishing_width": _dec(st["finishing_width"], 2),
-            "etd": _iso(st["etd"]),
-            "eta": _iso(st["eta"]),
-        }
-        for st in detail.styles
-    ]
-    rows = []
+    """The detail's JSON (``OrderDetailOutput``) from its rows."""
+    figures, totals = detail.figures, detail.totals
+    lines = []
     for line in detail.lines:
         f = figures[line["id"]]
-        rows.append(
-            {
-                "id": str(line["id"]),
-                "style_id": str(line["style_id"]),
-                "colour_code": line["colour_code"],
-                "colour_name": line["colour_name"],
-                "cad_code": line["cad_code"],
-                "cad_name": line["cad_name"],
-                "item_id": _id(line["item_id"]),
-                "quantity": _dec(line["quantity"], 3),
-                "unit": line["unit_code"],
-                "unit_id": str(line["unit_id"]),
-                "selling_price": _dec(line["selling_price"], 4),
-                "supplier_id": _id(line["supplier_id"]),
-                "mill_price": _dec(line["mill_price"], 4),
-                "commission_per_unit": _dec(line["commission_per_unit"], 4),
-                "etd": _iso(line["etd"]),
-                "eta": _iso(line["eta"]),
-                "status": line["status"],
-                "delivered_quantity": _dec(line["delivered_quantity"], 3),
-                "shortage": f.shortage,
-                "excess": f.excess,
-                "money": _money(f),
-            }
-        )
-    return {
-        "id": str(order["id"]),
-        "number": order["number"],
-        "po_number": order["po_number"],
-        "customer": order["customer_label"],
-        "customer_id": str(order["customer_id"]),
-        "buyer_name": order["buyer_name"],
-        "merchandiser_id": _id(order["merchandiser_id"]),
-        "order_type": order["order_type"],
-        "currency": order["currency"],
-        "order_date": _iso(order["order_date"]),
-        "etd": _iso(order["etd"]),
-        "eta": _iso(order["eta"]),
-        "expected_delivery": _iso(order["expected_delivery"]),
-        "actual_delivery": _iso(order["actual_delivery"]),
-        "status": order["status"],
-        "stage": order["stage"],
-        "notes": order["notes"],
-        "version": order["version"],
-        "archived_at": _iso(order["archived_at"]),
-        "created_at": _iso(order["created_at"]),
-        "styles": styles,
-        "lines": rows,
-        "money": _money(totals),
-        "base_money": {
-            "currency": detail.base_currency,
-            "rate": _dec(totals.rate, 8),
-            "rate_missing": totals.rate_missing,
-            **{name: _dec(totals.base.get(name), 2) for name in MONEY_NAMES},
-        },
+        row = _line_row(line)
+        row["shortage"], row["excess"], row["money"] = f.shortage, f.excess, _money(f)
+        lines.append(row)
+    data = _order_row(detail.order)
+    data["styles"] = [_style_row(style) for style in detail.styles]
+    data["lines"] = lines
+    data["money"] = _money(totals)
+    data["base_money"] = {
+        "currency": detail.base_currency,
+        "rate": decimal_text(totals.rate, RATE_PLACES),
+        "rate_missing": totals.rate_missing,
+        **{name: decimal_text(totals.base.get(name), AMOUNT_PLACES) for name in FIGURES},
     }
+    return data
 
 
-class TransitionInput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Line.Status.choices)
-    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text=OVERRIDE_HELP)
+# --- the order's work: deliveries, offers, tasks, notes, deletion requests -------------------------------------------
+
+DeliveryInput = input_serializer(Delivery, shape_of(Delivery).create, name="DeliveryInput")
 
 
-class DeliveryInput(serializers.Serializer):
-    date = serializers.DateField()
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=3)
-    unit = TenantPrimaryKeyRelatedField(model=UnitOfMeasure)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
-class DeliveryOutput(serializers.ModelSerializer):
+class _DeliveryRow(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
 
-    class Meta:
-        model = Delivery
-        fields = ("id", "date", "quantity", "unit", "quantity_in_line_unit", "note", "created_at")
-        read_only_fields = fields
+
+DeliveryOutput = output_serializer(Delivery, name="DeliveryOutput", extra=("unit",), base=_DeliveryRow)
+OfferInput = input_serializer(MillOffer, shape_of(MillOffer).create, name="OfferInput")
+OfferOutput = output_serializer(MillOffer, name="OfferOutput")
+TaskInput = input_serializer(Task, shape_of(Task).create, name="TaskInput")
+TaskOutput = output_serializer(Task, name="TaskOutput")
+NoteInput = input_serializer(
+    ActivityNote,
+    shape_of(ActivityNote).create,
+    name="NoteInput",
+    overrides={"text": serializers.CharField(max_length=10000)},
+)
+NoteRevisionOutput = output_serializer(NoteRevision, name="NoteRevisionOutput")
 
 
-class OfferInput(serializers.Serializer):
-    supplier = TenantPrimaryKeyRelatedField(model=Supplier)
-    price = serializers.DecimalField(**PRICE)  # type: ignore[arg-type]
-    currency = CurrencyCodeField()
-    valid_until = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
-class OfferOutput(serializers.ModelSerializer):
-    supplier_id = serializers.UUIDField(read_only=True)
-
-    class Meta:
-        model = MillOffer
-        fields = ("id", "supplier_id", "price", "currency", "valid_until", "notes", "accepted_at", "created_at")
-        read_only_fields = fields
-
-
-class TaskInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    assignee = TenantPrimaryKeyRelatedField(model=Membership, required=False, allow_null=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    priority = serializers.ChoiceField(choices=Task.Priority.choices, required=False)
-    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
-
-
-class TaskOutput(serializers.ModelSerializer):
-    assignee_id = serializers.UUIDField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Task
-        fields = ("id", "title", "description", "assignee_id", "due_date", "priority", "status", "created_at")
-        read_only_fields = fields
-
-
-class NoteInput(serializers.Serializer):
-    category = serializers.ChoiceField(choices=ActivityNote.Category.choices, required=False)
-    text = serializers.CharField(max_length=10000)
-    effective_date = serializers.DateField()
-
-
-class NoteRevisionOutput(serializers.ModelSerializer):
-    class Meta:
-        model = NoteRevision
-        fields = ("category", "text", "effective_date", "created_at")
-        read_only_fields = fields
-
-
-class NoteOutput(serializers.ModelSerializer):
+class _NoteRow(serializers.ModelSerializer):
     is_backdated = serializers.BooleanField(read_only=True)
     revisions = NoteRevisionOutput(many=True, read_only=True)
 
-    class Meta:
-        model = ActivityNote
-        fields = ("id", "category", "text", "effective_date", "is_backdated", "edited_at", "created_at", "revisions")
-        read_only_fields = fields
 
-
-class DeletionRequestInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+NoteOutput = output_serializer(ActivityNote, name="NoteOutput", extra=("is_backdated", "revisions"), base=_NoteRow)
+DeletionRequestInput = input_serializer(DeletionRequest, shape_of(DeletionRequest).create, name="DeletionRequestInput")
 
 
 class DeletionDecisionInput(serializers.Serializer):
@@ -572,20 +302,4 @@ class DeletionDecisionInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class DeletionRequestOutput(serializers.ModelSerializer):
-    requested_by_id = serializers.UUIDField(read_only=True)
-    decided_by_id = serializers.UUIDField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = DeletionRequest
-        fields = (
-            "id",
-            "reason",
-            "status",
-            "requested_by_id",
-            "decided_by_id",
-            "decided_at",
-            "decision_note",
-            "created_at",
-        )
-        read_only_fields = fields
+DeletionRequestOutput = output_serializer(DeletionRequest, name="DeletionRequestOutput")

@@ -17,14 +17,14 @@ from tradeloom.sales.api import serializers as s
 from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.filters import OrderFilter
-from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Task
+from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
 
 
 class OrderListCreateApi(TenantGenericAPIView):
     capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE}
     serializer_class = s.OrderListOutput
-    queryset = Order.objects.none()  # for the schema; rows come from the selector
+    model = Order  # rows come from the selector
     filterset_class = OrderFilter
     ordering = ("-created_at", "-id")
 
@@ -45,25 +45,25 @@ class OrderListCreateApi(TenantGenericAPIView):
             data.is_valid(raise_exception=True)
             payload = dict(data.validated_data)
             styles, merge = payload.pop("styles"), payload.pop("merge")
-            order, merged = services.order_create(
+            created = services.order_create(
                 organization=self.organization,
                 by=self.membership,
                 data=payload,
                 styles=[dict(st) for st in styles],
                 merge=merge,
             )
-            if merged:
-                return order_response(self, order.pk, status.HTTP_200_OK)
-            return created_response(order)
+            if created.merged:
+                return order_response(self, created.order.pk, status.HTTP_200_OK)
+            return created_response(created)
 
         return idempotent(request, self, perform)
 
 
-def created_response(order: Order) -> Response:
+def created_response(created: services.CreatedOrder) -> Response:
     """The new order from what was just inserted (the same JSON a read gives; a test holds them equal)."""
-    detail = selectors.order_detail_from(order, styles=order.created_styles, lines=order.created_lines)  # type: ignore[attr-defined]
+    detail = selectors.order_detail_from(created.order, styles=created.styles, lines=created.lines)
     response = Response(s.order_detail_data(detail), status=status.HTTP_201_CREATED)
-    response["ETag"] = order.etag
+    response["ETag"] = created.order.etag
     return response
 
 
@@ -120,7 +120,7 @@ class LinesTransitionApi(TenantAPIView):
         data = s.LinesTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = set(data.validated_data["lines"])
-        lines = selectors.lines_visible(organization=self.organization, membership=self.membership).filter(pk__in=ids)
+        lines = selectors.lines_visible_by_ids(organization=self.organization, membership=self.membership, ids=ids)
         if lines.count() != len(ids):
             raise Http404("One or more of these lines do not exist.")
         moved = services.lines_transition(
@@ -188,7 +188,7 @@ class LineDeliveriesApi(TenantAPIView):
     @extend_schema(responses={200: s.DeliveryOutput(many=True)}, summary="Deliveries of a line")
     def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
         line = _line(self, order_id, line_id)
-        return Response(s.DeliveryOutput(line.deliveries.select_related("unit"), many=True).data)
+        return Response(s.DeliveryOutput(selectors.delivery_list_of_line(line=line), many=True).data)
 
     @extend_schema(request=s.DeliveryInput, responses={201: s.OrderDetailOutput}, summary="Record a delivery")
     def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -205,7 +205,7 @@ class LineOffersApi(TenantAPIView):
     @extend_schema(responses={200: s.OfferOutput(many=True)}, summary="Mill offers for a line")
     def get(self, request: Request, order_id: Any, line_id: Any) -> Response:
         line = _line(self, order_id, line_id)
-        return Response(s.OfferOutput(line.offers.order_by("price", "created_at"), many=True).data)
+        return Response(s.OfferOutput(selectors.offer_list_of_line(line=line), many=True).data)
 
     @extend_schema(request=s.OfferInput, responses={201: s.OfferOutput}, summary="Record a mill's offer")
     def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
@@ -222,9 +222,7 @@ class OfferAcceptApi(TenantAPIView):
     @extend_schema(request=None, responses={200: s.OrderDetailOutput}, summary="Accept an offer for its line")
     def post(self, request: Request, order_id: Any, line_id: Any, offer_id: Any) -> Response:
         line = _line(self, order_id, line_id)
-        offer = MillOffer.objects.filter(line=line, pk=offer_id).first()
-        if offer is None:
-            raise Http404("No such offer.")
+        offer = selectors.line_offer_get(line=line, pk=offer_id)
         services.offer_accept(offer=offer, by=self.membership)
         return order_response(self, order_id)
 
@@ -240,7 +238,7 @@ class OrderTasksApi(TenantAPIView):
 
     @extend_schema(responses={200: s.TaskOutput(many=True)}, summary="Tasks of an order")
     def get(self, request: Request, order_id: Any) -> Response:
-        return Response(s.TaskOutput(_order(self, order_id).tasks.all(), many=True).data)
+        return Response(s.TaskOutput(selectors.task_list_of_order(order=_order(self, order_id)), many=True).data)
 
     @extend_schema(request=s.TaskInput, responses={201: s.TaskOutput}, summary="Add a task")
     def post(self, request: Request, order_id: Any) -> Response:
@@ -256,9 +254,7 @@ class OrderTaskApi(TenantAPIView):
 
     @extend_schema(request=s.TaskInput, responses={200: s.TaskOutput}, summary="Change or assign a task")
     def patch(self, request: Request, order_id: Any, task_id: Any) -> Response:
-        task = Task.objects.filter(order=_order(self, order_id), pk=task_id).first()
-        if task is None:
-            raise Http404("No such task.")
+        task = selectors.task_get(order=_order(self, order_id), pk=task_id)
         data = s.TaskInput(data=request.data, partial=True, context={"view": self})
         data.is_valid(raise_exception=True)
         return Response(
@@ -271,7 +267,7 @@ class OrderNotesApi(TenantAPIView):
 
     @extend_schema(responses={200: s.NoteOutput(many=True)}, summary="Activity notes, newest effective first")
     def get(self, request: Request, order_id: Any) -> Response:
-        notes = _order(self, order_id).activity_notes.prefetch_related("revisions")
+        notes = selectors.note_list_of_order(order=_order(self, order_id))
         return Response(s.NoteOutput(notes, many=True).data)
 
     @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput}, summary="Add a note (may be backdated)")
@@ -288,13 +284,12 @@ class OrderNoteApi(TenantAPIView):
 
     @extend_schema(request=s.NoteInput, responses={200: s.NoteOutput}, summary="Edit a note (its history is kept)")
     def patch(self, request: Request, order_id: Any, note_id: Any) -> Response:
-        note = ActivityNote.objects.filter(order=_order(self, order_id), pk=note_id).first()
-        if note is None:
-            raise Http404("No such note.")
+        order = _order(self, order_id)
+        note = selectors.note_get(order=order, pk=note_id)
         data = s.NoteInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         note = work.note_edit(note=note, by=self.membership, data=dict(data.validated_data))
-        return Response(s.NoteOutput(ActivityNote.objects.prefetch_related("revisions").get(pk=note.pk)).data)
+        return Response(s.NoteOutput(selectors.note_get(order=order, pk=note.pk, with_revisions=True)).data)
 
 
 class OrderDeletionRequestsApi(TenantAPIView):
@@ -303,7 +298,8 @@ class OrderDeletionRequestsApi(TenantAPIView):
     @extend_schema(responses={200: s.DeletionRequestOutput(many=True)}, summary="Deletion requests of an order")
     def get(self, request: Request, order_id: Any) -> Response:
         order = _order(self, order_id, include_deleted=True)
-        return Response(s.DeletionRequestOutput(order.deletion_requests.order_by("-created_at"), many=True).data)
+        deletions = selectors.deletion_request_list_of_order(order=order)
+        return Response(s.DeletionRequestOutput(deletions, many=True).data)
 
     @extend_schema(
         request=s.DeletionRequestInput,
@@ -328,9 +324,7 @@ class DeletionDecisionApi(TenantAPIView):
     )
     def post(self, request: Request, order_id: Any, request_id: Any) -> Response:
         order = _order(self, order_id, include_deleted=True)
-        deletion = DeletionRequest.objects.filter(order=order, pk=request_id).first()
-        if deletion is None:
-            raise Http404("No such deletion request.")
+        deletion = selectors.deletion_request_get(order=order, pk=request_id)
         data = s.DeletionDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = work.deletion_request_decide(request=deletion, by=self.membership, **data.validated_data)

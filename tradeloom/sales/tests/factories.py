@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import factory
 
-from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory, UnitFactory
+from tradeloom.catalog.tests.factories import UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory
 from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Style, Task
-from tradeloom.tenancy.tests.factories import OrganizationFactory, TenantFactory
-
-SAME_ORG = factory.SelfAttribute("..organization")
+from tradeloom.tenancy.tests.factories import SAME_ORG, MembershipFactory, OrganizationFactory, TenantFactory
+from tradeloom.testing.walls import register_factory, register_url_object
 
 
 class OrderFactory(TenantFactory[Order]):
@@ -73,7 +73,7 @@ class DeletionRequestFactory(TenantFactory[DeletionRequest]):
 
     organization = factory.SubFactory(OrganizationFactory)
     order = factory.SubFactory(OrderFactory, organization=SAME_ORG)
-    requested_by = factory.SubFactory("tradeloom.tenancy.tests.factories.MembershipFactory", organization=SAME_ORG)
+    requested_by = factory.SubFactory(MembershipFactory, organization=SAME_ORG)
     reason = "Duplicate"
 
 
@@ -86,3 +86,18 @@ class OfferFactory(TenantFactory[MillOffer]):
     supplier = factory.SubFactory(SupplierFactory, organization=SAME_ORG)
     price = Decimal("3.10")
     currency = "USD"
+
+
+register_factory(Order, OrderFactory)
+register_factory(Style, StyleFactory)
+register_factory(Line, LineFactory)
+register_factory(Task, TaskFactory)
+register_factory(ActivityNote, NoteFactory)
+register_factory(DeletionRequest, DeletionRequestFactory)
+register_factory(MillOffer, OfferFactory)
+register_url_object("order_id", lambda org: OrderFactory(organization=org))
+register_url_object("line_id", lambda org: LineFactory(organization=org))
+register_url_object("offer_id", lambda org: OfferFactory(organization=org))
+register_url_object("task_id", lambda org: TaskFactory(organization=org))
+register_url_object("note_id", lambda org: NoteFactory(organization=org))
+register_url_object("request_id", lambda org: DeletionRequestFactory(organization=org))

@@ -7,12 +7,14 @@ from decimal import Decimal as D
 
 import pytest
 
+from tradeloom.catalog.tests.factories import ExchangeRateFactory, UnitFactory
 from tradeloom.core.context import tenant_context
-from tradeloom.partners.tests.factories import CustomerFactory, ExchangeRateFactory, SupplierFactory, UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory
 from tradeloom.sales.models import Line, Order
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory
 from tradeloom.tenancy.models import Organization
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +196,7 @@ def test_order_list_costs_a_constant_number_of_queries(setup, org, django_assert
         for _ in range(5):
             LineFactory(organization=org, style__order=order)
     # the token's user, the tenant, the page; and the request's savepoint and its release (a test is a transaction)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(budget("api.orders.list")):
         body = setup["client"].get(setup["url"] + "?limit=50").json()
     assert len(body["results"]) == 10
     assert all(o["line_count"] == 5 for o in body["results"])
@@ -203,7 +205,7 @@ def test_order_list_costs_a_constant_number_of_queries(setup, org, django_assert
 def test_order_detail_costs_a_bounded_number_of_queries(setup, org, django_assert_max_num_queries):
     created = setup["client"].post(setup["url"], payload(setup), format="json").json()
     # the token's user, the tenant, the order, its styles, its lines, the exchange rate; the request's savepoint
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(budget("api.orders.detail")):
         setup["client"].get(f"{setup['url']}{created['id']}/")
 
 
@@ -353,7 +355,7 @@ def test_the_fast_detail_is_the_documented_serializer_output(setup, org):
     )
     with tenant_context(org):
         order = selectors.order_get(organization=org, membership=setup["merch"], pk=created["id"])
-        figures, totals = selectors.order_money(order)
+        figures, totals = selectors.order_money(order=order)
         expected = OrderDetailOutput(order, context={"figures": figures, "order_figures": totals}).data
         detail = selectors.order_detail(organization=org, membership=setup["merch"], pk=order.pk)
         assert order_detail_data(detail) == _plain(expected)

@@ -12,6 +12,7 @@ from tradeloom.sales.models import Line
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory
 from tradeloom.sales.views import order_tabs
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_the_list_shows_money_and_costs_a_constant_number_of_queries(
         LineFactory(organization=org, style__order=more)
     browser.get(f"/o/{org.slug}/orders/")
     # frame + page (money in the same query) + the customer and merchandiser filter choices
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(budget("web.orders.list")):
         html = browser.get(f"/o/{org.slug}/orders/").content.decode()
     assert order.number in html
     assert "4,250.00" in html  # value
@@ -54,7 +55,7 @@ def test_expanding_an_order_shows_its_lines(org, browser, order):
 @pytest.mark.parametrize("tab", [key for key, _ in order_tabs()])
 def test_every_tab_renders_within_budget(org, browser, order, tab, django_assert_max_num_queries):
     browser.get(f"/o/{org.slug}/orders/{order.pk}/?tab={tab}")
-    with django_assert_max_num_queries(15):  # the budget for the order detail
+    with django_assert_max_num_queries(budget("web.orders.detail")):  # the budget for the order detail
         response = browser.get(f"/o/{org.slug}/orders/{order.pk}/?tab={tab}")
     assert response.status_code == 200
 

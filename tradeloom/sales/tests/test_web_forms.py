@@ -9,11 +9,13 @@ import pytest
 from django.test import Client
 
 from tradeloom.audit.models import AuditEvent
+from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.core.context import tenant_context
-from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory, UnitFactory
+from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory
 from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Style, Task
 from tradeloom.sales.tests.factories import LineFactory, OfferFactory, OrderFactory
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +179,7 @@ def test_the_form_costs_the_same_queries_for_many_lines(org, browser, refs, djan
     many = order_post(refs)
     for n in range(6, 46):
         many |= {f"s0-l{n}-colour_code": f"C{n}", f"s0-l{n}-quantity": "10", f"s0-l{n}-unit": str(refs["metre"].pk)}
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(budget("web.orders.new.post")):
         assert browser.post(f"/o/{org.slug}/orders/new/", many).status_code == 302
     with tenant_context(org):
         assert Line.objects.count() == 43

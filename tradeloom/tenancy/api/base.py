@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+from django.db.models import QuerySet
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -23,11 +25,18 @@ _SAFE_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
 
 
 class TenantScopedMixin:
-    """Mix into an ``APIView``; set ``capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE, ...}``."""
+    # Mix into an ``APIView``; set ``capabilities = {"GET": ORDERS_VIEW, "POST": ORDERS_MANAGE, ...}``. (A comment,
+    # not a docstring: the API documentation shows a view's docstring, inherited ones included.)
+    # A generic view names the ``model`` of its rows (for the schema, its filters and the walls tests); its handlers
+    # read the rows through the app's selectors, so ``get_queryset()`` gives none.
 
     capabilities: dict[str, Capability] = {}
+    model: type[models.Model]
     organization: Organization
     membership: Membership
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model._default_manager.none()
 
     def dispatch(self, request: Any, *args: Any, org_slug: str = "", **kwargs: Any) -> Any:
         self.org_slug = org_slug

@@ -45,7 +45,7 @@ class OrganizationApi(TenantAPIView):
 class MemberListApi(TenantGenericAPIView):
     capabilities = {"GET": MEMBERS_VIEW}
     serializer_class = s.MembershipOutput
-    queryset = Membership.objects.none()  # for the schema; rows come from the selector
+    model = Membership  # rows come from the selector
     filterset_class = MembershipFilter
     ordering = ("-created_at", "-id")
 
@@ -98,7 +98,7 @@ class MemberActivateApi(TenantAPIView):
 class AuditEventListApi(TenantGenericAPIView):
     capabilities = {"GET": AUDIT_VIEW}
     serializer_class = s.AuditEventOutput
-    queryset = AuditEvent.objects.none()  # for the schema; rows come from the selector
+    model = AuditEvent  # rows come from the selector
     filterset_class = AuditEventFilter
     ordering = ("-created_at", "-id")
 

@@ -1,4 +1,7 @@
-"""Factories for organisations, users and memberships. Tenant rows are created inside their tenant context."""
+"""Factories for organisations and memberships, and ``TenantFactory``, the base of every tenant row's factory.
+
+Tenant rows are created inside their organisation's tenant context. Users are ``accounts``' (UserFactory).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,15 @@ from typing import Any, TypeVar
 
 import factory
 
-from tradeloom.accounts.models import User
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.walls import register_factory, register_url_object
 
-PASSWORD = "correct-horse-battery"
 T = TypeVar("T")
 
-
-class UserFactory(factory.django.DjangoModelFactory[User]):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-
-    @classmethod
-    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
-        password = kwargs.pop("password", PASSWORD)
-        return User.objects.create_user(*args, password=password, **kwargs)
+# One organisation's rows reference each other: ``factory.SubFactory(X, organization=SAME_ORG)``.
+SAME_ORG = factory.SelfAttribute("..organization")
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
@@ -54,5 +46,9 @@ class MembershipFactory(TenantFactory[Membership]):
         model = Membership
 
     organization = factory.SubFactory(OrganizationFactory)
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory("tradeloom.accounts.tests.factories.UserFactory")  # by path: accounts imports us
     role = Role.MERCHANDISER
+
+
+register_factory(Membership, MembershipFactory)
+register_url_object("membership_id", lambda org: MembershipFactory(organization=org))

@@ -8,6 +8,7 @@ from tradeloom.audit.models import AuditEvent
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
+from tradeloom.testing.budgets import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_member_list_costs_a_constant_number_of_queries(org, owner, member, api_
         member(Role.STAFF)
     client = api_as(owner)
     # auth (1) + set user (1) + membership (1) + set org (1) + page (1) + savepoint pair (2)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(budget("api.members.list")):
         body = client.get(f"/api/v1/o/{org.slug}/members/?limit=50").json()
     assert len(body["results"]) == 31
     assert {"id", "email", "full_name"} <= set(body["results"][0]["user"])

@@ -8,10 +8,11 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError, IntegrityError, ProgrammingError
 
+from tradeloom.accounts.tests.factories import UserFactory
 from tradeloom.core import context
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
-from tradeloom.tenancy.tests.factories import MembershipFactory, UserFactory
+from tradeloom.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

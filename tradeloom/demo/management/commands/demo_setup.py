@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from tradeloom.accounts.models import User
 from tradeloom.core.context import tenant_context
@@ -38,4 +39,5 @@ class Command(BaseCommand):
                 demo_orders_create(organization=organization, by=owner)
                 demo_approvals_create(organization=organization, by=owner)
         state = "created" if created else "already present (its password is unchanged)"
-        self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: /o/{slug}/)")
+        address = reverse("tenancy:dashboard", kwargs={"org_slug": slug})
+        self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: {address})")

@@ -1,85 +1,52 @@
 """The URL and application walls, proven over every tenant route in the URLconf.
 
 A new endpoint under /api/v1/o/<org>/ is covered automatically: it must declare capabilities, refuse viewers on
-writes, and answer 404 to other organisations' members and for other organisations' ids.
+writes, and answer 404 to other organisations' members and for other organisations' ids. Those ids come from the
+registry each app's tests/factories.py fills (tradeloom.testing.walls); an id nobody declared fails a test here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tradeloom.accounts.services import invitation_create
 from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.api.base import TenantScopedMixin
 from tradeloom.tenancy.roles import Role, capabilities_of
 from tradeloom.tenancy.tests.factories import MembershipFactory
-from tradeloom.tenancy.tests.routes import WRITE_METHODS, tenant_routes
+from tradeloom.testing import walls
+from tradeloom.testing.routes import WRITE_METHODS, tenant_routes
 
 pytestmark = pytest.mark.django_db
 
+# Every app's tests/factories.py declares the objects its URL ids name (tradeloom.testing.walls).
+FACTORY_MODULES = walls.load_all()
 ROUTES = tenant_routes()
 ROUTE_METHODS = [(r, m) for r in ROUTES for m in r.methods]
 
 
-def _other_org_object(route: Any, name: str, org: Any) -> Any:
-    """An object of ``org`` for the URL kwarg ``name`` of ``route``: by kwarg name, or by the view's model."""
-    if name in OTHER_ORG_OBJECTS:
-        return OTHER_ORG_OBJECTS[name](org)
-    from tradeloom.partners.tests.factories import FACTORY_BY_MODEL
+def _model(route: Any) -> Any:
+    return getattr(route.view_class, "model", None)
 
-    model = getattr(route.view_class, "model", None)
-    assert model in FACTORY_BY_MODEL, f"add a factory for {model} ({route.template})"
-    return FACTORY_BY_MODEL[model](organization=org).pk
+
+def _other_org_id(route: Any, name: str, org: Any) -> Any:
+    """The id of a new object of ``org`` for the URL kwarg ``name`` of ``route``: by kwarg name, or by its model."""
+    return walls.other_org_object(name, org, _model(route)).pk
 
 
 def _call(client: Any, method: str, url: str) -> Any:
     return getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
 
 
-# Objects of the *other* organisation, by the URL kwarg that names them. A new kwarg needs an entry here.
-def _other_invitation(org: Any) -> Any:
-    inviter = MembershipFactory(organization=org, role=Role.OWNER)
-    with tenant_context(org):
-        return invitation_create(organization=org, by=inviter, email="guest@example.com", role=Role.STAFF)[0].pk
+def test_every_app_with_tenant_models_declares_its_factories():
+    from django.apps import apps
 
+    from tradeloom.core.models import TenantModel
 
-def _sales(kind: str) -> Callable[[Any], Any]:
-    def make(org: Any) -> Any:
-        from tradeloom.sales.tests import factories
-
-        return getattr(factories, kind)(organization=org).pk
-
-    return make
-
-
-def _approvals(kind: str) -> Callable[[Any], Any]:
-    def make(org: Any) -> Any:
-        from tradeloom.approvals.tests import factories
-
-        return getattr(factories, kind)(organization=org).pk
-
-    return make
-
-
-OTHER_ORG_OBJECTS: dict[str, Callable[[Any], Any]] = {
-    "membership_id": lambda org: MembershipFactory(organization=org).pk,
-    "invitation_id": _other_invitation,
-    "order_id": _sales("OrderFactory"),
-    "line_id": _sales("LineFactory"),
-    "offer_id": _sales("OfferFactory"),
-    "task_id": _sales("TaskFactory"),
-    "note_id": _sales("NoteFactory"),
-    "request_id": _sales("DeletionRequestFactory"),
-    "gate_id": _approvals("GateFactory"),
-    "rule_id": _approvals("RuleFactory"),
-    "line_gate_id": _approvals("LineGateFactory"),
-    "entry_id": _approvals("EntryFactory"),
-    "sample_id": _approvals("SampleFactory"),
-    "attachment_id": _approvals("AttachmentFactory"),
-}
+    for config in apps.get_app_configs():
+        if any(issubclass(m, TenantModel) for m in config.get_models()):
+            assert f"{config.name}.tests.factories" in FACTORY_MODULES, f"{config.name} has no tests/factories.py"
 
 
 def test_the_urlconf_has_tenant_routes():
@@ -123,18 +90,19 @@ def test_another_organisations_slug_is_404_on_every_route(route, method, org, ot
 
 
 def test_every_id_in_tenant_urls_has_a_cross_tenant_fixture():
-    from tradeloom.partners.tests.factories import FACTORY_BY_MODEL
-
-    for route in ROUTES:
-        for name in route.id_kwargs:
-            model = getattr(route.view_class, "model", None)
-            assert name in OTHER_ORG_OBJECTS or model in FACTORY_BY_MODEL, f"add a fixture for {route.template}"
+    missing = [
+        (route.template, name)
+        for route in ROUTES
+        for name in route.id_kwargs
+        if not walls.has_object_for(name, _model(route))
+    ]
+    assert missing == [], "register_url_object() / register_factory() in the app's tests/factories.py"
 
 
 @pytest.mark.parametrize(("route", "method"), [(r, m) for r, m in ROUTE_METHODS if r.id_kwargs], ids=lambda x: str(x))
 def test_another_organisations_ids_are_404_on_every_route(route, method, org, other_org, owner, api_as):
     # given objects that belong to B
-    ids = {name: _other_org_object(route, name, other_org) for name in route.id_kwargs}
+    ids = {name: _other_org_id(route, name, other_org) for name in route.id_kwargs}
     # when A's owner asks for them through A's URL
     response = _call(api_as(owner), method, route.url(org.slug, ids))
     # then they do not exist for A

@@ -1,4 +1,4 @@
-"""Every tenant API route, read from the URLconf, so new endpoints are covered by the generic tests."""
+"""Every tenant API and web route, read from the URLconf, so new endpoints are covered by the generic tests."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ def tenant_routes() -> list[Route]:
 
 def web_routes_under(prefix: str) -> list[tuple[str, Any]]:
     return [(t, cb) for t, cb in _walk(get_resolver().url_patterns, "") if t.startswith(prefix)]
+
+
+def web_tenant_routes() -> list[tuple[str, Any]]:
+    """Every web route under ``/o/<org_slug>/``: (template, callback)."""
+    return web_routes_under("o/<slug:org_slug>/")
+
+
+def web_view_model(callback: Any) -> Any:
+    """The model a web view is about, where its declaration names one (``records.pages.RecordPages``), else None."""
+    view = getattr(callback, "__wrapped__", None)  # tenant_view keeps the view it guards
+    return getattr(getattr(view, "__self__", None), "model", None)

@@ -1,0 +1,63 @@
+"""Shapes compile from a model's declaration, and a row encoder writes the API's JSON of a projected row."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal as D
+
+import pytest
+
+from tradeloom.core.shapes import iso, row_encoder, shape_of
+from tradeloom.partners.models import Customer, Supplier
+from tradeloom.sales.models import Line, Style
+
+
+def test_a_records_default_read_is_its_id_record_columns_and_editable_fields_as_columns():
+    shape = shape_of(Customer)
+    assert shape.read[:5] == ("id", "version", "archived_at", "created_at", "updated_at")
+    assert "payment_terms_id" in shape.read
+    assert "payment_terms" in shape.create
+    assert shape.create == shape.update == shape.editable
+
+
+def test_a_subclass_inherits_and_extends_its_bases_declaration():
+    assert shape_of(Supplier).create == ("kind", *shape_of(Customer).create)
+
+
+def test_a_plain_tenant_rows_default_read_has_no_record_columns():
+    assert shape_of(Style).read == ("id", *shape_of(Style).editable)
+
+
+def test_the_row_encoder_writes_uuids_decimals_and_dates_as_the_api_does():
+    encode = row_encoder(Line, ("id", "unit_id", "item_id", "quantity", "selling_price", "etd"), extra={"unit": "u"})
+    pk, unit = uuid.uuid4(), uuid.uuid4()
+    row = {
+        "id": pk,
+        "unit_id": unit,
+        "item_id": None,
+        "quantity": D("5"),
+        "selling_price": None,
+        "etd": date(2026, 1, 2),
+    }
+    assert encode({**row, "u": "m"}) == {
+        "id": str(pk),
+        "unit": "m",
+        "unit_id": str(unit),
+        "item_id": None,
+        "quantity": "5.000",
+        "selling_price": None,
+        "etd": "2026-01-02",
+    }
+    assert list(encode({**row, "u": "m"}))[:3] == ["id", "unit", "unit_id"]  # a relation's label beside its id
+
+
+def test_times_are_written_in_utc_with_z_and_other_offsets_kept():
+    assert iso(datetime(2026, 12, 1, 19, 0, tzinfo=UTC)) == "2026-12-01T19:00:00Z"
+    assert iso(datetime(2026, 12, 1, 19, 0, tzinfo=timezone(timedelta(hours=6)))) == "2026-12-01T19:00:00+06:00"
+    assert iso(None) is None
+
+
+def test_an_encoder_refuses_a_name_that_is_not_a_column():
+    with pytest.raises(ValueError, match="no column"):
+        row_encoder(Line, ("id", "nope"))

@@ -1,0 +1,85 @@
+"""The orders list's money (SQL, ``sales.money.LINE_TOTALS_SQL``) equals the detail's (Python, ``line_figures``)
+for any lines: the two ways of writing the order's money cannot drift apart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.postgres.fields import ArrayField
+from django.db import transaction
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tradeloom.catalog.models import UnitOfMeasure
+from tradeloom.core.context import tenant_context
+from tradeloom.sales.models import MAX_PRICE, MAX_QUANTITY, Line, Order, Style
+from tradeloom.sales.money import FIGURES, LINE_TOTALS_SQL, line_figures, order_figures
+from tradeloom.sales.tests.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+# Small whole quantities and three-decimal prices give half-cent ties (3 x 0.335 = 1.005), where the rounding
+# rules would part; the full ranges reach the largest figures a line takes.
+quantities = st.one_of(
+    st.integers(min_value=0, max_value=50).map(Decimal),
+    st.decimals(min_value=0, max_value=MAX_QUANTITY, places=3, allow_nan=False, allow_infinity=False),
+)
+prices = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=9999).map(lambda n: Decimal(n) / 1000),
+    st.decimals(min_value=0, max_value=MAX_PRICE, places=4, allow_nan=False),
+)
+lines = st.lists(
+    st.tuples(quantities, prices, prices, prices, st.decimals(min_value=0, max_value=2, places=3)), max_size=6
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=lines)
+@example(rows=[(Decimal(3), Decimal("0.335"), Decimal("0.105"), None, Decimal("0.5"))])
+def test_the_lists_sql_totals_equal_the_python_figures(org, rows):
+    # given an order with these lines (delivered as a share of the ordered quantity: short, exact or over)
+    with tenant_context(org), transaction.atomic():
+        savepoint = transaction.savepoint()
+        order = OrderFactory(organization=org)
+        unit = UnitOfMeasure.objects.create(organization=org, code="m", name="Metre", dimension="length", factor=1)
+        style = Style.objects.create(organization=org, order=order, style_number="S")
+        figures = []
+        for index, (quantity, selling, mill, commission, share) in enumerate(rows):
+            delivered = (quantity * share).quantize(Decimal("0.001"))
+            Line.objects.create(
+                organization=org,
+                order=order,
+                style=style,
+                colour_code=f"C{index}",
+                quantity=quantity,
+                unit=unit,
+                selling_price=selling,
+                mill_price=mill,
+                commission_per_unit=commission,
+                delivered_quantity=delivered,
+            )
+            figures.append(
+                line_figures(
+                    quantity=quantity,
+                    selling_price=selling,
+                    mill_price=mill,
+                    commission_per_unit=commission,
+                    delivered=delivered,
+                )
+            )
+        # when the list's SQL sums them
+        totals = (
+            Order.objects.filter(pk=order.pk)
+            .annotate(t=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())))  # noqa: S611
+            .values_list("t", flat=True)
+            .get()
+        )
+        transaction.savepoint_rollback(savepoint)
+    # then every figure is Python's, to the cent and as text with two decimals
+    expected = order_figures(figures, rate=None)
+    assert totals[:5] == [f"{getattr(expected, name):.2f}" for name in FIGURES]
+    assert totals[5] == str(len(rows))
