@@ -34,7 +34,7 @@ run: demo
 	@echo ""
 	@echo "  Tradeloom is starting on http://$(HOST):$(PORT)/  (log in with the demo login above; Ctrl-C stops it)"
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

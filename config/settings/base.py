@@ -152,9 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed-login limit per account and client address (accounts/login_guard.py).
+# Failed-login limits per account and client network, per account, and per network (accounts/login_guard.py);
+# the counters live in PostgreSQL, shared by every worker.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=50)
+LOGIN_NETWORK_FAILURE_LIMIT = env.int("LOGIN_NETWORK_FAILURE_LIMIT", default=30)  # across accounts: spraying
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=7))
 # Absolute address of this installation, for links in e-mails.

@@ -1,7 +1,7 @@
 """Production: everything from the environment, nothing guessed.
 
-Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL, and passes
-``manage.py check --deploy`` with the variables documented in docs/configuration.md.
+Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and a shared cache (REDIS_URL), and
+passes ``manage.py check --deploy`` with the variables documented in docs/configuration.md.
 """
 
 import os
@@ -21,6 +21,14 @@ from config.settings.base import env  # noqa: E402
 DEBUG = False
 if env.bool("DJANGO_DEBUG", default=False):
     raise ImproperlyConfigured("DJANGO_DEBUG must not be set in production.")
+
+# Rate limits (DRF throttles) count in the cache: a process-local one would let every gunicorn worker allow its own
+# share. Log-in limits count in PostgreSQL (accounts/login_guard.py) and hold without it.
+if "LocMemCache" in CACHES["default"]["BACKEND"] and not env.bool("TRADELOOM_PER_PROCESS_CACHE", default=False):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production needs a cache every worker shares: set REDIS_URL (see docs/configuration.md). "
+        "TRADELOOM_PER_PROCESS_CACHE=1 accepts a per-process cache, for a benchmark on one machine only."
+    )
 
 for _db in DATABASES.values():  # noqa: F405
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

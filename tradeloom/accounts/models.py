@@ -160,3 +160,16 @@ class Invitation(TenantModel):
         if self.expires_at <= now:
             return self.State.EXPIRED
         return self.State.PENDING
+
+
+class LoginThrottle(models.Model):
+    """A failed-login counter (``accounts.login_guard``), kept in PostgreSQL so every worker and server counts the
+    same attempts. ``key`` is a hash (of an account, a client network, or both); nothing personal is stored.
+    Not an organisation's row: log-ins happen before any organisation is chosen."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.attempts}"

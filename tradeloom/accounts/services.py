@@ -106,14 +106,21 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
     return user
 
 
-@transaction.atomic
 def password_change(*, user: User, current_password: str, new_password: str) -> User:
-    """Change the password and revoke every API login; the browser session is kept by the caller."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    """Change the password and revoke every API login; the browser session is kept by the caller.
+
+    A wrong current password counts against the failed-login limit; the count is kept although the change is
+    refused, so callers run outside the request's transaction (``non_atomic_requests``)."""
     guard = LoginGuard(email=user.email, ip=current_client()[0])
     wait = guard.reserve()
     if wait is not None:
         raise Throttled(wait=wait, detail="Too many wrong passwords. Try again later.")
+    return _password_set(user=user, guard=guard, current_password=current_password, new_password=new_password)
+
+
+@transaction.atomic
+def _password_set(*, user: User, guard: LoginGuard, current_password: str, new_password: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(current_password):
         raise ApplicationError("The current password is not correct.", code="wrong_password")
     guard.release()

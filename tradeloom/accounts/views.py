@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,6 +72,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form, "password_form": password_form})
 
 
+@transaction.non_atomic_requests  # a wrong current password counts against the log-in limit (login_guard)
 @login_required
 @require_POST
 def password_change_view(request: HttpRequest) -> HttpResponse:

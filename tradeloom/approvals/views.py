@@ -34,7 +34,7 @@ from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
 from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.capabilities import ORGANIZATION_MANAGE
 from tradeloom.tenancy.roles import Role, role_has
-from tradeloom.tenancy.web import TenantRequest, tenant_view
+from tradeloom.tenancy.web import TenantRequest, tenant_stream, tenant_view
 
 
 def _order(request: TenantRequest, order_id: Any) -> Order:
@@ -324,7 +324,7 @@ def board_export_view(request: TenantRequest) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv")
+    response = StreamingHttpResponse(tenant_stream(request, lines), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="approvals.csv"'
     return response
 

@@ -391,6 +391,8 @@ def run(
         "DJANGO_LOG_LEVEL": "WARNING",
         # the rate limiter stays in the path (its cost is real) but does not refuse the load generator
         "THROTTLE_USER_RATE": "10000000/min",
+        # one machine, no Redis: each worker counts its own rate limits (production refuses this without the flag)
+        "TRADELOOM_PER_PROCESS_CACHE": "1",
         "BENCH_PLAN": str(plan_file),
         "BENCH_DATABASE_URL": app_url,
     }

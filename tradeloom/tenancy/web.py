@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 
+from tradeloom.core.context import tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.resolution import membership_resolve
 from tradeloom.tenancy.roles import Capability, role_has
@@ -53,3 +54,18 @@ def tenant_view(**capabilities: Capability) -> Callable[[ViewFunc], ViewFunc]:
         return wrapped
 
     return decorator
+
+
+def tenant_stream(request: TenantRequest, chunks: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+    """Run a streamed response's generator as the request's organisation and user.
+
+    A ``StreamingHttpResponse`` is iterated by the server after the view has returned — after the request's
+    transaction, and with it the tenant context row-level security reads, has ended: its queries would see no rows.
+    This opens a transaction with the same context for as long as the stream runs."""
+    organization, user = request.organization, request.membership.user_id
+
+    def stream() -> Iterator[Any]:
+        with tenant_context(organization, user=user):
+            yield from chunks()
+
+    return stream()

@@ -121,6 +121,7 @@ class MeApi(APIView):
         return self._render(request, user)
 
 
+@non_atomic  # a wrong current password counts against the log-in limit even though the change is refused
 class PasswordChangeApi(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -283,6 +283,20 @@ def test_the_csv_export_without_filters_has_every_line(ctx):
     assert len(rows) == 1 + 2 * 4  # header + two lines with four default gates each
 
 
+def test_the_csv_export_streams_its_rows_after_the_request_has_ended(ctx):
+    # given a response whose rows are read after the view returned: in production the server iterates it after the
+    # request's transaction ended, so the tenant context row-level security reads is gone
+    from tradeloom.core import context
+
+    response = ctx["merch"].get(f"/o/{ctx['org'].slug}/approvals/export.csv")
+    context.set_organization(None)
+    context.set_user(None)
+    # when the stream is read
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    # then it still has every line, not just its header
+    assert len(rows) == 1 + 2 * 4
+
+
 def test_removing_a_rule_by_a_malformed_or_unknown_id_is_404(ctx):
     url = f"/o/{ctx['org'].slug}/approvals/settings/"
     for rule in ("not-a-uuid", "00000000-0000-0000-0000-000000000000", ""):

@@ -17,11 +17,12 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "tradeloom.example.com",
     "DATABASE_URL": "postgres://tradeloom_app:pw@db.invalid:5432/tradeloom",
     "DATABASE_OWNER_URL": "postgres://tradeloom_owner:pw@db.invalid:5432/tradeloom",
+    "REDIS_URL": "redis://cache.invalid:6379/0",
 }
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "TRADELOOM_"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -33,7 +34,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
 def test_production_refuses_to_start_without_required_variables(missing: str):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", env=env)
