@@ -1,11 +1,11 @@
 """Keyset cursor pagination: the default for every API list.
 
-``?limit=`` (default 25, max 200) picks the page size; ``next``/``previous`` are opaque cursors that hold the
-ordering values of the last (first) row on the page, so the next page is ``WHERE (ordering) > (those values)``:
-constant time at any depth, and every row is returned exactly once even while rows are inserted or deleted
-between pages. The ordering must use NOT NULL columns of the model's own table and end in a unique one (the views'
-orderings end in ``id``). ``count`` is only
-computed when ``?with_count=1`` asks for it.
+``?limit=`` (default 25, 1 to 200; anything else is a 400 naming ``limit``) picks the page size; ``next``/
+``previous`` are opaque cursors that hold the ordering values of the last (first) row on the page, so the next page
+is ``WHERE (ordering) > (those values)``: constant time at any depth, and every row is returned exactly once even
+while rows are inserted or deleted between pages. The ordering must use NOT NULL columns of the model's own table
+and end in a unique one (the views' orderings end in ``id``). ``count`` is only computed when ``?with_count=1``
+asks for it.
 
 When every ordering field runs in the same direction the condition is one SQL row comparison
 (``(created_at, id) < (%s, %s)``), which PostgreSQL answers from a composite index; mixed directions fall back
@@ -65,14 +65,15 @@ def _decode(token: str) -> tuple[str, list[str | None]]:
 
 
 def parse_limit(raw: str | None) -> int:
-    """``?limit=``: default 25, capped at 200; not a number → validation error."""
+    """``?limit=``: default 25; anything but a whole number from 1 to 200 (``0``, ``-1``, ``1e30``, ``ten``, a
+    number past 200) is a validation error naming ``limit``, never a page of another size than asked."""
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({"limit": ["Must be a whole number between 1 and 200."]}) from None
-    return max(1, min(value, MAX_LIMIT))
+    text = raw.strip()
+    # at most three digits before int(): a thousand-digit number is refused without converting it
+    if not (text.isascii() and text.isdigit() and len(text) <= 3) or not 1 <= int(text) <= MAX_LIMIT:
+        raise ValidationError({"limit": [f"Must be a whole number between 1 and {MAX_LIMIT}."]})
+    return int(text)
 
 
 def _fields(queryset: QuerySet[Any], ordering: Sequence[str]) -> list[tuple[str, bool, Any]]:
@@ -236,7 +237,7 @@ class KeysetCursorPagination(BasePagination):
                 "name": self.limit_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Rows per page (default {DEFAULT_LIMIT}, max {MAX_LIMIT}).",
+                "description": f"Rows per page: 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); anything else is a 400.",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             },
             {

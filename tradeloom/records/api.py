@@ -2,9 +2,10 @@
 
 Everything a master-data endpoint needs, once: capabilities per method, filters and ``?search=`` from a FilterSet,
 ``?include_archived=1``, ordering, keyset pages, ``ETag`` on reads and ``If-Match`` on writes (412 when stale),
-``Idempotency-Key`` on POST (same key and body → the first response again; same key, other body → 422), and every
-write through ``records.services`` (validated, audited). Subclasses name the model, serializers, filterset
-and capabilities.
+``If-None-Match`` on a detail (304 while the tag is current), ``Idempotency-Key`` on POST (same key and body → the
+first response again; same key, other body → 422), and every write through ``records.services`` (validated,
+audited). Subclasses name the model, serializers, filterset and capabilities; the schema (``RecordSchema``) documents
+the output shape as every write's response, the list's ``ordering`` choices and ``include_archived``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tradeloom.core.api.conditional import not_modified
 from tradeloom.core.api.ordering import resolve_ordering
+from tradeloom.core.api.schema import ApiSchema, api_contract
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.records.models import RecordModel
 from tradeloom.records.selectors import record_choices, record_get, record_list, record_list_none
@@ -43,12 +46,6 @@ _IF_MATCH = re.compile(r'^(?:W/)?"(?P<pk>[0-9a-f-]{36})-(?P<version>\d+)"$')
 
 INCLUDE_ARCHIVED = OpenApiParameter(
     "include_archived", bool, description="Set to 1 to include archived records (hidden by default)."
-)
-IF_MATCH = OpenApiParameter(
-    "If-Match", str, location=OpenApiParameter.HEADER, description="The ETag of the version you edited (412 if stale)."
-)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, location=OpenApiParameter.HEADER, description="Send the same key to retry safely."
 )
 
 
@@ -95,7 +92,30 @@ def idempotent(request: Request, view: TenantScopedMixin, perform: Callable[[], 
     return response
 
 
+class RecordSchema(ApiSchema):
+    """A record resource's operations as they are: every write answers with the output shape (what a read shows),
+    not the input; the list takes ``?ordering=`` (the view's choices) and ``?include_archived=``."""
+
+    def get_response_serializers(self) -> Any:
+        view: Any = self.view
+        if view.action in ("create", "update", "partial_update"):
+            return view.output_serializer
+        return super().get_response_serializers()
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = super().get_override_parameters()
+        view: Any = self.view
+        if view.action == "list":
+            choices = sorted(view.orderings)
+            parameters += [
+                INCLUDE_ARCHIVED,
+                OpenApiParameter("ordering", str, enum=choices, description="Sort order (default: newest first)."),
+            ]
+        return parameters
+
+
 class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
+    schema = RecordSchema()
     model: type[RecordModel]
     output_serializer: type[serializers.Serializer]
     input_serializer: type[serializers.Serializer]
@@ -155,9 +175,12 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
             self.output_serializer(page, many=True, context=self.get_serializer_context()).data
         )
 
+    @api_contract(if_none_match=True)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._respond(self.get_object())
+        instance = self.get_object()
+        return not_modified(request, instance.etag) or self._respond(instance)
 
+    @api_contract(idempotency_key=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         def perform() -> Response:
             data = self._input(request, partial=False)
@@ -173,18 +196,22 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         instance = record_update(instance=instance, by=self.membership, data=data, expected_version=version)
         return self._respond(record_get(records=self.base_queryset(), pk=instance.pk))
 
+    @api_contract(if_match=True)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=False)
 
+    @api_contract(if_match=True)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=True)
 
+    @api_contract(if_match=True)
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         record_delete(instance=instance, by=self.membership, expected_version=expected_version(request, instance))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None)
+    @api_contract(if_match=True)
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
@@ -194,6 +221,7 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         return self._respond(instance)
 
     @extend_schema(request=None)
+    @api_contract(if_match=True)
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()

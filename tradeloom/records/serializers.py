@@ -22,22 +22,39 @@ from django.core import validators as django_validators
 from django.db import models
 from rest_framework import serializers
 
-from tradeloom.core.api.fields import CountryField, CurrencyCodeField
+from tradeloom.core.api.fields import CountryField, CurrencyCodeField, OptionalEmailField, OptionalURLField
 from tradeloom.core.shapes import column as model_column
 from tradeloom.core.shapes import shape_of
 from tradeloom.core.validators import validate_country, validate_currency_code
 from tradeloom.records.api import TenantPrimaryKeyRelatedField
 
 CODE_FIELDS = ((validate_currency_code, CurrencyCodeField), (validate_country, CountryField))
+# an optional e-mail or web address is "" when there is none: the schema allows that (in and out)
+BLANKABLE = ((models.EmailField, OptionalEmailField), (models.URLField, OptionalURLField))
+
+
+def _blankable(field: Any) -> type[serializers.CharField] | None:
+    if not getattr(field, "blank", False):
+        return None
+    return next((cls for model_field, cls in BLANKABLE if isinstance(field, model_field)), None)
 
 
 def _bounds(field: models.Field) -> dict[str, Any]:
+    """The bounds of the field's validators, with their messages when the model words them ("Quantity must be above
+    zero.")."""
     bounds: dict[str, Any] = {}
+    messages: dict[str, str] = {}
     for validator in field.validators:
-        if isinstance(validator, django_validators.MinValueValidator):
-            bounds["min_value"] = validator.limit_value
-        elif isinstance(validator, django_validators.MaxValueValidator):
-            bounds["max_value"] = validator.limit_value
+        for cls, key in (
+            (django_validators.MinValueValidator, "min_value"),
+            (django_validators.MaxValueValidator, "max_value"),
+        ):
+            if isinstance(validator, cls):
+                bounds[key] = validator.limit_value
+                if validator.message != cls.message:
+                    messages[key] = str(validator.message)
+    if messages:
+        bounds["error_messages"] = messages
     return bounds
 
 
@@ -80,6 +97,9 @@ def input_field(field: Any, *, partial: bool = False) -> serializers.Field:
             kwargs["allow_blank"] = True
         if field.max_length:
             kwargs["max_length"] = field.max_length
+        blankable = _blankable(field)
+        if blankable is not None:
+            return blankable(**kwargs)
         if isinstance(field, models.EmailField):
             return serializers.EmailField(**kwargs)
         if isinstance(field, models.URLField):
@@ -142,6 +162,8 @@ def output_serializer(
                 order.append(base_name)
                 placed.add(base_name)
             attrs[column] = serializers.UUIDField(read_only=True, allow_null=field.null)
+        elif _blankable(field) is not None:
+            attrs[column] = _blankable(field)(read_only=True)  # type: ignore[misc]
         order.append(column)
     order += [name_ for name_ in extra if name_ not in placed]
     meta = type("Meta", (), {"model": model, "fields": tuple(order), "read_only_fields": tuple(order)})

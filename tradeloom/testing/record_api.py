@@ -14,12 +14,13 @@ resource and inherits the tests every record API owes its clients::
         view_role = Role.VIEWER           # may only read (default: viewer)
 
 What they prove: list (keyset pages, archived rows hidden unless ``?include_archived=1``, only the organisation's
-rows), detail (``ETag``), create (201, ETag, the audit record ``<prefix>.created``; a bad body is a 400 that writes
-nothing), update (``If-Match``: 200 and version + 1, a stale tag is 412 and changes nothing; PATCH and PUT), archive
-and restore (with their audit records and a stale tag refused), delete, another organisation's id (404 on every
-verb, its record untouched), references (every reference field is declared, and another organisation's record
-is a 404), capabilities (the view role reads and is refused every write), and query budgets (the list costs the
-same for 2 rows as for 14, within ``budgets.budget("api.<url>.list")``; the detail within ``"api.<url>.detail"``).
+rows), detail (``ETag``; ``If-None-Match`` with the current tag is a 304 without a body), create (201, ETag, the
+audit record ``<prefix>.created``; a bad body is a 400 that writes nothing), update (``If-Match``: 200 and version
++ 1, a stale tag is 412 and changes nothing; PATCH and PUT), archive and restore (with their audit records and a
+stale tag refused), delete, another organisation's id (404 on every verb, its record untouched), references
+(every reference field is declared, and another organisation's record is a 404), capabilities (the view role
+reads and is refused every write), and query budgets (the list costs the same for 2 rows as for 14, within
+``budgets.budget("api.<url>.list")``; the detail within ``"api.<url>.detail"``).
 
 Values in responses are compared loosely where the API normalises them: decimals by value (``"2.5"`` matches
 ``"2.500000000000"``), dicts by the keys the declaration names, references as ``<field>_id``.
@@ -198,6 +199,25 @@ class RecordApiTests:
         assert body["version"] == 1
         assert body["archived_at"] is None
         assert response["ETag"] == etag(record.pk, 1)
+
+    def test_detail_answers_304_while_if_none_match_names_its_version(self, org, manager_api):
+        # given a record read once (version 1)
+        record = self.factory(organization=org)
+        url = self.detail_url(org, record.pk)
+        current = manager_api.get(url)["ETag"]
+        # when the client asks again with the tag it holds (as sent, weak, in a list, or any)
+        for held in (current, f"W/{current}", f'"other", {current}', "*"):
+            unchanged = manager_api.get(url, HTTP_IF_NONE_MATCH=held)
+            # then nothing is sent but the status and the tag
+            assert unchanged.status_code == 304, held
+            assert unchanged.content == b""
+            assert unchanged["ETag"] == current
+        # and once the record changes, the old tag gets the new version in full
+        assert manager_api.patch(url, self.update_data, format="json", HTTP_IF_MATCH=current).status_code == 200
+        changed = manager_api.get(url, HTTP_IF_NONE_MATCH=current)
+        assert changed.status_code == 200
+        assert changed["ETag"] == etag(record.pk, 2)
+        assert changed.json()["version"] == 2
 
     def test_an_unknown_id_is_404(self, org, viewer_api):
         response = viewer_api.get(self.detail_url(org, uuid.uuid4()))

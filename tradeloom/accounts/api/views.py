@@ -24,6 +24,7 @@ from tradeloom.accounts.capabilities import INVITATIONS_MANAGE, INVITATIONS_VIEW
 from tradeloom.accounts.filters import InvitationFilter
 from tradeloom.accounts.models import Invitation
 from tradeloom.accounts.selectors import invitation_get, invitation_list
+from tradeloom.core.api.schema import api_contract
 from tradeloom.core.request_id import current_client
 from tradeloom.tenancy.api.base import TenantAPIView, TenantGenericAPIView
 from tradeloom.tenancy.selectors import memberships_of_user
@@ -46,6 +47,7 @@ class AnonymousAuthApi(APIView):
 @non_atomic
 class TokenObtainApi(AnonymousAuthApi):
     @extend_schema(request=s.TokenObtainInput, responses={200: s.TokenPairOutput}, summary="Log in (API client)")
+    @api_contract(errors=(401,))  # a wrong e-mail or password
     def post(self, request: Request) -> Response:
         data = s.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -60,6 +62,7 @@ class TokenObtainApi(AnonymousAuthApi):
 @non_atomic
 class TokenRefreshApi(AnonymousAuthApi):
     @extend_schema(request=s.RefreshInput, responses={200: s.TokenPairOutput}, summary="Rotate a refresh token")
+    @api_contract(errors=(401,))  # token_invalid, token_reused, token_revoked
     def post(self, request: Request) -> Response:
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -68,6 +71,7 @@ class TokenRefreshApi(AnonymousAuthApi):
 
 class LogoutApi(AnonymousAuthApi):
     @extend_schema(request=s.RefreshInput, responses={204: None}, summary="Revoke this login's tokens")
+    @api_contract(errors=(401,))  # token_invalid
     def post(self, request: Request) -> Response:
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,6 +97,7 @@ class RegisterApi(AnonymousAuthApi):
     @extend_schema(
         request=s.RegisterInput, responses={201: s.RegisterOutput}, summary="Sign up with a new organisation"
     )
+    @api_contract(errors=(409,))  # email_taken
     def post(self, request: Request) -> Response:
         data = s.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -143,6 +148,7 @@ class InvitationAcceptApi(APIView):
         responses={200: s.InvitationAcceptOutput, 201: s.InvitationAcceptOutput},
         summary="Accept an invitation (logged in, or creating an account)",
     )
+    @api_contract(errors=(404, 409, 410))  # invitation_invalid; login_required, already_member; expired, revoked …
     def post(self, request: Request) -> Response:
         data = s.InvitationAcceptInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -18,6 +18,7 @@ from tradeloom.approvals import selectors, services
 from tradeloom.approvals.api import serializers as s
 from tradeloom.approvals.filters import BoardFilter
 from tradeloom.approvals.models import Attachment, Gate, GateRule, LineGate, Sample
+from tradeloom.approvals.services.attachments import ATTACHMENT_MEDIA_TYPES
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.parsers import JSONParser
 from tradeloom.sales import selectors as sales_selectors
@@ -325,7 +326,7 @@ class AttachmentApi(TenantAPIView):
     capabilities = {"GET": ORDERS_VIEW}
     model = Attachment
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Download an attachment")
+    @extend_schema(responses={(200, *ATTACHMENT_MEDIA_TYPES): bytes}, summary="Download an attachment (as uploaded)")
     def get(self, request: Request, attachment_id: Any) -> FileResponse:
         attachment = selectors.attachment_get(
             organization=self.organization, membership=self.membership, pk=attachment_id
@@ -356,6 +357,7 @@ class BoardSummaryApi(TenantGenericAPIView):
     capabilities = {"GET": ORDERS_VIEW}
     model = LineGate  # rows come from the selector
     filterset_class = BoardFilter
+    pagination_class = None  # one row per gate: the whole matrix, a plain array (no pages, no ?limit=)
 
     @extend_schema(responses={200: s.MatrixOutput(many=True)}, summary="Counts of lines per gate and state")
     def get(self, request: Request) -> Response:

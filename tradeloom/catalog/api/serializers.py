@@ -59,6 +59,14 @@ class InstalmentSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=3650)
     note = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A PATCH makes DRF skip required fields all the way down, but an instalment is replaced whole: without
+        # its percent or days it is a 400 naming the field, not a crash in the schedule's checks.
+        missing = [name for name in ("percent", "days") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError({name: ["This field is required."] for name in missing})
+        return attrs
+
 
 class _PaymentTermsRow(serializers.ModelSerializer):
     schedule = InstalmentSerializer(many=True)

@@ -1,4 +1,5 @@
-"""API fields for the codes the product validates everywhere (ISO 4217 currencies, ISO 3166 countries)."""
+"""API fields for the codes the product validates everywhere (ISO 4217 currencies, ISO 3166 countries), and for
+optional e-mail addresses and web addresses, which are ``""`` when none is recorded."""
 
 from __future__ import annotations
 
@@ -32,3 +33,20 @@ class CountryField(serializers.CharField):
             except Exception as exc:
                 raise serializers.ValidationError(f"“{value}” is not an ISO 3166 country code.") from exc
         return value
+
+
+class OptionalEmailField(serializers.EmailField):
+    """An e-mail address that may be ``""`` (none recorded), read-only included: the schema then says
+    ``oneOf: [format: email, ""]`` where a read-only ``EmailField`` would claim every value is an address."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
+class OptionalURLField(serializers.URLField):
+    """A web address that may be ``""`` (see ``OptionalEmailField``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)

@@ -41,13 +41,27 @@ def test_default_limit_is_25_and_count_only_when_asked():
     assert api.get("/api/v1/test/users/?with_count=1").json()["count"] == 30
 
 
-def test_limit_is_capped_at_200_and_must_be_a_number():
+def test_limit_from_1_to_200_gives_that_many_rows():
     make_users(205)
     api = APIClient()
-    assert len(api.get("/api/v1/test/users/?limit=1000").json()["results"]) == 200
-    response = api.get("/api/v1/test/users/?limit=ten")
+    assert len(api.get("/api/v1/test/users/?limit=200").json()["results"]) == 200
+    assert len(api.get("/api/v1/test/users/?limit=1").json()["results"]) == 1
+    assert len(api.get("/api/v1/test/users/?limit=007").json()["results"]) == 7
+
+
+@pytest.mark.parametrize(
+    "limit", ["-1", "0", "201", "1000", "1" + "0" * 30, "10^30", "1e3", "ten", "2.5", "+5", "٣", "1" * 5000]
+)
+def test_a_limit_outside_1_to_200_is_a_400_naming_limit_not_another_page_size(limit: str):
+    # given rows enough for any page; when a list is asked for a page size it does not give
+    make_users(3)
+    response = APIClient().get("/api/v1/test/users/", {"limit": limit})
+    # then it says so (a clamped or default page would look like an answer to the question asked)
     assert response.status_code == 400
-    assert response.json()["errors"] == {"limit": ["Must be a whole number between 1 and 200."]}
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["errors"] == {"limit": ["Must be a whole number between 1 and 200."]}
 
 
 def test_every_row_exactly_once_while_rows_are_inserted_between_pages():

@@ -32,8 +32,32 @@ def _code() -> serializers.CharField:
     )
 
 
-CustomerInput = input_serializer(Customer, shape_of(Customer).create, name="CustomerInput", overrides={"code": _code()})
-SupplierInput = input_serializer(Supplier, shape_of(Supplier).create, name="SupplierInput", overrides={"code": _code()})
+def _confirm_duplicate() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=(
+            "A new name very like an existing partner's is refused with 409 similar_records (listing them); send "
+            "true to save it anyway (docs/partners.md)."
+        ),
+    )
+
+
+CustomerInput = input_serializer(
+    Customer,
+    shape_of(Customer).create,
+    name="CustomerInput",
+    overrides={"code": _code()},
+    extra={"confirm_duplicate": _confirm_duplicate()},
+)
+SupplierInput = input_serializer(
+    Supplier,
+    shape_of(Supplier).create,
+    name="SupplierInput",
+    overrides={"code": _code()},
+    extra={"confirm_duplicate": _confirm_duplicate()},
+)
 
 
 class _PartnerRow(serializers.ModelSerializer):

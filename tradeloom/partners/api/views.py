@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.request import Request
+
 from tradeloom.partners import filters as f
 from tradeloom.partners.api import serializers as s
 from tradeloom.partners.capabilities import PARTNERS_MANAGE, PARTNERS_VIEW
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.selectors import active_plants_prefetch, primary_contacts_prefetch
+from tradeloom.partners.services import similar_partners_check
 from tradeloom.records.api import RecordViewSet
 
 PARTNER_CAPS = {
@@ -24,7 +27,23 @@ PARTNER_ORDERINGS = {
 }
 
 
-class CustomerViewSet(RecordViewSet):
+class SimilarNamesCheck:
+    """Customers and suppliers: a create or rename to a name very like an existing partner's is 409
+    ``similar_records`` unless the body says ``"confirm_duplicate": true`` (``services.similar_partners_check``)."""
+
+    model: Any
+    organization: Any
+
+    def _input(self, request: Request, *, partial: bool, instance: Any = None) -> dict[str, Any]:
+        data = super()._input(request, partial=partial, instance=instance)  # type: ignore[misc]
+        confirmed = bool(data.pop("confirm_duplicate", False))
+        similar_partners_check(
+            model=self.model, organization=self.organization, data=data, instance=instance, confirmed=confirmed
+        )
+        return data
+
+
+class CustomerViewSet(SimilarNamesCheck, RecordViewSet):
     model = Customer
     output_serializer = s.CustomerOutput
     input_serializer = s.CustomerInput
@@ -38,7 +57,7 @@ class CustomerViewSet(RecordViewSet):
         return super().base_queryset().prefetch_related(primary_contacts_prefetch())
 
 
-class SupplierViewSet(RecordViewSet):
+class SupplierViewSet(SimilarNamesCheck, RecordViewSet):
     model = Supplier
     output_serializer = s.SupplierOutput
     input_serializer = s.SupplierInput

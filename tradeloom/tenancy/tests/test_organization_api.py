@@ -137,3 +137,31 @@ def test_reactivation_respects_the_seat_limit(org, owner, member, api_as):
     assert response.json()["code"] == "seat_limit_reached"
     with tenant_context(org):
         assert Membership.objects.get(pk=staff.pk).is_active is False
+
+
+@pytest.mark.parametrize("value", [-1, 100.01, "ten", True, 10.555, [10]])
+def test_a_bad_over_delivery_tolerance_is_refused_on_its_setting(org, member, api_as, value):
+    response = api_as(member(Role.ADMIN)).patch(
+        f"/api/v1/o/{org.slug}/organization/",
+        {"settings": {"over_delivery_tolerance_percent": value}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["settings.over_delivery_tolerance_percent"]
+    org.refresh_from_db()
+    assert org.settings == {}
+    assert events(org, "organization.updated") == []
+
+
+def test_the_over_delivery_tolerance_is_a_setting_with_a_default_of_ten_percent(org, member, api_as):
+    from decimal import Decimal
+
+    assert org.over_delivery_tolerance_percent == Decimal(10)
+    response = api_as(member(Role.ADMIN)).patch(
+        f"/api/v1/o/{org.slug}/organization/", {"settings": {"over_delivery_tolerance_percent": 2.5}}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    org.refresh_from_db()
+    assert org.over_delivery_tolerance_percent == Decimal("2.5")
+    [event] = events(org, "organization.updated")
+    assert event.changes["settings"] == [{}, {"over_delivery_tolerance_percent": 2.5}]
