@@ -3,16 +3,21 @@
 Both are set transaction-locally (``set_config(..., true)``, the function form of ``SET LOCAL``), so they vanish
 when the request's transaction ends and can never leak into another request on a pooled connection. Setting
 them outside a transaction is refused: it would silently last for one statement only.
+
+The organisation's time zone goes with it (``organization_time_zone``): while it is current, ``timezone.localdate()``
+is the organisation's today and times display in its zone. Tenant pages and API views make it current for the
+request (``tenancy.web``, ``tenancy.api.base``); ``tenant_context`` does for background work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 ORGANIZATION_SETTING = "app.organization_id"
 USER_SETTING = "app.user_id"
@@ -42,13 +47,24 @@ def set_user(user_id: UUID | str | None) -> None:
 
 
 @contextmanager
+def organization_time_zone(organization: Any) -> Iterator[None]:
+    """Make the organisation's time zone (``Organization.timezone``) the current one for a block, then restore the
+    one before (so nothing leaks to the next request a thread serves). An organisation given by id only (no
+    ``timezone`` attribute) leaves the current zone as it is."""
+    zone = getattr(organization, "timezone", None)
+    with timezone.override(zone) if zone else nullcontext():
+        yield
+
+
+@contextmanager
 def tenant_context(organization: Any, *, user: Any = None) -> Iterator[None]:
     """Run a block as ``organization`` (and optionally ``user``), in a transaction; restore the previous values.
 
-    For background tasks, commands, demo data and tests. Requests get their context from the tenant views.
+    For background tasks, commands, demo data and tests. Requests get their context from the tenant views. Given
+    the organisation itself (not its id), its time zone is current in the block (``organization_time_zone``).
     """
     organization_id = getattr(organization, "pk", organization)
-    with transaction.atomic():
+    with transaction.atomic(), organization_time_zone(organization):
         previous_org = _get(ORGANIZATION_SETTING)
         previous_user = _get(USER_SETTING)
         set_organization(organization_id)

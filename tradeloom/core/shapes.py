@@ -30,6 +30,7 @@ from functools import cache, partial
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from tradeloom.core.money import decimal_text
 
@@ -96,9 +97,12 @@ def shape_of(model: type[models.Model]) -> Shape:
 
 
 def iso(value: date | datetime | None) -> str | None:
-    """A date or time as the API writes it (UTC as ``Z``, the way DRF does)."""
+    """A date or time as the API writes it, the way DRF does: a time in the current time zone (the organisation's in
+    a tenant request), UTC as ``Z``."""
     if value is None:
         return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from celery import shared_task
 from django.http import QueryDict
+from django.utils import timezone
 
 from tradeloom.audit.filters import AuditEventFilter
 from tradeloom.audit.selectors import audit_event_list
@@ -24,7 +25,8 @@ HEADER = ["time", "action", "actor", "target_type", "target_id", "changes", "req
 
 @shared_task(name="tenancy.audit_export", acks_late=True)
 def audit_export(*, job_id: str, organization_id: str, filters: dict[str, Any]) -> None:
-    """Write the filtered audit log as CSV, chunk by chunk (keyset pages), reporting progress after each."""
+    """Write the filtered audit log as CSV, chunk by chunk (keyset pages), reporting progress after each. Times are
+    the organisation's local times, with their offset (``2026-11-03T00:30:00+06:00``)."""
     try:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -35,15 +37,17 @@ def audit_export(*, job_id: str, organization_id: str, filters: dict[str, Any]) 
         params.update(filters)
         with tenant_context(organization_id):
             organization = Organization.objects.get(pk=organization_id)
+        # from here on as the organisation itself: in its time zone too (the file's times are its local times)
+        with tenant_context(organization):
             total = AuditEventFilter(params, queryset=audit_event_list(organization=organization)).qs.count()
         while True:
-            with tenant_context(organization_id):
+            with tenant_context(organization):
                 qs = AuditEventFilter(params, queryset=audit_event_list(organization=organization)).qs
                 page = keyset_page(qs, ordering=("-created_at", "-id"), cursor=cursor, limit=CHUNK)
                 for event in page.rows:
                     writer.writerow(
                         [
-                            event.created_at.isoformat(),
+                            timezone.localtime(event.created_at).isoformat(),
                             event.action,
                             event.actor.email if event.actor else "",
                             event.target_type,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone as django_timezone
 
 from tradeloom.core.shapes import iso, row_encoder, shape_of
 from tradeloom.partners.models import Customer, Supplier
@@ -52,9 +53,17 @@ def test_the_row_encoder_writes_uuids_decimals_and_dates_as_the_api_does():
     assert list(encode({**row, "u": "m"}))[:3] == ["id", "unit", "unit_id"]  # a relation's label beside its id
 
 
-def test_times_are_written_in_utc_with_z_and_other_offsets_kept():
+def test_times_are_written_in_the_current_time_zone_with_utc_as_z():
+    # given a time at +06:00 and one in UTC
+    dhaka_evening = datetime(2026, 12, 1, 19, 0, tzinfo=timezone(timedelta(hours=6)))
+    # then outside any organisation (UTC) both are UTC, written with Z
     assert iso(datetime(2026, 12, 1, 19, 0, tzinfo=UTC)) == "2026-12-01T19:00:00Z"
-    assert iso(datetime(2026, 12, 1, 19, 0, tzinfo=timezone(timedelta(hours=6)))) == "2026-12-01T19:00:00+06:00"
+    assert iso(dhaka_evening) == "2026-12-01T13:00:00Z"
+    # and in an organisation's zone they are written in it, as DRF's serializers write them there
+    with django_timezone.override("Asia/Dhaka"):
+        assert iso(datetime(2026, 12, 1, 19, 0, tzinfo=UTC)) == "2026-12-02T01:00:00+06:00"
+        assert iso(dhaka_evening) == "2026-12-01T19:00:00+06:00"
+        assert iso(date(2026, 12, 1)) == "2026-12-01"  # a date is a date in any zone
     assert iso(None) is None
 
 
