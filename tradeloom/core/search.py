@@ -61,6 +61,25 @@ def words(text: str) -> str:
     return " ".join(_WORD.findall(_fold(text)))
 
 
+CODE_LENGTHS = range(4, 33)  # the words, with a digit, that count as codes (``code_variants``)
+
+
+def code_variants(text: str) -> list[str]:
+    """The codes in ``text`` (accent-folded words with a digit, of ``CODE_LENGTHS``) and each of them with one
+    character left out, sorted and unique.
+
+    Two codes one edit apart — a digit wrong, two swapped, one missing or extra — share a variant ("242601" and
+    "242610" both give "24261"), so an overlap of the rows' variants with the query's finds a mistyped order or PO
+    number through a GIN index, where trigrams cannot: "242610" shares half its trigrams with thousands of numbers.
+    """
+    variants: set[str] = set()
+    for word in _WORD.findall(_fold(text)):
+        if len(word) in CODE_LENGTHS and any(c.isdigit() for c in word):
+            variants.add(word)
+            variants.update(word[:i] + word[i + 1 :] for i in range(len(word)))
+    return sorted(variants)
+
+
 class SearchableModel(models.Model):
     """Adds the search columns. The model builds its document in ``search_text()``, fills the columns on save
     (``fill_search_columns``) and calls ``reindex()`` when a child that feeds the document changes."""
@@ -80,16 +99,21 @@ class SearchableModel(models.Model):
     def search_text(self) -> str:
         raise NotImplementedError
 
+    @classmethod
+    def search_columns(cls, text: str) -> dict[str, Any]:
+        """The stored search columns for a document's text (a model with more search columns adds them)."""
+        return {"search_document": words(text), "search_trigrams": trigrams(text)}
+
     def fill_search_columns(self) -> None:
-        text = self.search_text()
-        self.search_document, self.search_trigrams = words(text), trigrams(text)
+        for column, value in self.search_columns(self.search_text()).items():
+            setattr(self, column, value)
 
     def reindex(self) -> None:
         """Recompute the stored document from the row and its children (after a contact changes …)."""
-        self.fill_search_columns()
-        type(self)._default_manager.filter(pk=self.pk).update(
-            search_document=self.search_document, search_trigrams=self.search_trigrams
-        )
+        columns = self.search_columns(self.search_text())
+        for column, value in columns.items():
+            setattr(self, column, value)
+        type(self)._default_manager.filter(pk=self.pk).update(**columns)
 
 
 def search_indexes(prefix: str) -> list[models.Index]:
@@ -108,6 +132,24 @@ def search_function_name(table: str) -> str:
     return f"tradeloom_search_{table}"[:63]
 
 
+def common_element_sql(table: str, column: str, element: str) -> str:
+    """SQL that is true when ``element`` (a trigram, a lexeme) is in more than ``COMMON_TRIGRAM_SHARE`` of the
+    rows of ``table.column``, by PostgreSQL's own statistics (``pg_stats.most_common_elems``, which only the owner
+    may read on a table under row-level security). ``table`` and ``column`` are our own names."""
+    return f"""EXISTS (
+                    SELECT 1 FROM pg_stats s,
+                           unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(element, share)
+                     WHERE s.schemaname = 'public' AND s.tablename = '{table}' AND s.attname = '{column}'
+                       AND u.element = {element} AND u.share > {COMMON_TRIGRAM_SHARE})"""  # noqa: S608
+
+
+def rare_trigrams_sql(table: str) -> str:
+    """PL/pgSQL that sets ``rare`` to the ``grams`` not common in ``table`` (``common_element_sql``), or to all of
+    them when every one is common."""
+    return f"""SELECT coalesce(array_agg(g), grams) INTO rare FROM unnest(grams) AS g
+                 WHERE NOT {common_element_sql(table, "search_trigrams", "g")};"""  # noqa: S608
+
+
 class CreateSearchFunction(migrations.operations.base.Operation):
     """The index-backed candidate step for one searchable table (see the module docstring)."""
 
@@ -123,7 +165,6 @@ class CreateSearchFunction(migrations.operations.base.Operation):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
         name, q = search_function_name(table), schema_editor.quote_name
-        # Only quoted identifiers of our own model are interpolated.
         # Only quoted identifiers and the literal name of our own table are interpolated.
         sql = f"""CREATE OR REPLACE FUNCTION {q(name)}(grams text[], query tsquery, threshold float8)
             RETURNS SETOF uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
@@ -131,13 +172,7 @@ class CreateSearchFunction(migrations.operations.base.Operation):
             DECLARE
                 rare text[];
             BEGIN
-                -- the query's trigrams that are not common in the table (PostgreSQL's own statistics)
-                SELECT coalesce(array_agg(g), grams) INTO rare FROM unnest(grams) AS g
-                 WHERE NOT EXISTS (
-                    SELECT 1 FROM pg_stats s,
-                           unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(gram, share)
-                     WHERE s.schemaname = 'public' AND s.tablename = '{table}' AND s.attname = 'search_trigrams'
-                       AND u.gram = g AND u.share > {COMMON_TRIGRAM_SHARE});
+                {rare_trigrams_sql(table)}
                 -- planned with the actual values on every call (EXECUTE), so the GIN indexes answer it
                 RETURN QUERY EXECUTE
                     'SELECT t.id FROM {q(table)} t
