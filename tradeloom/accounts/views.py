@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tradeloom.accounts import services
@@ -27,7 +29,7 @@ from tradeloom.accounts.selectors import invitation_get, invitation_list
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import add_application_error, partial_template
-from tradeloom.tenancy.web import TenantRequest, tenant_view
+from tradeloom.tenancy.web import TenantRequest, frame_resolve, tenant_view
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -49,9 +51,16 @@ def signup_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def _profile_url(request: HttpRequest) -> str:
+    """The profile page, framed by the organisation it was opened from (``tenancy.web.frame_resolve``)."""
+    slug = request.GET.get("org", "")
+    return reverse("profile") + (f"?{urlencode({'org': slug})}" if slug else "")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
+    frame_resolve(request)  # the sidebar of the user's organisation
     user = request.user
     initial = {"full_name": user.full_name, "phone": user.phone, "department": user.department}  # type: ignore[union-attr]
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
@@ -67,7 +76,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             add_application_error(form, error)
         else:
             messages.success(request, "Profile saved.")
-            return redirect("profile")
+            return redirect(_profile_url(request))
     password_form = PasswordChangeForm()
     return render(request, "accounts/profile.html", {"form": form, "password_form": password_form})
 
@@ -85,9 +94,11 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "Password changed. Your API logins were signed out.")
-            return redirect("profile")
+            return redirect(_profile_url(request))
     initial = {"full_name": request.user.full_name}  # type: ignore[union-attr]
-    return render(request, "accounts/profile.html", {"form": ProfileForm(initial=initial), "password_form": form})
+    with transaction.atomic():  # this view runs outside the request's transaction; the frame needs one
+        frame_resolve(request)
+        return render(request, "accounts/profile.html", {"form": ProfileForm(initial=initial), "password_form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,6 +12,7 @@ from tradeloom.approvals import states
 from tradeloom.approvals.models import Gate, LineGate
 from tradeloom.approvals.selectors import stuck_days, waiting_since
 from tradeloom.partners.models import Customer
+from tradeloom.records.choices import RecordChoiceFilter
 from tradeloom.tenancy.models import Membership
 
 
@@ -24,12 +25,13 @@ class BoardFilter(django_filters.FilterSet):
         empty_label="Any gate",
     )
     state = django_filters.ChoiceFilter(choices=states.STATES, empty_label="Any state")
-    customer = django_filters.ModelChoiceFilter(
+    customer = RecordChoiceFilter(
         field_name="line__order__customer",
         queryset=lambda request: Customer.objects.filter(
             organization=getattr(request, "organization", None), archived_at__isnull=True
         ),
         empty_label="Any customer",
+        label="Customer",
     )
     merchandiser = django_filters.ModelChoiceFilter(
         field_name="line__order__merchandiser",
@@ -37,8 +39,9 @@ class BoardFilter(django_filters.FilterSet):
             organization=getattr(request, "organization", None), is_active=True
         ).select_related("user"),
         empty_label="Anyone",
+        label="Merchandiser",
     )
-    order = django_filters.UUIDFilter(field_name="line__order_id", widget=forms.HiddenInput)
+    order = django_filters.UUIDFilter(field_name="line__order_id", widget=forms.HiddenInput, label="Order")
     waiting_days = django_filters.NumberFilter(
         method="filter_waiting", min_value=0, max_value=3650, label="Waiting at least (days)"
     )

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 
-from tradeloom.core.context import tenant_context
+from tradeloom.core.context import organization_time_zone, tenant_context
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.resolution import membership_resolve
 from tradeloom.tenancy.roles import Capability, role_has
+from tradeloom.tenancy.selectors import membership_first_of_user
 
 ViewFunc = Callable[..., HttpResponseBase]
 
@@ -31,7 +32,8 @@ def tenant_view(**capabilities: Capability) -> Callable[[ViewFunc], ViewFunc]:
 
     Anonymous → login page; not a member (or no such organisation) → 404; a method the view does not declare → 405;
     a role without the capability → 403. Runs inside the request's transaction, so the database tenant context
-    is set for everything the view does. Tests walk the URLconf to check every ``/o/`` view carries it.
+    is set for everything the view does, and in the organisation's time zone (restored afterwards): times display
+    in it and ``timezone.localdate()`` is its today. Tests walk the URLconf to check every ``/o/`` view carries it.
     """
 
     def decorator(view: ViewFunc) -> ViewFunc:
@@ -48,7 +50,8 @@ def tenant_view(**capabilities: Capability) -> Callable[[ViewFunc], ViewFunc]:
                 return HttpResponseNotAllowed(sorted(capabilities))
             if not role_has(membership.role, capability):
                 raise PermissionDenied("Your role does not allow this action.")
-            return view(request, *args, **kwargs)
+            with organization_time_zone(membership.organization):
+                return view(request, *args, **kwargs)
 
         wrapped.tenant_capabilities = capabilities  # type: ignore[attr-defined]
         return wrapped
@@ -69,3 +72,28 @@ def tenant_stream(request: TenantRequest, chunks: Callable[[], Iterator[Any]]) -
             yield from chunks()
 
     return stream()
+
+
+def frame_resolve(request: HttpRequest) -> Membership | None:
+    """Frame a page outside any organisation (the profile) with one of the user's organisations, so that its sidebar
+    shows their navigation: the one ``?org=<slug>`` names (the user menu passes the page's organisation) when the
+    user belongs to it, else their first (by name, where logging in lands). Sets ``request.organization`` and
+    ``request.membership`` and the transaction's tenant context as ``tenant_view`` does (so the sidebar's counters
+    count that organisation's rows); None, and no sidebar, when the user has no organisation yet. Needs a
+    transaction."""
+    user = request.user
+    membership = None
+    slug = request.GET.get("org", "")
+    if slug:
+        try:
+            membership = membership_resolve(user=user, slug=slug)
+        except Http404:  # not (or no longer) theirs: the first one instead, as if no slug was given
+            membership = None
+    if membership is None:
+        first = membership_first_of_user(user=user)
+        if first is None:
+            return None
+        membership = membership_resolve(user=user, slug=first.organization.slug)
+    request.membership = membership  # type: ignore[attr-defined]
+    request.organization = membership.organization  # type: ignore[attr-defined]
+    return membership

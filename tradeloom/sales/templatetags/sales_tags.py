@@ -1,9 +1,11 @@
 """Small presentation helpers for order pages."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -55,3 +57,23 @@ def any_rows(groups: Any) -> bool:
 def column_value(row: Any, column: Any) -> Any:
     """The value of a contributed orders-list column (``sales.extensions``) on a row."""
     return getattr(row, column.annotation, None)
+
+
+def rate_text(rate: Decimal) -> str:
+    """An exchange rate as people write it: "121.5", "0.00823" (at most 6 decimals, no trailing zeros)."""
+    return f"{rate.quantize(Decimal('0.000001')).normalize():,f}"
+
+
+@register.simple_tag
+def in_base_currency(order: Any, totals: Any, figure: str, *, with_rate: bool = False) -> str:
+    """An order figure in the organisation's base currency, in words: "= BDT 878,445.00", and ``with_rate`` how it
+    was converted ("at 121.5 BDT per USD on the order date"). Empty when the order is in the base currency (the page
+    says so once), the rate is missing (said once too) or the figure is unknown."""
+    base = order.organization.base_currency
+    amount = (totals.base or {}).get(figure)
+    if order.currency == base or totals.rate is None or amount is None:
+        return ""
+    text = f"= {base} {floatformat(amount, '2g')}"
+    if with_rate:
+        text += f" at {rate_text(totals.rate)} {base} per {order.currency} on the order date"
+    return text
