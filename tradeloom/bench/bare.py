@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 from uuid import UUID
 
@@ -52,6 +53,23 @@ def encode_param(value: Any) -> Any:
     return value
 
 
+def encode_params(params: Any) -> Any:
+    """A statement's parameters as plan JSON: a list, or a mapping for ``%(name)s`` placeholders."""
+    if params is None:
+        return None
+    if isinstance(params, dict):
+        return {"named": {key: encode_param(value) for key, value in params.items()}}
+    return [encode_param(p) for p in params]
+
+
+def decode_params(params: Any) -> Any:
+    if params is None:
+        return None
+    if isinstance(params, dict):
+        return {key: decode_param(value) for key, value in params["named"].items()}
+    return [decode_param(p) for p in params]
+
+
 def decode_param(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
         ((kind, raw),) = value.items()
@@ -61,16 +79,13 @@ def decode_param(value: Any) -> Any:
     return value
 
 
-def _load_plan() -> dict[str, list[tuple[str, list[Any] | None]]]:
+def _load_plan() -> dict[str, list[tuple[str, Any]]]:
     with open(os.environ["BENCH_PLAN"], "rb") as handle:
         raw = orjson.loads(handle.read())
-    return {
-        path: [(sql, None if params is None else [decode_param(p) for p in params]) for sql, params in steps]
-        for path, steps in raw.items()
-    }
+    return {path: [(sql, decode_params(params)) for sql, params in steps] for path, steps in raw.items()}
 
 
-_plan: dict[str, list[tuple[str, list[Any] | None]]] | None = None
+_plan: dict[str, list[tuple[str, Any]]] | None = None
 _conn: psycopg.Connection[Any] | None = None
 
 
@@ -82,7 +97,7 @@ def _connection() -> psycopg.Connection[Any]:
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | IPv4Address | IPv6Address):  # an audit event's address (the dashboard's activity)
         return str(value)
     raise TypeError
 

@@ -4,7 +4,8 @@
 partners the search benchmark looks through, ``small`` proves the others stay invisible to it. Organisations,
 members, customers and suppliers go through the ORM (their search columns are computed by the models);
 everything else is streamed with COPY over a superuser connection with ``session_replication_role = replica``
-(no per-row foreign-key triggers: the generator writes consistent ids itself), then ANALYZEd.
+(no per-row foreign-key triggers: the generator writes consistent ids itself; an order's search columns come
+from ``sales.search.order_search_columns``, as the services compute them), then ANALYZEd.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.core.models import NumberSequence
 from tradeloom.partners.models import Contact, Customer, Supplier
+from tradeloom.sales import totals
 from tradeloom.sales.models import Delivery, Line, Order, Style, Task
+from tradeloom.sales.search import order_search_columns
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.services import organization_create
@@ -346,30 +349,31 @@ def _orders(
             created = datetime.combine(order_date, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=n % 86400)
             etd = order_date + timedelta(days=rng.randint(30, 150))
             po = f"PO-{rng.randint(1, count // 2 + 1)}"
-            orders.write(
-                {
-                    "id": order_id,
-                    "organization_id": org_id,
-                    "created_at": created,
-                    "updated_at": created,
-                    "number": f"SO-{n + 1:06d}",
-                    "po_number": po,
-                    "customer_id": rng.choice(customers),
-                    "buyer_name": f"{rng.choice(WORDS)} buyer",
-                    "merchandiser_id": rng.choice(merchandisers),
-                    "order_type": "foreign" if rng.random() < 0.8 else "local",
-                    "currency": "USD",
-                    "order_date": order_date,
-                    "etd": etd,
-                    "eta": etd + timedelta(days=rng.randint(14, 40)),
-                    "status": "closed" if order_date < today - timedelta(days=400) else "open",
-                    "stage": rng.choice(STAGES),
-                    "version": 1,
-                }
-            )
+            order: dict[str, Any] = {
+                "id": order_id,
+                "organization_id": org_id,
+                "created_at": created,
+                "updated_at": created,
+                "number": f"SO-{n + 1:06d}",
+                "po_number": po,
+                "customer_id": rng.choice(customers),
+                "buyer_name": f"{rng.choice(WORDS)} buyer",
+                "merchandiser_id": rng.choice(merchandisers),
+                "order_type": "foreign" if rng.random() < 0.8 else "local",
+                "currency": "USD",
+                "order_date": order_date,
+                "etd": etd,
+                "eta": etd + timedelta(days=rng.randint(14, 40)),
+                "status": "closed" if order_date < today - timedelta(days=400) else "open",
+                "stage": rng.choice(STAGES),
+                "version": 1,
+            }
+            style_numbers: list[str] = []
+            line_names: list[tuple[str, str]] = []
             position = 0
             for s in range(1 if rng.random() < 0.5 else 2):
                 style_id = ids()
+                style_numbers.append(f"{po}-{s + 1:02d}")
                 styles.write(
                     {
                         "id": style_id,
@@ -377,7 +381,7 @@ def _orders(
                         "created_at": created,
                         "updated_at": created,
                         "order_id": order_id,
-                        "style_number": f"{po}-{s + 1:02d}",
+                        "style_number": style_numbers[-1],
                         "position": s,
                         "description": f"{rng.choice(FABRICS)} {rng.choice([40, 60, 80])}s",
                         "fabric_type": rng.choice(FABRICS),
@@ -430,6 +434,7 @@ def _orders(
                         }
                     )
                     position += 1
+                    line_names.append((colour, colour.title()))
                     state = GATE_STATES_BY_STATUS[status]
                     lg_id = ids()
                     since = order_date + timedelta(days=rng.randint(3, 25)) if state != "not_started" else None
@@ -489,6 +494,14 @@ def _orders(
                                 "state_since": min(etd, today) if status in ("bulk", "completed") else None,
                             }
                         )
+            order |= order_search_columns(
+                number=str(order["number"]),
+                po_number=po,
+                buyer_name=str(order["buyer_name"]),
+                styles=style_numbers,
+                lines=line_names,
+            )
+            orders.write(order)
             if n % 5 == 0:
                 tasks.write(
                     {
@@ -535,9 +548,16 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
     with superuser_conn() as conn:
         _contacts(conn, big, spec.contacts, rng, ids)
         _log("contacts", started)
+        fresh = not Order.objects.using("owner").filter(organization__in=[big, small]).exists()
         _orders(conn, big, big_members, spec.orders, rng, ids, started)
         _orders(conn, small, small_members, spec.small_orders, rng, ids, started)
         conn.commit()
+        if fresh:
+            # COPY with replication role replica fired no trigger: every order's totals and the stage rollup
+            # (``sales.totals``, the dashboard's) computed once for all
+            conn.execute(totals.REBUILD_SQL)
+            conn.commit()
+            _log("order totals", started)
         conn.autocommit = True
         conn.execute("ANALYZE")
     _log("analyzed", started)

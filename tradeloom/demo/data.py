@@ -150,7 +150,26 @@ DEMO_ORDERS = [
         70,
         [("DRESS-3", [("FLORAL", "AOP-12", "3000", "7.20", "", "upcoming", "0")])],
     ),
+    # shipping within the fortnight (the dashboard's ETDs coming up), and one past its ETD, part delivered (late)
+    (
+        "UT-5610",
+        "URBANTH",
+        "production",
+        6,
+        [
+            (
+                "JOG-12",
+                [
+                    ("NAVY", "", "9000", "5.10", "3.95", "running", "0"),
+                    ("GREY", "", "4500", "5.10", "3.95", "bulk", "2000"),
+                ],
+            )
+        ],
+    ),
+    ("KM-0877", "KAPPA", "shipment", -5, [("POLO-9", [("WHITE", "", "7000", "5.60", "4.15", "bulk", "4200")])]),
 ]
+# Days between an order's date and today (30 unless said): a recent order falls in this month's figures.
+DEMO_ORDER_AGE = {"UT-5610": 0}
 
 
 def demo_orders_create(*, organization: Any, by: Any) -> None:
@@ -196,7 +215,7 @@ def demo_orders_create(*, organization: Any, by: Any) -> None:
                 "customer": customers[customer],
                 "currency": "USD",
                 "merchandiser": by,
-                "order_date": today - timedelta(days=30),
+                "order_date": today - timedelta(days=DEMO_ORDER_AGE.get(po, 30)),
                 "etd": today + timedelta(days=etd_days),
                 "eta": today + timedelta(days=etd_days + 28),
             },
@@ -217,7 +236,8 @@ def demo_orders_create(*, organization: Any, by: Any) -> None:
 # Gate histories by line status: (gate, state, days ago) steps, so the board shows every state and a stuck line.
 DEMO_GATE_STEPS = {
     "upcoming": [],
-    "in_development": [("lab_dip", "submission", 20), ("lab_dip", "rejected", 16), ("lab_dip", "resubmission", 12)],
+    # resubmitted 18 days ago: stuck (the default stuck setting is 14 days)
+    "in_development": [("lab_dip", "submission", 26), ("lab_dip", "rejected", 22), ("lab_dip", "resubmission", 18)],
     "running": [("lab_dip", "submission", 30), ("lab_dip", "approved", 24), ("quality", "submission", 6)],
     "bulk": [
         ("lab_dip", "submission", 40),

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tradeloom.audit.filters import AuditEventFilter
-from tradeloom.audit.selectors import audit_activity_by_day, audit_event_list, audit_recent, audit_timeline
+from tradeloom.audit.selectors import audit_event_list, audit_timeline
+from tradeloom.audit.sentences import describe
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.models import Job
@@ -27,8 +28,10 @@ from tradeloom.tenancy.capabilities import (
     ORGANIZATION_MANAGE,
     ORGANIZATION_VIEW,
 )
+from tradeloom.tenancy.dashboard import dashboard_panels
 from tradeloom.tenancy.filters import MembershipFilter
 from tradeloom.tenancy.forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
+from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE
 from tradeloom.tenancy.roles import Role, all_capabilities, role_has
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
@@ -59,23 +62,10 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 
 @tenant_view(GET=ORGANIZATION_VIEW)
 def dashboard_view(request: TenantRequest) -> HttpResponse:
-    organization = request.organization
-    membership = request.membership
-    recent: list[Any] = []
-    chart = None
-    if role_has(membership.role, AUDIT_VIEW):
-        recent = audit_recent(organization=organization)
-        per_day = audit_activity_by_day(organization=organization)
-        chart = {
-            "type": "bar",
-            "labels": [day.strftime("%d %b") for day, _ in per_day],
-            "datasets": [{"label": "Changes", "data": [n for _, n in per_day]}],
-        }
-    context = {
-        "nav": "dashboard",
-        "recent": recent,
-        "chart": orjson.dumps(chart).decode() if chart else None,
-    }
+    """The first screen: the panels the apps contribute (``tenancy.dashboard``) that the member's role may see."""
+    today = timezone.localdate()
+    page = dashboard_panels(organization=request.organization, membership=request.membership, today=today)
+    context = {"nav": "dashboard", "page": page, "today": today}
     return render(request, "tenancy/dashboard.html", context)
 
 
@@ -86,14 +76,13 @@ def settings_view(request: TenantRequest) -> HttpResponse:
         "name": organization.name,
         "base_currency": organization.base_currency,
         "timezone": organization.timezone,
+        "over_delivery_tolerance_percent": (organization.settings or {}).get(OVER_DELIVERY_TOLERANCE),
     }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(
-                organization=organization,
-                by=request.membership,
-                data=form.cleaned_data,
+                organization=organization, by=request.membership, data=form.update_data(organization.settings)
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -135,11 +124,13 @@ def member_detail_view(request: TenantRequest, membership_id: Any) -> HttpRespon
     can_see_activity = role_has(request.membership.role, AUDIT_VIEW)
     events: list[Any] = []
     if active == "activity" and can_see_activity:
-        events = audit_timeline(
-            organization=request.organization,
-            target_ids=[membership.pk],
-            target_type=membership._meta.label_lower,
-            limit=50,
+        events = describe(
+            audit_timeline(
+                organization=request.organization,
+                target_ids=[membership.pk],
+                target_type=membership._meta.label_lower,
+                limit=50,
+            )
         )
     context = {
         "nav": "members",
@@ -201,8 +192,9 @@ def audit_log_view(request: TenantRequest) -> HttpResponse:
     page = list_page(
         request, audit_event_list(organization=organization), filterset_class=AuditEventFilter, sorts=AUDIT_SORTS
     )
+    page.rows = describe(page.rows)  # each row an event and its sentence
     template = partial_template(request, "tenancy/audit_log.html", "audit-list")
-    columns = ["Time", "Action", "Actor", "Target", "Changes", "IP"]
+    columns = [f"Time ({timezone.get_current_timezone_name()})", "What happened", "Changes", "Target", "IP"]
     return render(request, template, {"nav": "audit", "page": page, "columns": columns})
 
 
