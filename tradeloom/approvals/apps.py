@@ -10,10 +10,18 @@ class ApprovalsConfig(AppConfig):
         """Where approvals plugs into the floors below it (docs/modules.md)."""
         from tradeloom.approvals import selectors, subscribers
         from tradeloom.approvals.api.serializers import GateBadgeOutput, gate_badges_json
+        from tradeloom.approvals.timeline import LABELS, SOURCES
+        from tradeloom.audit.labels import RECORD_LABELS
         from tradeloom.core.events import subscribe
         from tradeloom.sales.capabilities import ORDERS_VIEW
         from tradeloom.sales.events import LinesCreated, LineStatusChanging
-        from tradeloom.sales.extensions import ORDER_LIST_COLUMNS, ORDER_TABS, OrderListColumn, OrderTab
+        from tradeloom.sales.extensions import (
+            ORDER_LIST_COLUMNS,
+            ORDER_TABS,
+            ORDER_TIMELINE,
+            OrderListColumn,
+            OrderTab,
+        )
         from tradeloom.tenancy.events import OrganizationCreated
         from tradeloom.tenancy.navigation import NAVIGATION, NavLink
 
@@ -33,6 +41,10 @@ class ApprovalsConfig(AppConfig):
             ),
         )
         ORDER_TABS.register("approvals", OrderTab("approvals", "Approvals", "approvals:order-panel"))
+        for kind, label in LABELS.items():
+            RECORD_LABELS.register(kind, label)
+        for source in SOURCES:  # line gates, samples and files belong to the order's timeline
+            ORDER_TIMELINE.register(source.target_type, source)
         NAVIGATION.register(
             "approvals",
             NavLink(
@@ -45,3 +57,21 @@ class ApprovalsConfig(AppConfig):
                 order=20,
             ),
         )
+        from tradeloom.approvals.dashboard import stuck_panel
+        from tradeloom.tenancy.dashboard import DASHBOARD_PANELS, DashboardPanel
+
+        # the dashboard: a figure beside the orders', and the gates waiting too long beside profit and customers
+        for key, template, position, size in (
+            ("approvals.stuck_figure", "figure_stuck", 40, "figure"),
+            ("approvals.stuck", "stuck", 300, "third"),
+        ):
+            DASHBOARD_PANELS.register(
+                key,
+                DashboardPanel(
+                    template=f"approvals/dashboard/{template}.html",
+                    context=stuck_panel,
+                    capability=ORDERS_VIEW,
+                    position=position,
+                    size=size,
+                ),
+            )

@@ -114,6 +114,12 @@ class LineGate(TenantModel):
             models.Index(
                 fields=["organization", "gate", "state", "-updated_at", "-id"], name="approvals_board_recent_idx"
             ),
+            # The dashboard's approvals waiting for the buyer, longest first, of every gate at once
+            models.Index(
+                fields=["organization", "state_since"],
+                condition=Q(state__in=sorted(states.WAITING)),
+                name="approvals_waiting_since_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ def test_a_lab_dip_round_trip_moves_the_order_badge(person):
     me.create_partner(slug, "customer", "Nordic Home AB")
     me.goto(f"/o/{slug}/orders/new/")
     page.locator("[name=po_number]").fill("NH-3001")
-    page.locator("[name=customer]").select_option(label="Nordic Home AB")
+    page.locator("[name=customer]").select_option(label="Nordic Home AB · NORDICHO")
     page.locator("[name=s0-l0-colour_code]").fill("NAVY")
     page.locator("[name=s0-l0-quantity]").fill("1000")
     page.locator("[name=s0-l0-unit]").select_option(label="m")

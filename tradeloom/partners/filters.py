@@ -9,6 +9,7 @@ from django.db.models import FloatField, QuerySet, Value
 
 from tradeloom.core.search import search_filter
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
+from tradeloom.records.choices import RecordChoiceFilter
 
 
 def _ours(model: type) -> Any:
@@ -51,8 +52,8 @@ class SupplierFilter(RankedSearchFilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
-    customer = django_filters.ModelChoiceFilter(queryset=_ours(Customer))
-    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
+    customer = RecordChoiceFilter(queryset=_ours(Customer))
+    supplier = RecordChoiceFilter(queryset=_ours(Supplier))
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 
     class Meta:
@@ -66,7 +67,7 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class PlantFilter(django_filters.FilterSet):
-    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
+    supplier = RecordChoiceFilter(queryset=_ours(Supplier))
     search = django_filters.CharFilter(method="filter_search", label="Search", max_length=100)
 
     class Meta:
@@ -80,9 +81,9 @@ class PlantFilter(django_filters.FilterSet):
 
 
 class MappingFilter(django_filters.FilterSet):
-    supplier = django_filters.ModelChoiceFilter(queryset=_ours(Supplier))
-    plant = django_filters.ModelChoiceFilter(queryset=_ours(Plant))
-    customer = django_filters.ModelChoiceFilter(queryset=_ours(Customer))
+    supplier = RecordChoiceFilter(queryset=_ours(Supplier))
+    plant = RecordChoiceFilter(queryset=_ours(Plant))
+    customer = RecordChoiceFilter(queryset=_ours(Customer))
 
     class Meta:
         model = SupplierPlantMapping

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.shapes import shape_of
 from tradeloom.partners.models import (
     Address,
@@ -17,17 +18,43 @@ from tradeloom.partners.models import (
     Supplier,
     SupplierPlantMapping,
 )
+from tradeloom.partners.services import similar_partners_check
 from tradeloom.records.pages import RecordForm
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
+CONFIRM_DUPLICATE = "confirm_duplicate"
+
+
 class PartnerForm(RecordForm):
+    """A customer or supplier. Saving a name very like an existing partner's shows those partners and asks to
+    confirm (a ticked ``confirm_duplicate``) before it is saved (``services.similar_partners_check``)."""
+
     website = forms.URLField(required=False, assume_scheme="https")
+    confirm_template = "partners/_similar_records.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False  # suggested from the name when left blank
+        self.similar_records: list[dict[str, Any]] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:  # the names are checked once the rest of the form is valid
+            return cleaned
+        try:
+            similar_partners_check(
+                model=self._meta.model,
+                organization=self.organization,
+                data=cleaned,
+                instance=None if self.instance._state.adding else self.instance,
+                confirmed=self.data.get(CONFIRM_DUPLICATE) in ("1", "on", "true"),
+            )
+        except ApplicationError as error:
+            self.similar_records = error.extra["similar_records"]
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return cleaned
 
 
 class CustomerForm(PartnerForm):

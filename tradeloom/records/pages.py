@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import add_application_error, partial_template
+from tradeloom.records.choices import record_label
 from tradeloom.records.models import RecordModel
 from tradeloom.records.selectors import record_choices, record_get, record_list
 from tradeloom.records.services import record_archive, record_create, record_restore, record_update
@@ -42,6 +43,7 @@ class RecordForm(forms.ModelForm):
             if model_field is not None:
                 form_field.validators += [v for v in model_field.validators if v not in form_field.validators]
             if isinstance(form_field, forms.ModelChoiceField):
+                form_field.label_from_instance = record_label  # type: ignore[assignment]  # name · code
                 # archived records are not offered, but a kept one stays
                 form_field.queryset = record_choices(
                     organization=organization,

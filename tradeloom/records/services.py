@@ -27,6 +27,14 @@ R = TypeVar("R", bound=RecordModel)
 # What happens to a record; its audit actions are ``<prefix>.<verb>`` (``supplier.archived``), registered in the
 # audit catalogue for every record model when Django starts (``RecordsConfig.ready``).
 RECORD_VERBS = ("created", "updated", "archived", "restored", "deleted")
+# How they read (``audit.sentences``): "Ann added customer Bayside", "Ann archived a supplier" (one that is gone).
+RECORD_SENTENCES = {
+    "created": lambda t: f"{t.actor} added {t.named}",
+    "updated": lambda t: f"{t.actor} changed {t.named}",
+    "archived": lambda t: f"{t.actor} archived {t.named}",
+    "restored": lambda t: f"{t.actor} restored {t.named}",
+    "deleted": lambda t: f"{t.actor} deleted {t.named}",
+}
 
 
 def record_action(model: type[RecordModel], verb: str) -> str:

@@ -3,6 +3,9 @@
 * ``ORDER_LIST_COLUMNS``: a column of the orders list (API and page), computed in the list's one SQL statement as a
   correlated subquery on ``sales_order`` (approvals: each gate's state over the order's lines).
 * ``ORDER_TABS``: a tab of the order page whose content the tab loads from the contributing app's own URL.
+* ``ORDER_TIMELINE``: records that belong to an order, whose audit events its Timeline tab shows (sales: offers,
+  deliveries, tasks, notes; approvals: line gates, samples, files). Each names the audit target type of its rows,
+  which has a label registered in ``audit.labels.RECORD_LABELS``.
 
 Sales imports none of its contributors: the floors above plug in here (docs/modules.md).
 """
@@ -36,3 +39,12 @@ class OrderTab:
 
 ORDER_LIST_COLUMNS: Registry[OrderListColumn] = Registry("orders list columns")
 ORDER_TABS: Registry[OrderTab] = Registry("order page tabs")
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    target_type: str  # the audit target type of the rows (``approvals.linegate``)
+    records: Callable[[Any], Any]  # an order → a queryset of its records of that type
+
+
+ORDER_TIMELINE: Registry[TimelineSource] = Registry("order timeline sources")

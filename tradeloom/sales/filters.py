@@ -6,10 +6,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from tradeloom.partners.models import Customer
+from tradeloom.records.choices import RecordChoiceFilter
 from tradeloom.sales.models import Line, Order
+from tradeloom.sales.search import order_search_filter
+from tradeloom.sales.selectors import merchandiser_restricted
 from tradeloom.tenancy.models import Membership
 
 
@@ -18,11 +21,11 @@ class OrderFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=100,
         label="Search",
-        help_text="Order number, buyer's PO, buyer, style or colour",
+        help_text="Order number, buyer's PO, buyer, customer, style, colour or CAD (typos forgiven)",
     )
     status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any status")
     order_type = django_filters.ChoiceFilter(choices=Order.Type.choices, empty_label="Any type", label="Type")
-    customer = django_filters.ModelChoiceFilter(
+    customer = RecordChoiceFilter(
         queryset=lambda request: Customer.objects.filter(
             organization=getattr(request, "organization", None), archived_at__isnull=True
         ),
@@ -68,9 +71,10 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(short) if value else queryset.exclude(short)
 
     def filter_search(self, queryset: QuerySet[Order], name: str, value: Any) -> QuerySet[Order]:
-        lines = Line.objects.filter(order=OuterRef("pk")).filter(
-            Q(colour_code__icontains=value) | Q(colour_name__icontains=value) | Q(style__style_number__icontains=value)
+        """Typo-tolerant and index-backed (``sales.search``), ranked best first (``search_rank``)."""
+        organization = getattr(self.request, "organization", None)
+        membership = getattr(self.request, "membership", None)
+        restricted = membership is not None and merchandiser_restricted(
+            organization=organization, membership=membership
         )
-        return queryset.filter(
-            Q(number__icontains=value) | Q(po_number__icontains=value) | Q(buyer_name__icontains=value) | Exists(lines)
-        )
+        return order_search_filter(queryset, value, merchandiser=membership if restricted else None)

@@ -22,8 +22,6 @@ from tradeloom.sales.forms import LineEditForm, OrderForm, Pickers, StyleBlocks
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
-LINE_COPY_COLUMNS = ("selling_price", "mill_price", "commission_per_unit", "etd", "eta")
-
 
 def _show_errors(error: ApplicationError, form: forms.BaseForm, styles: StyleBlocks) -> None:
     """Put a service's refusal on the header form and on the style and line rows its errors name."""
@@ -39,7 +37,7 @@ def _page(request: TenantRequest, **context: Any) -> HttpResponse:
     return render(
         request,
         "sales/order_form.html",
-        {"nav": "orders", "copy_columns": LINE_COPY_COLUMNS, **context},
+        {"nav": "orders", **context},
     )
 
 

@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.text import capfirst
 
 from tradeloom.catalog.models import Item, UnitOfMeasure
 from tradeloom.core.shapes import shape_of
 from tradeloom.core.validators import currency_codes
 from tradeloom.partners.models import Customer, Supplier
+from tradeloom.records.choices import record_label
 from tradeloom.records.pages import RecordForm
-from tradeloom.sales.models import ActivityNote, Line, MillOffer, Order, Style, Task
+from tradeloom.sales.models import DELIVERY_QUANTITY_RANGE, ActivityNote, Line, MillOffer, Order, Style, Task
 from tradeloom.sales.services import LINE, ORDER, STAGES, STYLE
 from tradeloom.tenancy.models import Membership
 
@@ -36,7 +39,8 @@ ROW = {"empty_permitted": True, "use_required_attribute": False}
 
 
 class PickField(forms.ChoiceField):
-    """A choice of one of the organisation's records; cleans to the record (or None when left empty)."""
+    """A choice of one of the organisation's records, each named with its code (``records.choices.record_label``);
+    cleans to the record (or None when left empty)."""
 
     def __init__(self, *, options: dict[str, Model] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,7 +48,7 @@ class PickField(forms.ChoiceField):
 
     def set_options(self, options: dict[str, Model]) -> None:
         self.options = options
-        self.choices = [("", "—"), *((key, str(obj)) for key, obj in options.items())]
+        self.choices = [("", "—"), *((key, record_label(obj)) for key, obj in options.items())]
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
@@ -72,9 +76,10 @@ class Pickers:
     @classmethod
     def load(cls, organization: Any, *names: str) -> Pickers:
         active = {"organization": organization, "archived_at__isnull": True}
+        by_name = (Coalesce(NullIf("trade_name", Value("")), "legal_name"), "code")  # as they are shown
         loaders = {
-            "customers": lambda: Customer.objects.filter(**active).order_by("trade_name"),
-            "suppliers": lambda: Supplier.objects.filter(**active).order_by("trade_name"),
+            "customers": lambda: Customer.objects.filter(**active).order_by(*by_name),
+            "suppliers": lambda: Supplier.objects.filter(**active).order_by(*by_name),
             "items": lambda: Item.objects.filter(**active).order_by("code"),
             "units": lambda: UnitOfMeasure.objects.filter(**active).order_by("dimension", "code"),
             "members": lambda: (
@@ -162,7 +167,83 @@ class StyleForm(RecordForm):
         return [self[name] for name in self.fields if name not in self.MAIN]
 
 
-class LineForm(RecordForm):
+# The order form's line rows (``sales/_line_row.html``), in reading and tab order: what the line is (colour, CAD,
+# item), then its quantity and unit, the selling side (price, commission), the mill side (mill, its price) and the
+# dates; last its figures (value and profit as typed, ``static/js/app.js``). Each column's classes place it in the
+# row: a phone card's 2 columns (``col-span-2``: both), a tablet card's 4, and from xl two bands on the eight tracks
+# of ``.line-row`` (assets/src/app.css) — the second band one field per track, the first band's fields over them,
+# its figures on the last (with the narrow ninth for the remove button). ``.lines-head`` (the desktop header) uses
+# the same classes.
+LINE_FIGURES = "figures"
+LINE_COLUMNS: dict[str, str] = {
+    "colour_code": "",
+    "colour_name": "xl:col-span-2",
+    "cad_code": "",
+    "cad_name": "",
+    "item": "col-span-2",
+    "quantity": "",
+    "unit": "",
+    "selling_price": "",
+    "commission_per_unit": "",
+    "supplier": "",
+    "mill_price": "",
+    "etd": "",
+    "eta": "",
+    LINE_FIGURES: "col-span-2 xl:col-start-8 xl:row-start-1",
+}
+# The columns whose first line's value a button copies to every line (``data-copy-column``).
+LINE_COPY_COLUMNS = ("selling_price", "mill_price", "commission_per_unit", "etd", "eta")
+
+
+@dataclass(frozen=True)
+class LineCell:
+    """One cell of a line row: an input (``field``), a value the line keeps shown as ``text`` (an existing line's
+    colour code, CAD code, item, unit and mill), or the line's figures."""
+
+    name: str
+    label: str
+    classes: str
+    field: forms.BoundField | None = None
+    text: str = ""
+    required: bool = False
+    copy: bool = False
+
+
+def _shown(line: Line, name: str) -> str:
+    value = getattr(line, name)
+    if name == "colour_code":
+        return f"{value} · {line.style.style_number}"
+    if name == "unit":
+        return str(value.code)
+    if isinstance(value, Model):
+        return record_label(value)
+    return str(value) if value not in (None, "") else "—"
+
+
+class LineCells:
+    """The cells of a line row in ``LINE_COLUMNS`` order: the form's fields, and for an existing line the fields
+    it keeps (not in the form) as text."""
+
+    fields: dict[str, forms.Field]
+    instance: Line
+
+    def cells(self) -> list[LineCell]:
+        editing = not self.instance._state.adding
+        cells = []
+        for name, classes in LINE_COLUMNS.items():
+            copy = name in LINE_COPY_COLUMNS
+            if name == LINE_FIGURES:
+                cells.append(LineCell(name, "Value · profit", classes))
+            elif name in self.fields:
+                bound = self[name]  # type: ignore[index]
+                cells.append(LineCell(name, str(bound.label), classes, bound, required=bound.field.required, copy=copy))
+            elif editing:
+                label = LineForm.base_fields[name].label or capfirst(name)
+                cells.append(LineCell(name, str(label), classes, text=_shown(self.instance, name)))
+        return cells
+
+
+class LineForm(LineCells, RecordForm):
     item = PickField(required=False)
     unit = PickField()
     supplier = PickField(required=False, label="Mill")
@@ -181,19 +262,15 @@ class LineForm(RecordForm):
         row_widgets(self)
 
 
-ROW_WIDTHS = {"colour_code": "w-24", "cad_code": "w-20", "quantity": "w-24", "etd": "w-36", "eta": "w-36"}
-
-
 def row_widgets(form: forms.BaseForm) -> None:
-    """Inputs of a table row: compact, and labelled for screen readers (the column header is not a label)."""
-    for name, form_field in form.fields.items():
-        width = ROW_WIDTHS.get(name, "w-32")
-        form_field.widget.attrs.update({"class": f"input py-1 text-xs {width}", "aria-label": str(form_field.label)})
+    """Inputs of a line row (each cell has its label; ``.line-row .input`` sizes them to their cell)."""
+    for form_field in form.fields.values():
+        form_field.widget.attrs["class"] = "input"
         if isinstance(form_field, forms.DecimalField):
-            form_field.widget.attrs["step"] = "any"
+            form_field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
 
 
-class LineEditForm(RecordForm):
+class LineEditForm(LineCells, RecordForm):
     """An existing line's changeable figures (its identity, unit and mill stay; mills change by accepting offers)."""
 
     class Meta:
@@ -358,15 +435,31 @@ class StageForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    """A delivery of a line, in one of ``units`` (those of the line unit's dimension)."""
+    """A delivery of a line (or its correction), in one of ``units`` (those of the line unit's dimension). The
+    quantity's bounds are the model's, worded the same ("Quantity must be above zero."); ``override_reason`` is what
+    an owner or admin gives to pass the over-delivery tolerance."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    quantity = forms.DecimalField(max_digits=18, decimal_places=3, min_value=0)
-    unit = forms.ModelChoiceField(queryset=UnitOfMeasure.objects.none())
+    date = forms.DateField(widget=DATE)
+    quantity = forms.DecimalField(max_digits=18, decimal_places=3, validators=DELIVERY_QUANTITY_RANGE)
+    unit = PickField()
+    note = forms.CharField(max_length=300, required=False)
+    override_reason = forms.CharField(max_length=500, required=False, label="Reason to exceed the tolerance")
 
-    def __init__(self, *args: Any, units: QuerySet[UnitOfMeasure], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Iterable[UnitOfMeasure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].set_options({str(unit.pk): unit for unit in units})  # type: ignore[attr-defined]
+        self.fields["quantity"].widget.attrs.update({"step": "any", "min": "0.001"})
+
+    def changes(self, delivery: Any) -> dict[str, Any]:
+        """The cleaned fields a correction of ``delivery`` changes (``services.delivery_correct``'s ``data``)."""
+        data = self.cleaned_data
+        return {
+            name: data[name] for name in ("date", "quantity", "unit", "note") if data[name] != getattr(delivery, name)
+        }
+
+
+class DeliveryReverseForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why is it reversed?")
 
 
 class DeletionRequestForm(forms.Form):

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tradeloom.core.models import TenantModel
+from tradeloom.core.search import SearchableModel, search_indexes
 from tradeloom.core.validators import validate_currency_code
 from tradeloom.records.models import RecordModel
+from tradeloom.sales.search import order_search_text, search_columns
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 # Bounds that keep every money figure (quantity x price, in cents) inside 18 digits: no order is larger.
@@ -19,9 +25,20 @@ MAX_QUANTITY = Decimal("999999999.999")
 MAX_PRICE = Decimal("9999999.9999")
 QUANTITY_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_QUANTITY)]
 PRICE_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_PRICE)]
+QUANTITY_ABOVE_ZERO = "Quantity must be above zero."
+QUANTITY_TOO_LARGE = f"Quantity must be at most {MAX_QUANTITY:,}."
+# A delivered quantity: above zero, and no larger than any line (the form, the API and the service say so on the
+# field, never as a 500 from a number PostgreSQL cannot store).
+DELIVERY_QUANTITY_RANGE = [
+    MinValueValidator(Decimal("0.001"), message=QUANTITY_ABOVE_ZERO),
+    MaxValueValidator(MAX_QUANTITY, message=QUANTITY_TOO_LARGE),
+]
 
 
-class Order(RecordModel):
+class Order(SearchableModel, RecordModel):
+    """A buyer's order. Its search columns (``sales.search``) hold its numbers, buyer, styles and lines' colours
+    and CADs; the services that change those keep them current."""
+
     audit_prefix = "sales_order"
 
     class Type(models.TextChoices):
@@ -35,6 +52,8 @@ class Order(RecordModel):
 
     number = models.CharField(max_length=40, editable=False)
     po_number = models.CharField("buyer's PO number", max_length=60)
+    # the codes in the search document with one character left out each (``core.search.code_variants``)
+    search_codes = ArrayField(models.CharField(max_length=32), default=list, editable=False)
     customer = models.ForeignKey("partners.Customer", on_delete=models.PROTECT, related_name="+")
     buyer_name = models.CharField(max_length=150, blank=True)
     merchandiser = models.ForeignKey(
@@ -149,27 +168,65 @@ class Order(RecordModel):
             models.Index(fields=["organization", "-created_at", "-id"], name="sales_order_list_idx"),
             models.Index(fields=["organization", "customer", "po_number"], name="sales_order_po_idx"),
             models.Index(fields=["organization", "etd"], name="sales_order_etd_idx"),
+            *search_indexes("sales_order"),
+            GinIndex(fields=["search_codes"], name="sales_order_search_codes"),
         ]
 
     def __str__(self) -> str:
         return self.number
 
-    # The orders list's totals (``selectors.order_list`` annotates ``line_totals`` in its one statement).
-    def _line_total(self, index: int) -> Decimal:
+    @classmethod
+    def search_columns(cls, text: str) -> dict[str, Any]:
+        """The document and its trigrams, and the codes' one-edit variants (``sales.search``)."""
+        return search_columns(text)
+
+    def search_text(self) -> str:
+        """What the order is found by, read with its styles and lines (two queries; creation builds it from what
+        it inserts instead, ``services.order_create``)."""
+        return order_search_text(
+            number=self.number,
+            po_number=self.po_number,
+            buyer_name=self.buyer_name,
+            styles=Style.objects.filter(order=self).values_list("style_number", flat=True),
+            lines=Line.objects.filter(order=self).values_list("colour_code", "colour_name", "cad_code", "cad_name"),
+        )
+
+    def after_change(self, previous: dict[str, Any] | None = None) -> None:
+        """After a header edit (``records.services.record_update``): a new PO number or buyer is found."""
+        if previous is not None and any(previous.get(f) != getattr(self, f) for f in ("po_number", "buyer_name")):
+            self.reindex()
+
+    # The orders list's totals (``selectors.order_list`` annotates ``line_totals`` in its one statement): ``None``
+    # where no line has the figure (``sales.money``: a missing price is not a zero price).
+    def _line_total(self, index: int) -> Decimal | None:
         totals = getattr(self, "line_totals", None)
-        return Decimal(totals[index]) if totals else Decimal(0)
+        if not totals:
+            return Decimal(0)
+        return None if totals[index] is None else Decimal(totals[index])
+
+    def _line_count(self, index: int) -> int:
+        totals = getattr(self, "line_totals", None)
+        return int(totals[index]) if totals else 0
 
     total_value = property(lambda self: self._line_total(0))
     total_cost = property(lambda self: self._line_total(1))
     total_commission = property(lambda self: self._line_total(2))
     total_profit = property(lambda self: self._line_total(3))
     total_realised_profit = property(lambda self: self._line_total(4))
-    line_count = property(lambda self: int(self._line_total(5)))
+    line_count = property(lambda self: self._line_count(5))
+    cost_missing_lines = property(lambda self: self._line_count(6))
+    price_missing_lines = property(lambda self: self._line_count(7))
+    profit_left_out_lines = property(lambda self: self._line_count(8))
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
+        if self.etd and self.order_date and self.etd < self.order_date:
+            errors["etd"] = "The ETD cannot be before the order date."
         if self.etd and self.eta and self.eta < self.etd:
-            raise ValidationError({"eta": "The ETA cannot be before the ETD."})
+            errors["eta"] = "The ETA cannot be before the ETD."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Style(TenantModel):
@@ -215,6 +272,10 @@ class Style(TenantModel):
 
     def __str__(self) -> str:
         return self.style_number
+
+
+# An open line: not completed or archived, and not fully delivered (``sales.totals.OPEN_LINE_SQL`` in SQL).
+OPEN_LINE = ~Q(status__in=("completed", "archived")) & Q(delivered_quantity__lt=models.F("quantity"))
 
 
 class Line(TenantModel):
@@ -334,7 +395,16 @@ class Line(TenantModel):
             models.UniqueConstraint(fields=["style", "colour_code", "cad_code"], name="sales_line_identity"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="sales_line_quantity_non_negative"),
         ]
-        indexes = [models.Index(fields=["organization", "order", "position"], name="sales_line_order_idx")]
+        indexes = [
+            models.Index(fields=["organization", "order", "position"], name="sales_line_order_idx"),
+            # The dashboard's ETDs coming up and late lines (``sales.dashboard``): open lines by their own ETD.
+            models.Index(
+                fields=["organization", "etd"],
+                include=["order", "id"],
+                condition=OPEN_LINE & Q(etd__isnull=False),
+                name="sales_line_open_etd_idx",
+            ),
+        ]
         ordering = ("position",)
 
     def __str__(self) -> str:
@@ -366,23 +436,71 @@ class MillOffer(TenantModel):
 
 
 class Delivery(TenantModel):
-    """A supplier delivery against a line, in any unit of the line's dimension."""
+    """A supplier delivery against a line, in any unit of the line's dimension.
+
+    Corrected, never lost: an edit keeps the values it replaces in a ``DeliveryRevision``; a reversal keeps the row
+    (with who, when and why) and takes it out of the line's delivered quantity. The services keep that quantity
+    equal to the sum of the line's deliveries not reversed, with the line locked."""
 
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="deliveries")
     date = models.DateField()
-    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))])
+    quantity = models.DecimalField(max_digits=18, decimal_places=3, validators=DELIVERY_QUANTITY_RANGE)
     unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
     quantity_in_line_unit = models.DecimalField(max_digits=18, decimal_places=3, editable=False)
     note = models.CharField(max_length=300, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reversed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reversed_by = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    reversal_reason = models.CharField(max_length=500, blank=True, editable=False)
 
     class Shape:
         create = ("date", "quantity", "unit", "note")
-        read = ("id", "date", "quantity", "unit_id", "quantity_in_line_unit", "note", "created_at")
+        update = ("date", "quantity", "unit", "note")
+        read = (
+            "id",
+            "date",
+            "quantity",
+            "unit_id",
+            "quantity_in_line_unit",
+            "note",
+            "edited_at",
+            "reversed_at",
+            "reversed_by_id",
+            "reversal_reason",
+            "created_at",
+        )
 
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_delivery_org_id_key")]
         ordering = ("date", "created_at")
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize():f} on {self.date:%d %b %Y}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+
+class DeliveryRevision(TenantModel):
+    """The values a delivery had before a correction (who corrected it and when: ``created_by``, ``created_at``)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="revisions")
+    date = models.DateField()
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit = models.ForeignKey("catalog.UnitOfMeasure", on_delete=models.PROTECT, related_name="+")
+    quantity_in_line_unit = models.DecimalField(max_digits=18, decimal_places=3)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Shape:
+        read = ("date", "quantity", "unit_id", "quantity_in_line_unit", "note", "created_at")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "id"], name="sales_deliveryrevision_org_id_key")]
+        ordering = ("created_at",)
 
 
 class Task(TenantModel):
@@ -456,7 +574,8 @@ class ActivityNote(TenantModel):
 
     @property
     def is_backdated(self) -> bool:
-        return self.created_at is not None and self.effective_date < self.created_at.date()
+        """Dated before the day it was written, in the current (the organisation's) time zone."""
+        return self.created_at is not None and self.effective_date < timezone.localdate(self.created_at)
 
 
 class NoteRevision(TenantModel):
@@ -514,3 +633,119 @@ class DeletionRequest(TenantModel):
                 fields=["order"], condition=Q(status="pending"), name="sales_deletionrequest_one_pending"
             ),
         ]
+
+
+class OrderTotals(models.Model):
+    """An order's money and line counts, one row per order, kept by PostgreSQL (``sales.totals``: triggers on orders,
+    lines, exchange rates and the organisation's base currency) for the reads that sum many orders — the dashboard.
+    Never written by the application.
+
+    The figures are the orders list's (``sales.money.LINE_TOTALS_SQL``, in the order's currency): each is ``None``
+    when the order has lines and none of them has it, 0 for an order without lines. ``rate`` is the rate of the
+    order's date to the organisation's base currency (1 in it; ``None`` without one), and the ``base_`` figures are
+    the figures at that rate, rounded to cents as the order's page converts them. The order's columns the reads filter
+    and group by are copied (``customer_id`` and ``merchandiser_id`` as plain ids: copies, not references).
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    customer_id = models.UUIDField()
+    merchandiser_id = models.UUIDField(null=True)
+    currency = models.CharField(max_length=3)
+    order_date = models.DateField()
+    etd = models.DateField(null=True)
+    status = models.CharField(max_length=12)
+    stage = models.CharField(max_length=40)
+    archived_at = models.DateTimeField(null=True)
+    value = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    cost = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    commission = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    profit = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    realised_profit = models.DecimalField(max_digits=30, decimal_places=2, null=True)
+    line_count = models.IntegerField()
+    cost_missing_lines = models.IntegerField()
+    price_missing_lines = models.IntegerField()
+    profit_left_out_lines = models.IntegerField()
+    # Open lines without an ETD of their own: they are due on the order's ETD.
+    open_lines_without_etd = models.IntegerField()
+    rate = models.DecimalField(max_digits=60, decimal_places=40, null=True)
+    base_value = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+    base_profit = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+    base_realised_profit = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [
+            # profit per month and quarter, top customers: the orders of a period, read from the index alone
+            models.Index(
+                fields=["organization", "order_date"],
+                include=[
+                    "status",
+                    "archived_at",
+                    "currency",
+                    "customer_id",
+                    "merchandiser_id",
+                    "rate",
+                    "value",
+                    "profit",
+                    "base_value",
+                    "base_profit",
+                    "base_realised_profit",
+                    "line_count",
+                    "cost_missing_lines",
+                    "price_missing_lines",
+                    "profit_left_out_lines",
+                ],
+                name="sales_ordertotals_date_idx",
+            ),
+            # ETDs coming up and late lines: open orders with lines that are due on the order's ETD
+            models.Index(
+                fields=["organization", "etd"],
+                include=["merchandiser_id"],
+                condition=Q(status="open", archived_at__isnull=True, open_lines_without_etd__gt=0),
+                name="sales_ordertotals_undated_idx",
+            ),
+            # … and whether a line's order is open (and whose), answered from the index alone
+            models.Index(
+                fields=["organization", "order"],
+                include=["merchandiser_id"],
+                condition=Q(status="open", archived_at__isnull=True),
+                name="sales_ordertotals_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Totals of {self.order_id}"
+
+
+class StageTotals(models.Model):
+    """The open orders (status open, not deleted) by merchandiser, stage and currency, kept by PostgreSQL from
+    ``OrderTotals`` (``sales.totals``): how many, how many with a known value, their value in the currency and in the
+    base currency, their lines without a selling price. ``rated``: the orders have a rate to the base currency (the
+    base-currency value counts them); the others are reported apart in their currency."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    merchandiser_id = models.UUIDField(null=True)
+    stage = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    rated = models.BooleanField()
+    orders = models.IntegerField()
+    valued_orders = models.IntegerField()
+    value = models.DecimalField(max_digits=40, decimal_places=2)
+    base_value = models.DecimalField(max_digits=40, decimal_places=2)
+    price_missing_lines = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "merchandiser_id", "stage", "currency", "rated"],
+                nulls_distinct=False,
+                name="sales_stagetotals_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} · {self.currency}"

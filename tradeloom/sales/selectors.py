@@ -30,8 +30,19 @@ from tradeloom.core.prepared import PreparedQuery
 from tradeloom.core.shapes import instance_row, shape_of
 from tradeloom.partners.models import Customer
 from tradeloom.sales.extensions import ORDER_LIST_COLUMNS
-from tradeloom.sales.models import ActivityNote, DeletionRequest, Delivery, Line, MillOffer, Order, Style, Task
+from tradeloom.sales.models import (
+    ActivityNote,
+    DeletionRequest,
+    Delivery,
+    DeliveryRevision,
+    Line,
+    MillOffer,
+    Order,
+    Style,
+    Task,
+)
 from tradeloom.sales.money import LINE_TOTALS_SQL, LineFigures, OrderFigures, line_figures, order_figures
+from tradeloom.sales.search import SEARCH_COLUMNS
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 
@@ -60,11 +71,18 @@ def merchandiser_restricted(*, organization: Any, membership: Membership) -> boo
     return membership.role == Role.MERCHANDISER and not see_all
 
 
+# An order's search columns (``sales.search``): never read by the pages or the API, only searched.
+ORDER_SEARCH_COLUMNS = (*SEARCH_COLUMNS, "search_vector")
+
+
 def orders_visible(
     *, organization: Any, membership: Membership, queryset: QuerySet[Any] | None = None
 ) -> QuerySet[Order]:
-    """The organisation's orders this member may see (``merchandiser_restricted``), from ``queryset`` if given."""
-    qs = (Order.objects.all() if queryset is None else queryset).filter(organization=organization)
+    """The organisation's orders this member may see (``merchandiser_restricted``), from ``queryset`` if given.
+    Their search columns are left out (large, and read only by the search itself)."""
+    qs = (Order.objects.defer(*ORDER_SEARCH_COLUMNS) if queryset is None else queryset).filter(
+        organization=organization
+    )
     if merchandiser_restricted(organization=organization, membership=membership):
         qs = qs.filter(merchandiser=membership)
     return qs
@@ -78,7 +96,7 @@ def _order_list_columns() -> QuerySet[Order]:
     customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
         label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
     )
-    return Order.objects.annotate(
+    return Order.objects.defer(*ORDER_SEARCH_COLUMNS).annotate(
         customer_name=Subquery(customer_name.values("label")[:1]),
         line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
         **{column.annotation: column.expression() for column in ORDER_LIST_COLUMNS},
@@ -177,14 +195,39 @@ def unit_list_for_delivery(*, organization: Any, line: Line) -> QuerySet[UnitOfM
     return UnitOfMeasure.objects.filter(organization=organization, dimension=line.unit.dimension)
 
 
+def unit_list_of_organization(*, organization: Any) -> QuerySet[UnitOfMeasure]:
+    """Every unit of the organisation (a page groups them by dimension for its delivery forms)."""
+    return UnitOfMeasure.objects.filter(organization=organization).order_by("dimension", "code")
+
+
+def _revisions() -> Prefetch:
+    return Prefetch("revisions", DeliveryRevision.objects.select_related("unit").order_by("created_at"))
+
+
 def delivery_list_of_order(*, order: Order) -> QuerySet[Delivery]:
-    """The deliveries of every line of ``order``, with their units."""
-    return Delivery.objects.filter(line__order=order).select_related("unit")
+    """The deliveries of every line of ``order`` (reversed ones too), with their units and earlier versions."""
+    return Delivery.objects.filter(line__order=order).select_related("unit").prefetch_related(_revisions())
 
 
 def delivery_list_of_line(*, line: Line) -> QuerySet[Delivery]:
-    """A line's deliveries, with their units."""
-    return line.deliveries.select_related("unit")
+    """A line's deliveries (reversed ones too), with their units and earlier versions."""
+    return line.deliveries.select_related("unit").prefetch_related(_revisions())
+
+
+def delivery_of_line_get(*, line: Line, pk: Any) -> Delivery:
+    """A delivery of ``line``; else 404."""
+    delivery = Delivery.objects.filter(line=line, pk=pk).first()
+    if delivery is None:
+        raise Http404("No such delivery.")
+    return delivery
+
+
+def delivery_of_order_get(*, order: Order, pk: Any) -> Delivery:
+    """A delivery of a line of ``order``, with its line; else 404."""
+    delivery = Delivery.objects.filter(line__order=order, pk=pk).select_related("line__unit").first()
+    if delivery is None:
+        raise Http404("No such delivery.")
+    return delivery
 
 
 def offer_list_of_order(*, order: Order) -> QuerySet[MillOffer]:

@@ -4,7 +4,7 @@ statuses, record deliveries, accept mill offers. Every change is audited in its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,16 +12,28 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tradeloom.audit.services import audit_record, audit_record_many
+from tradeloom.audit.services import audit_record, audit_record_many, changes_between
 from tradeloom.catalog.services import unit_convert
 from tradeloom.core.bulk import bulk_insert_objects
 from tradeloom.core.events import publish
-from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.exceptions import ApplicationError, field_error
 from tradeloom.core.numbering import number_allocate
 from tradeloom.core.shapes import shape_of
 from tradeloom.sales.events import LineAction, LinesCreated, LineStatusChanging, MillOfferAction, OrderAction
-from tradeloom.sales.models import MAX_QUANTITY, Delivery, Line, MillOffer, Order, Style
+from tradeloom.sales.models import (
+    MAX_QUANTITY,
+    QUANTITY_ABOVE_ZERO,
+    QUANTITY_TOO_LARGE,
+    Delivery,
+    DeliveryRevision,
+    Line,
+    MillOffer,
+    Order,
+    Style,
+)
+from tradeloom.sales.search import SEARCH_COLUMNS, order_search_columns
 from tradeloom.sales.selectors import orders_visible
+from tradeloom.tenancy.roles import Role
 
 ORDER = shape_of(Order)
 STYLE = shape_of(Style)
@@ -157,19 +169,31 @@ def order_create(
         )
     except ValidationError as exc:
         raise _invalid(exc.message_dict) from exc
-    order.save()
     blank = sum(1 for s in styles if not (s.get("style_number") or "").strip())
     generated = iter(_style_numbers(order.po_number, {s.get("style_number", "") for s in styles}, blank))
+    numbers = [(s.get("style_number") or "").strip() or next(generated) for s in styles]
+    # What the order is found by, from what is about to be inserted (no need to read it back).
+    columns = order_search_columns(
+        number=order.number,
+        po_number=order.po_number,
+        buyer_name=order.buyer_name,
+        styles=numbers,
+        lines=[
+            (line["colour_code"], line.get("colour_name", ""), line.get("cad_code", ""), line.get("cad_name", ""))
+            for payload in styles
+            for line in payload["lines"]
+        ],
+    )
+    for column, value in columns.items():
+        setattr(order, column, value)
+    order.save()
     style_rows = [
         Style(
             organization=organization,
             created_by_id=by.user_id,
             order=order,
             position=i,
-            **{
-                **{k: s.get(k) for k in STYLE.create if s.get(k) is not None},
-                "style_number": (s.get("style_number") or "").strip() or next(generated),
-            },
+            **{**{k: s.get(k) for k in STYLE.create if s.get(k) is not None}, "style_number": numbers[i]},
         )
         for i, s in enumerate(styles)
     ]
@@ -245,7 +269,8 @@ def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order
         added_lines += len(new)
     _lines_created(order, created, by)
     order.version += 1
-    order.save(update_fields=["version", "updated_at"])
+    order.fill_search_columns()  # its new styles and lines are found too
+    order.save(update_fields=["version", *SEARCH_COLUMNS, "updated_at"])
     audit_record(
         actor=by,
         action=OrderAction.MERGED,
@@ -266,6 +291,8 @@ def line_update(*, line: Line, by: Any, data: dict[str, Any]) -> Line:
     changes = {f: [before[f], getattr(line, f)] for f in LINE.update if before[f] != getattr(line, f)}
     if changes:
         line.save()
+        if {"colour_name", "cad_name"} & set(changes):  # the order is found by its lines' names
+            Order.objects.get(pk=line.order_id).reindex()
         audit_record(actor=by, action=LineAction.UPDATED, target=line, changes=changes)
     return line
 
@@ -352,13 +379,102 @@ def lines_transition(*, lines: Any, status: str, by: Any, override_reason: str =
     return locked
 
 
-@transaction.atomic
-def delivery_record(*, line: Line, by: Any, date: Any, quantity: Decimal, unit: Any, note: str = "") -> Delivery:
-    """Record a supplier delivery; the line's delivered quantity grows by it, converted into the line's unit."""
-    line = Line.objects.select_for_update().select_related("unit").get(pk=line.pk)
+# --- deliveries ---------------------------------------------------------------------------------------------------
+# A line's delivered quantity is the sum of its deliveries that are not reversed, in the line's unit. Every service
+# here locks the line first (then the delivery), so concurrent deliveries and corrections of one line queue up and
+# the sum stays exact; the delivery rows keep their history (revisions, reversals) and the audit log says who did what.
+
+DELIVERY = shape_of(Delivery)
+THOUSANDTH = Decimal("0.001")
+FUTURE_DELIVERY = "A delivery cannot be dated in the future."
+
+
+def _line_for_delivery(line_id: Any) -> Line:
+    """The line, locked (its row only, not the unit or organisation read with it)."""
+    return Line.objects.select_for_update(of=("self",)).select_related("unit", "organization").get(pk=line_id)
+
+
+def _delivery_checks(*, day: Any, quantity: Decimal) -> None:
     if quantity <= 0:
-        raise _invalid({"quantity": ["A delivery must be more than zero."]})
-    converted = unit_convert(quantity=quantity, from_unit=unit, to_unit=line.unit).quantize(Decimal("0.001"))
+        raise field_error("quantity", QUANTITY_ABOVE_ZERO)
+    if quantity > MAX_QUANTITY:
+        raise field_error("quantity", QUANTITY_TOO_LARGE)
+    if day > timezone.localdate():
+        raise field_error("date", FUTURE_DELIVERY)
+
+
+def _in_line_unit(*, line: Line, quantity: Decimal, unit: Any) -> Decimal:
+    """``quantity`` in ``unit`` as the line's unit, to the thousandth (refused on the field when it cannot be)."""
+    try:
+        converted = unit_convert(quantity=quantity, from_unit=unit, to_unit=line.unit).quantize(THOUSANDTH)
+    except ApplicationError as error:
+        raise ApplicationError(error.message, code=error.code, extra={"errors": {"unit": [error.message]}}) from error
+    if converted <= 0:
+        raise field_error("quantity", f"{QUANTITY_ABOVE_ZERO[:-1]} in {line.unit.code} (the line's unit).")
+    if converted > MAX_QUANTITY:
+        raise field_error("quantity", QUANTITY_TOO_LARGE)
+    return converted
+
+
+def over_delivery_limit(line: Line) -> Decimal:
+    """The most a line's deliveries may add up to without an override: ordered + the organisation's tolerance."""
+    tolerance = line.organization.over_delivery_tolerance_percent
+    return (line.quantity * (1 + tolerance / 100)).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+
+
+def _within_tolerance(*, line: Line, delivered: Decimal, by: Any, override_reason: str) -> None:
+    """Refuse a delivered total beyond ``over_delivery_limit`` (409 ``over_delivery``, on the quantity field),
+    unless an owner or admin gives a reason: then it is allowed and audited (``sales_line.over_delivery_allowed``)."""
+    limit = over_delivery_limit(line)
+    if delivered <= limit:
+        return
+    reason = override_reason.strip()
+    tolerance = line.organization.over_delivery_tolerance_percent
+    if not reason:
+        message = (
+            f"This takes {line} to {delivered.normalize():,f} {line.unit.code} delivered; it allows "
+            f"{limit.normalize():,f} ({line.quantity.normalize():,f} ordered + {tolerance.normalize():f} %). "
+            "An owner or admin may allow more with a reason."
+        )
+        raise ApplicationError(
+            message,
+            code="over_delivery",
+            status=409,
+            extra={"errors": {"quantity": [message]}, "limit": str(limit), "delivered": str(delivered)},
+        )
+    if by.role not in (Role.OWNER, Role.ADMIN):
+        raise ApplicationError(
+            "Only an owner or admin may allow a delivery beyond the over-delivery tolerance.",
+            code="permission_denied",
+            status=403,
+        )
+    audit_record(
+        actor=by,
+        action=LineAction.OVER_DELIVERY_ALLOWED,
+        target=line,
+        changes={
+            "delivered_quantity": [str(line.delivered_quantity), str(delivered)],
+            "limit": [None, str(limit)],
+            "reason": [None, reason],
+        },
+    )
+
+
+def _set_delivered(line: Line, delivered: Decimal) -> None:
+    Line.objects.filter(pk=line.pk).update(delivered_quantity=delivered, updated_at=timezone.now())
+
+
+@transaction.atomic
+def delivery_record(
+    *, line: Line, by: Any, date: Any, quantity: Decimal, unit: Any, note: str = "", override_reason: str = ""
+) -> Delivery:
+    """Record a supplier delivery; the line's delivered quantity grows by it, converted into the line's unit. Not
+    dated in the future; not beyond the over-delivery tolerance without an owner's or admin's reason."""
+    line = _line_for_delivery(line.pk)
+    _delivery_checks(day=date, quantity=quantity)
+    converted = _in_line_unit(line=line, quantity=quantity, unit=unit)
+    delivered = line.delivered_quantity + converted
+    _within_tolerance(line=line, delivered=delivered, by=by, override_reason=override_reason)
     delivery = Delivery.objects.create(
         organization_id=line.organization_id,
         created_by_id=by.user_id,
@@ -369,20 +485,114 @@ def delivery_record(*, line: Line, by: Any, date: Any, quantity: Decimal, unit: 
         quantity_in_line_unit=converted,
         note=note,
     )
-    Line.objects.filter(pk=line.pk).update(
-        delivered_quantity=F("delivered_quantity") + converted, updated_at=timezone.now()
-    )
+    _set_delivered(line, delivered)
     audit_record(
         actor=by,
         action=LineAction.DELIVERY_RECORDED,
         target=line,
-        changes={"delivered_quantity": [str(line.delivered_quantity), str(line.delivered_quantity + converted)]},
+        changes={
+            "delivery": [None, str(delivery.pk)],
+            "delivered_quantity": [str(line.delivered_quantity), str(delivered)],
+        },
+    )
+    return delivery
+
+
+def _delivery_of(line: Line, delivery: Delivery) -> Delivery:
+    locked = Delivery.objects.select_for_update(of=("self",)).select_related("unit").get(pk=delivery.pk, line=line)
+    if locked.is_reversed:
+        raise ApplicationError(
+            "This delivery was reversed; record a new one instead.", code="delivery_reversed", status=409
+        )
+    return locked
+
+
+@transaction.atomic
+def delivery_correct(*, delivery: Delivery, by: Any, data: dict[str, Any], override_reason: str = "") -> Delivery:
+    """Correct a delivery's date, quantity, unit or note. The values it replaces are kept (``DeliveryRevision``);
+    the line's delivered quantity moves by the difference, under the same rules as a new delivery."""
+    for field in data:
+        if field not in DELIVERY.update:
+            raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
+    line = _line_for_delivery(delivery.line_id)
+    delivery = _delivery_of(line, delivery)
+    before: dict[str, Any] = {
+        "date": delivery.date,
+        "quantity": delivery.quantity,
+        "unit": delivery.unit,
+        "note": delivery.note,
+    }
+    after = {**before, **data}
+    _delivery_checks(day=after["date"], quantity=after["quantity"])
+    changes = changes_between({**before, "unit": before["unit"].code}, {**after, "unit": after["unit"].code})
+    if not changes:
+        return delivery
+    converted = _in_line_unit(line=line, quantity=after["quantity"], unit=after["unit"])
+    delivered = line.delivered_quantity - delivery.quantity_in_line_unit + converted
+    if converted > delivery.quantity_in_line_unit:
+        _within_tolerance(line=line, delivered=delivered, by=by, override_reason=override_reason)
+    DeliveryRevision.objects.create(
+        organization_id=delivery.organization_id,
+        created_by_id=by.user_id,
+        delivery=delivery,
+        date=delivery.date,
+        quantity=delivery.quantity,
+        unit=delivery.unit,
+        quantity_in_line_unit=delivery.quantity_in_line_unit,
+        note=delivery.note,
+    )
+    delivery.date, delivery.quantity, delivery.unit, delivery.note = (
+        after["date"],
+        after["quantity"],
+        after["unit"],
+        after["note"],
+    )
+    delivery.quantity_in_line_unit, delivery.edited_at = converted, timezone.now()
+    delivery.save()
+    if delivered != line.delivered_quantity:
+        _set_delivered(line, delivered)
+        changes["delivered_quantity"] = [str(line.delivered_quantity), str(delivered)]
+    audit_record(
+        actor=by,
+        action=LineAction.DELIVERY_CORRECTED,
+        target=line,
+        changes={"delivery": [str(delivery.pk), str(delivery.pk)], **changes},
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_reverse(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
+    """Take a delivery back (recorded by mistake, returned to the mill): the row stays, marked reversed with who,
+    when and why, and the line's delivered quantity no longer counts it."""
+    reason = reason.strip()
+    if not reason:
+        raise field_error("reason", "Say why the delivery is reversed.")
+    line = _line_for_delivery(delivery.line_id)
+    delivery = _delivery_of(line, delivery)
+    delivery.reversed_at, delivery.reversed_by, delivery.reversal_reason = timezone.now(), by, reason
+    delivery.save(update_fields=["reversed_at", "reversed_by", "reversal_reason", "updated_at"])
+    delivered = line.delivered_quantity - delivery.quantity_in_line_unit
+    _set_delivered(line, delivered)
+    audit_record(
+        actor=by,
+        action=LineAction.DELIVERY_REVERSED,
+        target=line,
+        changes={
+            "delivery": [str(delivery.pk), str(delivery.pk)],
+            "delivered_quantity": [str(line.delivered_quantity), str(delivered)],
+            "reason": [None, reason],
+        },
     )
     return delivery
 
 
 @transaction.atomic
 def offer_create(*, line: Line, by: Any, data: dict[str, Any]) -> MillOffer:
+    """Record a mill's offer. One whose "valid until" has already passed is refused at entry (on that field)."""
+    valid_until = data.get("valid_until")
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise field_error("valid_until", "This date has passed: the offer has already expired.")
     offer = MillOffer.objects.create(organization_id=line.organization_id, created_by_id=by.user_id, line=line, **data)
     audit_record(
         actor=by,

@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from tradeloom.audit.selectors import audit_timeline
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.listing import SortOption, list_page
-from tradeloom.core.web import partial_template
+from tradeloom.core.web import add_application_error, form_action, partial_template
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.calculator import order_requirements
 from tradeloom.sales.capabilities import ORDERS_MANAGE, ORDERS_VIEW
@@ -22,6 +21,7 @@ from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.forms import (
     DeletionRequestForm,
     DeliveryForm,
+    DeliveryReverseForm,
     NoteForm,
     OfferForm,
     Pickers,
@@ -29,6 +29,7 @@ from tradeloom.sales.forms import (
     TaskForm,
 )
 from tradeloom.sales.models import Line, Order, Task
+from tradeloom.sales.timeline import TIMELINE_LIMIT, order_timeline
 from tradeloom.tenancy.roles import Role, role_has
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
@@ -55,7 +56,12 @@ def order_tabs() -> list[tuple[str, str]]:
 def order_list_view(request: TenantRequest) -> HttpResponse:
     qs = selectors.order_list(organization=request.organization, membership=request.membership)
     qs = qs.filter(archived_at__isnull=True)
-    page = list_page(request, qs, filterset_class=OrderFilter, sorts=ORDER_SORTS)
+    sorts, sort_key = ORDER_SORTS, None
+    if request.GET.get("search", "").strip():  # searching: the best matches first, unless another sort is asked
+        sorts = [SortOption("relevance", "Best match", ("-search_rank", "-created_at", "-id")), *ORDER_SORTS]
+        if request.GET.get("sort") in (None, "", ORDER_SORTS[0].key):
+            sort_key = "relevance"
+    page = list_page(request, qs, filterset_class=OrderFilter, sorts=sorts, sort_key=sort_key)
     extra = list(ORDER_LIST_COLUMNS)
     columns = ["Order", "Customer", "ETD", "Stage", *(column.heading for column in extra), "Value", "Profit", ""]
     context = {
@@ -91,11 +97,18 @@ def _by_line(order: Order, rows: Any) -> list[tuple[Line, list[Any]]]:
 
 @tenant_view(GET=ORDERS_VIEW)
 def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    return order_page(request, order_id)
+
+
+def order_page(request: TenantRequest, order_id: Any, *, tab: str | None = None, **forms: Any) -> HttpResponse:
+    """The order page on ``tab`` (default: the one asked for). ``forms`` replace the tab's blank forms: a refused
+    post shows its form again with the values typed and the errors on their fields (``delivery_forms`` by line,
+    ``delivery_edit_forms`` by delivery, ``offer_form``)."""
     org = request.organization
     order = selectors.order_get(organization=org, membership=request.membership, pk=order_id)
     figures, totals = selectors.order_money(order=order)
     tabs = order_tabs()
-    tab = request.GET.get("tab") or "lines"
+    tab = tab or request.GET.get("tab") or "lines"
     tab = tab if tab in dict(tabs) else "lines"
     role = request.membership.role
     context: dict[str, Any] = {
@@ -121,7 +134,20 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
             membership=request.membership, request=context["pending_deletion"]
         )
     if tab == "deliveries":
-        context["deliveries"] = _by_line(order, selectors.delivery_list_of_order(order=order))
+        deliveries = _by_line(order, selectors.delivery_list_of_order(order=order))
+        context["deliveries"] = deliveries
+        if context["can_manage"] and not order.is_archived:
+            units = list(selectors.unit_list_of_organization(organization=org))
+            context["delivery_edit_forms"] = {
+                d.pk: DeliveryForm(
+                    units=[u for u in units if u.dimension == line.unit.dimension],
+                    initial={"date": d.date, "quantity": d.quantity, "unit": str(d.unit_id), "note": d.note},
+                    auto_id=f"de-{d.pk}-%s",
+                )
+                for line, rows in deliveries
+                for d in rows
+                if not d.is_reversed
+            }
     elif tab == "offers":
         context["offers"] = _by_line(order, selectors.offer_list_of_order(order=order))
         context["offer_form"] = OfferForm(pickers=Pickers.load(org, "suppliers"), initial={"currency": order.currency})
@@ -143,9 +169,10 @@ def order_detail_view(request: TenantRequest, order_id: Any) -> HttpResponse:
     elif tab == "calculator":
         context["requirements"] = order_requirements(order)
     elif tab == "timeline":
-        context["events"] = audit_timeline(
-            organization=org, target_ids=[order.pk, *(line.pk for line in order.lines.all())]
-        )
+        context["timeline"] = order_timeline(order=order)
+        context["timeline_limit"] = TIMELINE_LIMIT
+    for name, value in forms.items():
+        context[name] = {**context.get(name, {}), **value} if isinstance(value, dict) else value
     template = partial_template(request, "sales/order_detail.html", "order-tab")
     return render(request, template, context)
 
@@ -180,17 +207,62 @@ def line_transition_view(request: TenantRequest, order_id: Any, line_id: Any) ->
 
 @tenant_view(POST=ORDERS_MANAGE)
 def delivery_create_view(request: TenantRequest, order_id: Any, line_id: Any) -> HttpResponse:
+    """Record a delivery from the line's row; a refusal shows the row's form again with the error on its field."""
     line = _line_of(request, order_id, line_id)
-    form = DeliveryForm(
-        request.POST, units=selectors.unit_list_for_delivery(organization=request.organization, line=line)
-    )
+    units = selectors.unit_list_for_delivery(organization=request.organization, line=line)
+    form = DeliveryForm(request.POST, units=units, auto_id=f"d-{line.pk}-%s")
     if form.is_valid():
         try:
             services.delivery_record(line=line, by=request.membership, **form.cleaned_data)
         except ApplicationError as error:
-            messages.error(request, error.message)
+            add_application_error(form, error)
         else:
-            messages.success(request, f"Delivery of {form.cleaned_data['quantity']} recorded for {line}.")
-    else:
-        messages.error(request, "Enter a date, a quantity above zero and a unit.")
-    return _lines_tab(request, order_id)
+            quantity = form.cleaned_data["quantity"].normalize()
+            messages.success(request, f"Delivery of {quantity:f} {form.cleaned_data['unit']} recorded for {line}.")
+            return _lines_tab(request, order_id)
+    return order_page(request, order_id, tab="lines", delivery_forms={line.pk: form})
+
+
+def _deliveries_tab(request: TenantRequest, order_id: Any) -> HttpResponse:
+    url = reverse("sales:order", kwargs={"org_slug": request.organization.slug, "order_id": order_id})
+    return redirect(f"{url}?tab=deliveries")
+
+
+@tenant_view(POST=ORDERS_MANAGE)
+def delivery_edit_view(request: TenantRequest, order_id: Any, delivery_id: Any) -> HttpResponse:
+    """Correct a delivery (its earlier values are kept); a refusal shows the form again, open, with its errors."""
+    order = selectors.order_visible_get(organization=request.organization, membership=request.membership, pk=order_id)
+    delivery = selectors.delivery_of_order_get(order=order, pk=delivery_id)
+    line = delivery.line
+    units = selectors.unit_list_for_delivery(organization=request.organization, line=line)
+    form = DeliveryForm(request.POST, units=units, auto_id=f"de-{delivery.pk}-%s")
+    if form.is_valid():
+        try:
+            services.delivery_correct(
+                delivery=delivery,
+                by=request.membership,
+                data=form.changes(delivery),
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, f"Delivery corrected for {line}; its earlier values are kept.")
+            return _deliveries_tab(request, order_id)
+    return order_page(
+        request, order_id, tab="deliveries", delivery_edit_forms={delivery.pk: form}, open_delivery=delivery.pk
+    )
+
+
+@tenant_view(POST=ORDERS_MANAGE)
+def delivery_reverse_view(request: TenantRequest, order_id: Any, delivery_id: Any) -> HttpResponse:
+    order = selectors.order_visible_get(organization=request.organization, membership=request.membership, pk=order_id)
+    delivery = selectors.delivery_of_order_get(order=order, pk=delivery_id)
+    form = DeliveryReverseForm(request.POST)
+
+    def reverse_it(data: dict[str, Any]) -> str:
+        services.delivery_reverse(delivery=delivery, by=request.membership, reason=data["reason"])
+        return f"Delivery of {delivery.line} reversed; it stays listed and no longer counts as delivered."
+
+    form_action(request, form, reverse_it)
+    return _deliveries_tab(request, order_id)

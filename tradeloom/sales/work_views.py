@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
-from tradeloom.core.web import form_action, posted_uuid
+from tradeloom.core.web import add_application_error, form_action, posted_uuid
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.capabilities import ORDERS_MANAGE
 from tradeloom.sales.forms import (
@@ -27,6 +27,7 @@ from tradeloom.sales.forms import (
     TaskForm,
 )
 from tradeloom.sales.models import Line, Order
+from tradeloom.sales.views import order_page
 from tradeloom.tenancy.web import TenantRequest, tenant_view
 
 
@@ -50,13 +51,16 @@ def offer_create_view(request: TenantRequest, order_id: Any) -> HttpResponse:
         messages.error(request, "Choose the line the offer is for.")
         return _back(request, order, "offers")
     form = OfferForm(request.POST, pickers=Pickers.load(request.organization, "suppliers"))
-
-    def create(data: dict[str, Any]) -> str:
-        offer = services.offer_create(line=line, by=request.membership, data=data)
-        return f"Offer from {offer.supplier} recorded for {line}."
-
-    form_action(request, form, create)
-    return _back(request, order, "offers")
+    if form.is_valid():
+        try:
+            offer = services.offer_create(line=line, by=request.membership, data=form.cleaned_data)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, f"Offer from {offer.supplier} recorded for {line}.")
+            return _back(request, order, "offers")
+    # refused: the offers tab again, with what was typed and the errors on their fields
+    return order_page(request, order.pk, tab="offers", offer_form=form, offer_line=line.pk)
 
 
 @tenant_view(POST=ORDERS_MANAGE)

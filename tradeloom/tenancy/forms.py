@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 
 from tradeloom.core.validators import currency_codes
+from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE
 from tradeloom.tenancy.roles import Role
 
 
@@ -24,6 +26,29 @@ class OrganizationSettingsForm(forms.Form):
         label="Base currency", choices=_currency_choices, help_text="Reports convert every amount into this currency."
     )
     timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
+    over_delivery_tolerance_percent = forms.DecimalField(
+        label="Over-delivery tolerance (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"placeholder": "10", "step": "any"}),
+        help_text=(
+            "How far a line's deliveries may go beyond its ordered quantity; beyond it a delivery needs an owner's "
+            "or admin's reason. Blank: 10 %."
+        ),
+    )
+
+    def update_data(self, settings: dict[str, Any] | None) -> dict[str, Any]:
+        """What ``services.organization_update`` takes: the fields, and the organisation's ``settings`` with the
+        tolerance set (a JSON number) or, left blank, removed (the default applies)."""
+        data = dict(self.cleaned_data)
+        tolerance = data.pop(OVER_DELIVERY_TOLERANCE)
+        merged = {k: v for k, v in (settings or {}).items() if k != OVER_DELIVERY_TOLERANCE}
+        if tolerance is not None:  # a JSON number
+            merged[OVER_DELIVERY_TOLERANCE] = int(tolerance) if tolerance == int(tolerance) else float(tolerance)
+        return {**data, "settings": merged}
 
 
 class OrganizationCreateForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,6 +13,11 @@ from tradeloom.core.jobs import JobKind
 from tradeloom.core.models import TenantModel, TimestampedModel
 from tradeloom.core.validators import validate_currency_code, validate_timezone
 from tradeloom.tenancy.roles import Role
+
+# ``settings["over_delivery_tolerance_percent"]``: how far beyond its ordered quantity a line's deliveries may go
+# before a delivery needs an owner's or admin's reason (validated by ``services.organization_update``).
+OVER_DELIVERY_TOLERANCE = "over_delivery_tolerance_percent"
+DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT = Decimal(10)
 
 
 class Organization(TimestampedModel):
@@ -31,6 +38,14 @@ class Organization(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def over_delivery_tolerance_percent(self) -> Decimal:
+        """The over-delivery tolerance in percent (``settings``, default 10)."""
+        value = (self.settings or {}).get(OVER_DELIVERY_TOLERANCE)
+        if value is None or isinstance(value, bool):
+            return DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT
+        return Decimal(str(value))
 
 
 class Membership(TenantModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -17,7 +18,7 @@ from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.jobs import job_create
 from tradeloom.core.models import Job
 from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
-from tradeloom.tenancy.models import AUDIT_EXPORT, Membership, Organization
+from tradeloom.tenancy.models import AUDIT_EXPORT, OVER_DELIVERY_TOLERANCE, Membership, Organization
 from tradeloom.tenancy.roles import Role
 
 ORGANIZATION_EDITABLE_FIELDS = ("name", "base_currency", "timezone", "settings")
@@ -74,6 +75,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
             raise ApplicationError(f"“{field}” cannot be changed here.", code="field_not_editable")
         setattr(organization, field, value)
     _validate_numbering(organization.settings)
+    _validate_tolerance(organization.settings)
     organization.full_clean()
     after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     changes = changes_between(before, after)
@@ -99,6 +101,29 @@ def _validate_numbering(settings: Any) -> None:
                 code="invalid_number_format",
             )
         validate_format(fmt)
+
+
+MAX_OVER_DELIVERY_TOLERANCE_PERCENT = 100
+
+
+def _validate_tolerance(settings: Any) -> None:
+    """``settings["over_delivery_tolerance_percent"]``: a number from 0 to 100 with at most two decimals."""
+    value = (settings or {}).get(OVER_DELIVERY_TOLERANCE)
+    if value is None:
+        return
+    message = (
+        f"The over-delivery tolerance is a percentage from 0 to {MAX_OVER_DELIVERY_TOLERANCE_PERCENT} "
+        "with at most two decimals."
+    )
+    valid = isinstance(value, int | float) and not isinstance(value, bool)
+    if valid:
+        number = Decimal(str(value))
+        valid = number.is_finite() and 0 <= number <= MAX_OVER_DELIVERY_TOLERANCE_PERCENT
+        valid = valid and number == number.quantize(Decimal("0.01"))
+    if not valid:
+        raise ApplicationError(
+            message, code="validation_error", extra={"errors": {f"settings.{OVER_DELIVERY_TOLERANCE}": [message]}}
+        )
 
 
 def _active_owners(organization_id: Any) -> QuerySet[Membership]:

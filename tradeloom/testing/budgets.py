@@ -44,11 +44,18 @@ BUDGETS: dict[str, int] = {
     # --- API machinery (core's test-only route) ---------------------------------------------------------------------
     "api.keyset_page.any_depth": 3,
     # --- pages (frame: session, user, tenant, memberships, counters; then the page's own reads) ---------------------
-    "web.main_page": 15,  # dashboard, members, member activity, invitations, audit, settings, profile
+    "web.main_page": 15,  # members, member activity, invitations, audit, settings, profile
+    # the dashboard, whatever the number of orders: the frame (7 with the savepoint pair) and its panels' 10 — the
+    # pipeline, profit, top customers, ETDs coming up and late lines one each, the stuck approvals two (a capped count,
+    # the list), the activity three (per day, the latest events, the labels of what they name)
+    "web.dashboard": 17,
     "web.members.list": 14,
     "web.audit.list": 14,
     "web.orders.list": 15,
     "web.orders.detail": 15,  # every tab
+    # the Timeline tab: the order's records of every kind with their labels, their events, the labels the events
+    # refer to (a mill, a member) — three statements whatever the number of lines and events
+    "web.orders.timeline": 16,
     "web.orders.new.post": 30,  # a form with 40 lines costs what one with 5 does
     "web.orders.approvals": 16,
     "web.approvals.board": 18,

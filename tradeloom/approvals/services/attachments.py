@@ -13,7 +13,18 @@ from tradeloom.audit.services import audit_record
 from tradeloom.core.exceptions import field_error
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = re.compile(r"^(image/(png|jpeg|gif|webp|heic)|application/pdf|text/plain|text/csv)$")
+# The media types a file may have; a download answers with the one it was uploaded as (the API documents each).
+ATTACHMENT_MEDIA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+)
+ATTACHMENT_TYPES = re.compile("^(" + "|".join(re.escape(t) for t in ATTACHMENT_MEDIA_TYPES) + ")$")
 
 
 def attachment_add(*, by: Any, upload: Any, entry: GateEntry | None = None, sample: Sample | None = None) -> Attachment:

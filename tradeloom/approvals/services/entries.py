@@ -86,6 +86,7 @@ def entry_append(
     changes: dict[str, Any] = {
         "state": [old_state, line_gate.state],
         "entry": [None, state],
+        "round": [None, entry.round],
         "effective_date": [None, effective_date],
     }
     if entry.is_backdated:

@@ -18,6 +18,7 @@ from tradeloom.sales.models import (
     ActivityNote,
     DeletionRequest,
     Delivery,
+    DeliveryRevision,
     Line,
     MillOffer,
     NoteRevision,
@@ -25,7 +26,7 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
-from tradeloom.sales.money import FIGURES
+from tradeloom.sales.money import COUNTS, FIGURES
 from tradeloom.sales.selectors import OrderDetail
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
@@ -88,12 +89,36 @@ class StageInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class MoneyOutput(serializers.Serializer):
-    value = serializers.DecimalField(max_digits=20, decimal_places=2)
-    cost = serializers.DecimalField(max_digits=20, decimal_places=2)
+def _amount(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, help_text=help_text)
+
+
+class LineMoneyOutput(serializers.Serializer):
+    """A line's money. A missing price is not a zero price: without a selling price the value is null, without a
+    mill price the cost is null, and either way the profit is unknown (null), never value - 0."""
+
+    value = _amount("Price x quantity; null when the line has no selling price.")
+    cost = _amount("Mill price x quantity; null when the line has no mill price (cost missing).")
     commission = serializers.DecimalField(max_digits=20, decimal_places=2)
-    profit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    realised_profit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    profit = _amount("Value - cost - commission; null when the value or the cost is missing.")
+    realised_profit = _amount("Profit x delivered share (at most 100 %); null when the profit is unknown.")
+
+
+class MoneyOutput(serializers.Serializer):
+    """An order's money: each figure sums the lines that have it (null when the order has lines and none has it);
+    the profit and realised profit sum only the lines with both a selling and a mill price, and the counts say how
+    many lines were left out."""
+
+    value = _amount("Sum of the lines' values (lines without a selling price add nothing).")
+    cost = _amount("Sum of the lines' costs (lines without a mill price add nothing).")
+    commission = serializers.DecimalField(max_digits=20, decimal_places=2)
+    profit = _amount("Sum of the profits of the lines with both prices.")
+    realised_profit = _amount("Sum of the realised profits of the lines with both prices.")
+    cost_missing_lines = serializers.IntegerField(help_text="Lines without a mill price (cost missing).")
+    price_missing_lines = serializers.IntegerField(help_text="Lines without a selling price.")
+    profit_left_out_lines = serializers.IntegerField(
+        help_text="Lines left out of the profit and realised profit (a price missing)."
+    )
 
 
 class BaseMoneyOutput(serializers.Serializer):
@@ -146,8 +171,10 @@ class _OrderListRow(serializers.ModelSerializer):
             fields[column.key] = _column_field(column)
         return {**fields, **tail}
 
+    @extend_schema_field(MoneyOutput)
     def get_money(self, order: Order) -> dict[str, Any]:
-        return MoneyOutput({name: getattr(order, f"total_{name}") for name in FIGURES}).data
+        figures = {name: getattr(order, f"total_{name}") for name in FIGURES}
+        return MoneyOutput({**figures, **{name: getattr(order, name) for name in COUNTS}}).data
 
 
 OrderListOutput = output_serializer(
@@ -157,7 +184,7 @@ OrderListOutput.__doc__ = (
     "The list's row (documentation and the reference for ``order_list_rows``, which produces the same JSON)."
 )
 
-_NO_TOTALS = ("0.00",) * 5 + ("0",)
+_NO_TOTALS = ("0.00",) * 5 + ("0",) * 4
 _order_list_row = row_encoder(Order, ORDER.list, extra={"customer": "customer_name"})
 
 
@@ -170,7 +197,10 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
         totals = o["line_totals"] or _NO_TOTALS
         row = _order_list_row(o)
         row["line_count"] = int(totals[5])
-        row["money"] = dict(zip(FIGURES, totals, strict=False))
+        money = dict(zip(FIGURES, totals, strict=False))
+        for name, count in zip(COUNTS, totals[6:], strict=True):
+            money[name] = int(count)
+        row["money"] = money
         for column in columns:
             row[column.key] = column.to_json(o.get(column.annotation))
         rows.append(row)
@@ -182,12 +212,17 @@ class _LineRow(serializers.ModelSerializer):
     money = serializers.SerializerMethodField()
     shortage = serializers.SerializerMethodField()
     excess = serializers.SerializerMethodField()
+    cost_missing = serializers.SerializerMethodField(help_text="No mill price: the line's cost and profit are unknown.")
+    price_missing = serializers.SerializerMethodField(
+        help_text="No selling price: the line's value and profit are unknown."
+    )
 
     def _figures(self, line: Line) -> Any:
         return self.context["figures"][line.pk]
 
+    @extend_schema_field(LineMoneyOutput)
     def get_money(self, line: Line) -> dict[str, Any]:
-        return MoneyOutput(self._figures(line)).data
+        return LineMoneyOutput(self._figures(line)).data
 
     def get_shortage(self, line: Line) -> Decimal:
         return self._figures(line).shortage
@@ -195,8 +230,19 @@ class _LineRow(serializers.ModelSerializer):
     def get_excess(self, line: Line) -> Decimal:
         return self._figures(line).excess
 
+    def get_cost_missing(self, line: Line) -> bool:
+        return bool(self._figures(line).cost_missing)
 
-LineOutput = output_serializer(Line, name="LineOutput", extra=("unit", "shortage", "excess", "money"), base=_LineRow)
+    def get_price_missing(self, line: Line) -> bool:
+        return bool(self._figures(line).price_missing)
+
+
+LineOutput = output_serializer(
+    Line,
+    name="LineOutput",
+    extra=("unit", "shortage", "excess", "cost_missing", "price_missing", "money"),
+    base=_LineRow,
+)
 StyleOutput = output_serializer(Style, name="StyleOutput")
 
 
@@ -210,6 +256,7 @@ class _OrderDetail(serializers.ModelSerializer):
     def get_lines(self, order: Order) -> list[dict[str, Any]]:
         return LineOutput(order.lines.all(), many=True, context=self.context).data  # type: ignore[return-value]
 
+    @extend_schema_field(MoneyOutput)
     def get_money(self, order: Order) -> dict[str, Any]:
         return MoneyOutput(self.context["order_figures"]).data
 
@@ -250,12 +297,13 @@ def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
     for line in detail.lines:
         f = figures[line["id"]]
         row = _line_row(line)
-        row["shortage"], row["excess"], row["money"] = f.shortage, f.excess, _money(f)
+        row["shortage"], row["excess"] = f.shortage, f.excess
+        row["cost_missing"], row["price_missing"], row["money"] = f.cost_missing, f.price_missing, _money(f)
         lines.append(row)
     data = _order_row(detail.order)
     data["styles"] = [_style_row(style) for style in detail.styles]
     data["lines"] = lines
-    data["money"] = _money(totals)
+    data["money"] = {**_money(totals), **{name: getattr(totals, name) for name in COUNTS}}
     data["base_money"] = {
         "currency": detail.base_currency,
         "rate": decimal_text(totals.rate, RATE_PLACES),
@@ -267,14 +315,61 @@ def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
 
 # --- the order's work: deliveries, offers, tasks, notes, deletion requests -------------------------------------------
 
-DeliveryInput = input_serializer(Delivery, shape_of(Delivery).create, name="DeliveryInput")
+OVER_DELIVERY_HELP = (
+    "An owner or admin may take the line beyond ordered + the organisation's over-delivery tolerance by giving a "
+    "reason; it is audited (sales_line.over_delivery_allowed). Without one such a delivery is 409 over_delivery."
+)
+
+
+def _override_reason() -> serializers.CharField:
+    return serializers.CharField(max_length=500, required=False, allow_blank=True, help_text=OVER_DELIVERY_HELP)
+
+
+DeliveryInput = input_serializer(
+    Delivery,
+    shape_of(Delivery).create,
+    name="DeliveryInput",
+    extra={"override_reason": _override_reason()},
+)
+DeliveryUpdateInput = input_serializer(
+    Delivery,
+    shape_of(Delivery).update,
+    name="DeliveryUpdateInput",
+    partial=True,
+    extra={"override_reason": _override_reason()},
+)
+
+
+class DeliveryReverseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the delivery is taken back (kept with it).")
+
+
+class _DeliveryRevisionRow(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+
+
+DeliveryRevisionOutput = output_serializer(
+    DeliveryRevision,
+    name="DeliveryRevisionOutput",
+    extra=("unit",),
+    base=_DeliveryRevisionRow,
+    doc="The values a delivery had before a correction (``created_at``: when it was corrected).",
+)
 
 
 class _DeliveryRow(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
+    is_reversed = serializers.BooleanField(read_only=True)
+    revisions = DeliveryRevisionOutput(many=True, read_only=True)
 
 
-DeliveryOutput = output_serializer(Delivery, name="DeliveryOutput", extra=("unit",), base=_DeliveryRow)
+DeliveryOutput = output_serializer(
+    Delivery,
+    name="DeliveryOutput",
+    extra=("unit", "is_reversed", "revisions"),
+    base=_DeliveryRow,
+    doc="A delivery with its earlier versions; a reversed one stays listed, no longer counted in the line's total.",
+)
 OfferInput = input_serializer(MillOffer, shape_of(MillOffer).create, name="OfferInput")
 OfferOutput = output_serializer(MillOffer, name="OfferOutput")
 TaskInput = input_serializer(Task, shape_of(Task).create, name="TaskInput")

@@ -30,6 +30,12 @@ urlpatterns = [
     path("orders/<uuid:order_id>/calculator/", views.OrderCalculatorApi.as_view(), name="order-calculator"),
     path(f"{LINE}transition/", views.LineTransitionApi.as_view(), name="line-transition"),
     path(f"{LINE}deliveries/", views.LineDeliveriesApi.as_view(), name="line-deliveries"),
+    path(f"{LINE}deliveries/<uuid:delivery_id>/", views.LineDeliveryApi.as_view(), name="line-delivery"),
+    path(
+        f"{LINE}deliveries/<uuid:delivery_id>/reverse/",
+        views.LineDeliveryReverseApi.as_view(),
+        name="line-delivery-reverse",
+    ),
     path(f"{LINE}offers/", views.LineOffersApi.as_view(), name="line-offers"),
     path(f"{LINE}offers/<uuid:offer_id>/accept/", views.OfferAcceptApi.as_view(), name="offer-accept"),
 ]

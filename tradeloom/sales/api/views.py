@@ -10,6 +10,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tradeloom.core.api.conditional import not_modified
+from tradeloom.core.api.schema import api_contract
 from tradeloom.records.api import expected_version, idempotent
 from tradeloom.records.services import record_update
 from tradeloom.sales import selectors, services, work
@@ -28,6 +30,12 @@ class OrderListCreateApi(TenantGenericAPIView):
     filterset_class = OrderFilter
     ordering = ("-created_at", "-id")
 
+    def get_ordering(self) -> tuple[str, ...]:
+        """Newest first; a search's best matches first (``sales.search``)."""
+        if self.request.query_params.get("search", "").strip():
+            return ("-search_rank", "-created_at", "-id")
+        return self.ordering
+
     @extend_schema(responses={200: s.OrderListOutput(many=True)}, summary="List orders with their money")
     def get(self, request: Request) -> Response:
         qs = selectors.order_list_projection(organization=self.organization, membership=self.membership)
@@ -39,6 +47,7 @@ class OrderListCreateApi(TenantGenericAPIView):
         responses={201: s.OrderDetailOutput, 200: s.OrderDetailOutput},
         summary="Create an order with its styles and lines (or merge a repeated PO)",
     )
+    @api_contract(idempotency_key=True)
     def post(self, request: Request) -> Response:
         def perform() -> Response:
             data = s.OrderCreateInput(data=request.data, context={"view": self, "request": request})
@@ -78,7 +87,15 @@ class OrderDetailApi(TenantAPIView):
     capabilities = {"GET": ORDERS_VIEW, "PATCH": ORDERS_MANAGE}
 
     @extend_schema(responses={200: s.OrderDetailOutput}, summary="An order with styles, lines and money")
+    @api_contract(if_none_match=True)
     def get(self, request: Request, order_id: Any) -> Response:
+        if request.headers.get("If-None-Match"):  # one small query instead of the whole detail while it is current
+            order = selectors.order_visible_get(
+                organization=self.organization, membership=self.membership, pk=order_id, include_deleted=True
+            )
+            unchanged = not_modified(request, order.etag)
+            if unchanged is not None:
+                return unchanged
         return order_response(self, order_id)
 
     @extend_schema(
@@ -86,6 +103,7 @@ class OrderDetailApi(TenantAPIView):
         responses={200: s.OrderDetailOutput},
         summary="Change the order's header (send If-Match to avoid overwriting others)",
     )
+    @api_contract(if_match=True)
     def patch(self, request: Request, order_id: Any) -> Response:
         order = selectors.order_get(organization=self.organization, membership=self.membership, pk=order_id)
         version = expected_version(request, order)
@@ -190,13 +208,51 @@ class LineDeliveriesApi(TenantAPIView):
         line = _line(self, order_id, line_id)
         return Response(s.DeliveryOutput(selectors.delivery_list_of_line(line=line), many=True).data)
 
-    @extend_schema(request=s.DeliveryInput, responses={201: s.OrderDetailOutput}, summary="Record a delivery")
+    @extend_schema(
+        request=s.DeliveryInput,
+        responses={201: s.OrderDetailOutput},
+        summary="Record a delivery (not in the future; beyond the over-delivery tolerance only with a reason)",
+    )
     def post(self, request: Request, order_id: Any, line_id: Any) -> Response:
         line = _line(self, order_id, line_id)
         data = s.DeliveryInput(data=request.data, context={"view": self})
         data.is_valid(raise_exception=True)
         services.delivery_record(line=line, by=self.membership, **data.validated_data)
         return order_response(self, order_id, status.HTTP_201_CREATED)
+
+
+class LineDeliveryApi(TenantAPIView):
+    capabilities = {"PATCH": ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.DeliveryUpdateInput,
+        responses={200: s.OrderDetailOutput},
+        summary="Correct a delivery's date, quantity, unit or note (the earlier values are kept)",
+    )
+    def patch(self, request: Request, order_id: Any, line_id: Any, delivery_id: Any) -> Response:
+        delivery = selectors.delivery_of_line_get(line=_line(self, order_id, line_id), pk=delivery_id)
+        data = s.DeliveryUpdateInput(data=request.data, partial=True, context={"view": self})
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        override_reason = changes.pop("override_reason", "")
+        services.delivery_correct(delivery=delivery, by=self.membership, data=changes, override_reason=override_reason)
+        return order_response(self, order_id)
+
+
+class LineDeliveryReverseApi(TenantAPIView):
+    capabilities = {"POST": ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.DeliveryReverseInput,
+        responses={200: s.OrderDetailOutput},
+        summary="Reverse a delivery: it stays listed, marked reversed, and no longer counts as delivered",
+    )
+    def post(self, request: Request, order_id: Any, line_id: Any, delivery_id: Any) -> Response:
+        delivery = selectors.delivery_of_line_get(line=_line(self, order_id, line_id), pk=delivery_id)
+        data = s.DeliveryReverseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.delivery_reverse(delivery=delivery, by=self.membership, **data.validated_data)
+        return order_response(self, order_id)
 
 
 class LineOffersApi(TenantAPIView):

@@ -9,7 +9,7 @@ import factory
 
 from tradeloom.catalog.tests.factories import UnitFactory
 from tradeloom.partners.tests.factories import CustomerFactory, SupplierFactory
-from tradeloom.sales.models import ActivityNote, DeletionRequest, Line, MillOffer, Order, Style, Task
+from tradeloom.sales.models import ActivityNote, DeletionRequest, Delivery, Line, MillOffer, Order, Style, Task
 from tradeloom.tenancy.tests.factories import SAME_ORG, MembershipFactory, OrganizationFactory, TenantFactory
 from tradeloom.testing.walls import register_factory, register_url_object
 
@@ -88,6 +88,18 @@ class OfferFactory(TenantFactory[MillOffer]):
     currency = "USD"
 
 
+class DeliveryFactory(TenantFactory[Delivery]):
+    class Meta:
+        model = Delivery
+
+    organization = factory.SubFactory(OrganizationFactory)
+    line = factory.SubFactory(LineFactory, organization=SAME_ORG)
+    date = date(2026, 11, 20)
+    quantity = Decimal("100")
+    unit = factory.SelfAttribute("line.unit")
+    quantity_in_line_unit = factory.SelfAttribute("quantity")
+
+
 register_factory(Order, OrderFactory)
 register_factory(Style, StyleFactory)
 register_factory(Line, LineFactory)
@@ -95,9 +107,11 @@ register_factory(Task, TaskFactory)
 register_factory(ActivityNote, NoteFactory)
 register_factory(DeletionRequest, DeletionRequestFactory)
 register_factory(MillOffer, OfferFactory)
+register_factory(Delivery, DeliveryFactory)
 register_url_object("order_id", lambda org: OrderFactory(organization=org))
 register_url_object("line_id", lambda org: LineFactory(organization=org))
 register_url_object("offer_id", lambda org: OfferFactory(organization=org))
+register_url_object("delivery_id", lambda org: DeliveryFactory(organization=org))
 register_url_object("task_id", lambda org: TaskFactory(organization=org))
 register_url_object("note_id", lambda org: NoteFactory(organization=org))
 register_url_object("request_id", lambda org: DeletionRequestFactory(organization=org))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from tradeloom.catalog.tests.factories import ExchangeRateFactory, UnitFactory
 from tradeloom.core.context import tenant_context
@@ -73,13 +74,25 @@ def test_create_an_order_with_two_styles_and_three_lines(setup):
     assert body["number"] == "SO-000001"
     assert [s["style_number"] for s in body["styles"]] == ["TEE", "PO-4711-01"]
     assert [line["colour_code"] for line in body["lines"]] == ["NAVY", "WHITE", "BLACK"]
-    # 4250 + 2000 + 1000; cost 3100; commission 150
+    # 4250 + 2000 + 1000; cost 3100; commission 150. WHITE and BLACK have no mill price: their cost is missing, so
+    # the profit is NAVY's alone (4250 - 3100 - 150), not 7250 - 3100 - 150, and says two lines were left out.
     assert body["money"] == {
         "value": "7250.00",
         "cost": "3100.00",
         "commission": "150.00",
-        "profit": "4000.00",
+        "profit": "1000.00",
         "realised_profit": "0.00",
+        "cost_missing_lines": 2,
+        "price_missing_lines": 0,
+        "profit_left_out_lines": 2,
+    }
+    assert [line["cost_missing"] for line in body["lines"]] == [False, True, True]
+    assert body["lines"][1]["money"] == {
+        "value": "2000.00",
+        "cost": None,
+        "commission": "0.00",
+        "profit": None,
+        "realised_profit": None,
     }
     assert response["ETag"] == f'"{body["id"]}-1"'
 
@@ -187,7 +200,10 @@ def test_an_order_without_lines_lists_zero_money_with_two_decimals(setup, org):
     OrderFactory(organization=org)
     (row,) = setup["client"].get(setup["url"]).json()["results"]
     assert row["line_count"] == 0
-    assert row["money"] == dict.fromkeys(("value", "cost", "commission", "profit", "realised_profit"), "0.00")
+    assert row["money"] == {
+        **dict.fromkeys(("value", "cost", "commission", "profit", "realised_profit"), "0.00"),
+        **dict.fromkeys(("cost_missing_lines", "price_missing_lines", "profit_left_out_lines"), 0),
+    }
 
 
 def test_order_list_costs_a_constant_number_of_queries(setup, org, django_assert_max_num_queries):
@@ -406,3 +422,106 @@ def test_the_create_answer_is_what_a_read_gives(setup):
     read = setup["client"].get(f"{setup['url']}{created.json()['id']}/")
     assert created.json() == read.json()
     assert created["ETag"] == read["ETag"]
+
+
+# --- a missing mill price is not a zero cost ----------------------------------------------------------------------
+
+
+def _order_with_a_line_without_cost(setup, org):
+    order = OrderFactory(organization=org, merchandiser=setup["merch"])
+    priced = LineFactory(
+        organization=org, style__order=order, quantity=D("1000"), selling_price=D("4.25"), mill_price=D("3.10")
+    )
+    LineFactory(
+        organization=org, style=priced.style, quantity=D("500"), selling_price=D("4"), mill_price=None, position=1
+    )
+    with tenant_context(org):
+        Line.objects.filter(pk=priced.pk).update(delivered_quantity=D("500"))
+    return order
+
+
+def test_lines_without_a_mill_price_do_not_inflate_the_lists_profit(setup, org):
+    _order_with_a_line_without_cost(setup, org)
+    (row,) = setup["client"].get(setup["url"]).json()["results"]
+    # 4250 - 3100 for the priced line; the other line's 2000 of value is not profit
+    assert row["money"] == {
+        "value": "6250.00",
+        "cost": "3100.00",
+        "commission": "0.00",
+        "profit": "1150.00",
+        "realised_profit": "575.00",
+        "cost_missing_lines": 1,
+        "price_missing_lines": 0,
+        "profit_left_out_lines": 1,
+    }
+
+
+def test_the_detail_marks_each_line_without_cost_and_its_unknown_profit(setup, org):
+    order = _order_with_a_line_without_cost(setup, org)
+    body = setup["client"].get(f"{setup['url']}{order.pk}/").json()
+    assert [(line["cost_missing"], line["price_missing"]) for line in body["lines"]] == [(False, False), (True, False)]
+    assert body["lines"][1]["money"] == {
+        "value": "2000.00",
+        "cost": None,
+        "commission": "0.00",
+        "profit": None,
+        "realised_profit": None,
+    }
+    assert (body["money"]["profit"], body["money"]["profit_left_out_lines"]) == ("1150.00", 1)
+    assert body["base_money"]["profit"] == "1150.00"  # USD is the base: rate 1
+
+
+def test_an_order_without_any_cost_has_no_profit_rather_than_its_value(setup, org):
+    order = OrderFactory(organization=org)
+    LineFactory(organization=org, style__order=order, quantity=D("10"), selling_price=D("5"), mill_price=None)
+    (row,) = setup["client"].get(setup["url"]).json()["results"]
+    assert (row["money"]["value"], row["money"]["cost"], row["money"]["profit"]) == ("50.00", None, None)
+    detail = setup["client"].get(f"{setup['url']}{order.pk}/").json()
+    assert (detail["money"]["profit"], detail["base_money"]["profit"]) == (None, None)
+
+
+def test_the_fast_json_with_missing_prices_is_the_documented_serializer_output(setup, org):
+    from tradeloom.sales import selectors
+    from tradeloom.sales.api.serializers import OrderDetailOutput, OrderListOutput, order_detail_data, order_list_rows
+
+    order = _order_with_a_line_without_cost(setup, org)
+    LineFactory(organization=org, style__order=order, quantity=D("3"), selling_price=None, mill_price=D("1"))
+    with tenant_context(org):
+        orders = list(selectors.order_list(organization=org, membership=setup["merch"]))
+        rows = list(selectors.order_list_projection(organization=org, membership=setup["merch"]))
+        assert order_list_rows(rows) == [dict(row) for row in OrderListOutput(orders, many=True).data]
+        full = selectors.order_get(organization=org, membership=setup["merch"], pk=order.pk)
+        figures, totals = selectors.order_money(order=full)
+        expected = OrderDetailOutput(full, context={"figures": figures, "order_figures": totals}).data
+        detail = selectors.order_detail(organization=org, membership=setup["merch"], pk=order.pk)
+        assert order_detail_data(detail) == _plain(expected)
+    assert order_list_rows(rows)[0]["money"]["price_missing_lines"] == 1
+
+
+# --- cross-field rules --------------------------------------------------------------------------------------------
+
+
+def test_an_etd_before_the_order_date_is_refused_on_the_etd(setup):
+    response = setup["client"].post(setup["url"], payload(setup, etd="2026-10-31"), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"etd": ["The ETD cannot be before the order date."]}
+    created = setup["client"].post(setup["url"], payload(setup, etd="2026-11-01"), format="json")
+    assert created.status_code == 201  # on the order date is fine
+    url = f"{setup['url']}{created.json()['id']}/"
+    moved = setup["client"].patch(url, {"order_date": "2026-11-05"}, format="json")
+    assert moved.status_code == 400
+    assert moved.json()["errors"] == {"etd": ["The ETD cannot be before the order date."]}
+    assert setup["client"].get(url).json()["order_date"] == "2026-11-01"
+
+
+def test_a_mill_offer_already_expired_is_refused_at_entry(setup):
+    order = setup["client"].post(setup["url"], payload(setup), format="json").json()
+    url = f"{setup['url']}{order['id']}/lines/{order['lines'][0]['id']}/offers/"
+    offer = {"supplier": str(setup["mill"].pk), "price": "3.05", "currency": "USD"}
+    yesterday = timezone.localdate() - timedelta(days=1)
+    refused = setup["client"].post(url, {**offer, "valid_until": str(yesterday)}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"valid_until": ["This date has passed: the offer has already expired."]}
+    assert (
+        setup["client"].post(url, {**offer, "valid_until": str(timezone.localdate())}, format="json").status_code == 201
+    )

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.sales.models import MAX_PRICE, MAX_QUANTITY, Line, Order, Style
-from tradeloom.sales.money import FIGURES, LINE_TOTALS_SQL, line_figures, order_figures
+from tradeloom.sales.money import COUNTS, FIGURES, LINE_TOTALS_SQL, line_figures, order_figures
 from tradeloom.sales.tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,12 @@ lines = st.lists(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=lines)
 @example(rows=[(Decimal(3), Decimal("0.335"), Decimal("0.105"), None, Decimal("0.5"))])
+@example(
+    rows=[(Decimal(10), Decimal(2), None, None, Decimal(1)), (Decimal(5), None, Decimal(1), Decimal(1), Decimal(0))]
+)
+@example(rows=[(Decimal(10), Decimal(2), None, None, Decimal(1))])
+# a true half cent behind a share that never ends: 0.58 x 0.007 / 0.116 = 0.035 (found by this test)
+@example(rows=[(Decimal("0.116"), Decimal("5.561"), Decimal("0"), Decimal("0.561"), Decimal("0.057"))])
 def test_the_lists_sql_totals_equal_the_python_figures(org, rows):
     # given an order with these lines (delivered as a share of the ordered quantity: short, exact or over)
     with tenant_context(org), transaction.atomic():
@@ -79,7 +85,64 @@ def test_the_lists_sql_totals_equal_the_python_figures(org, rows):
             .get()
         )
         transaction.savepoint_rollback(savepoint)
-    # then every figure is Python's, to the cent and as text with two decimals
+    # then every figure is Python's, to the cent and as text with two decimals (NULL where Python has None: no line
+    # has the figure), and the counts of lines left out are Python's too
     expected = order_figures(figures, rate=None)
-    assert totals[:5] == [f"{getattr(expected, name):.2f}" for name in FIGURES]
+    assert totals[:5] == [_text(getattr(expected, name)) for name in FIGURES]
     assert totals[5] == str(len(rows))
+    assert totals[6:] == [str(getattr(expected, name)) for name in COUNTS]
+    # and the list's row reads them as the detail does
+    listed = Order()
+    listed.line_totals = totals
+    assert [listed.total_value, listed.total_cost, listed.total_commission] == [
+        expected.value,
+        expected.cost,
+        expected.commission,
+    ]
+    assert [listed.total_profit, listed.total_realised_profit] == [expected.profit, expected.realised_profit]
+    assert [getattr(listed, name) for name in COUNTS] == [getattr(expected, name) for name in COUNTS]
+
+
+def _text(amount):
+    return None if amount is None else f"{amount:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a missing mill price: the line's cost and profit are unknown; the order's profit is the other line's
+        (
+            [(Decimal(1000), Decimal("4.25"), Decimal("3.10"), None, 1), (Decimal(500), Decimal(4), None, None, 1)],
+            ["6250.00", "3100.00", "0.00", "1150.00", "1150.00", "2", "1", "0", "1"],
+        ),
+        # every line without a cost: no cost and no profit at all (not the value)
+        ([(Decimal(500), Decimal(4), None, None, 0)], ["2000.00", None, "0.00", None, None, "1", "1", "0", "1"]),
+        # no lines: zeros
+        ([], ["0.00", "0.00", "0.00", "0.00", "0.00", "0", "0", "0", "0"]),
+    ],
+)
+def test_the_lists_sql_leaves_lines_without_a_cost_out_of_the_profit(org, rows, expected):
+    with tenant_context(org):
+        order = OrderFactory(organization=org)
+        unit = UnitOfMeasure.objects.create(organization=org, code="m", name="Metre", dimension="length", factor=1)
+        style = Style.objects.create(organization=org, order=order, style_number="S")
+        for index, (quantity, selling, mill, commission, share) in enumerate(rows):
+            Line.objects.create(
+                organization=org,
+                order=order,
+                style=style,
+                colour_code=f"C{index}",
+                quantity=quantity,
+                unit=unit,
+                selling_price=selling,
+                mill_price=mill,
+                commission_per_unit=commission,
+                delivered_quantity=quantity * share,
+            )
+        totals = (
+            Order.objects.filter(pk=order.pk)
+            .annotate(t=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())))  # noqa: S611
+            .values_list("t", flat=True)
+            .get()
+        )
+    assert totals == expected

@@ -263,8 +263,9 @@ def test_offer_refusals(ctx, currency, valid_until, code):
     offer = services.offer_create(
         line=Line.objects.get(order=order),
         by=ctx["by"],
-        data={"supplier": ctx["mill"], "price": D("3"), "currency": currency, "valid_until": valid_until},
+        data={"supplier": ctx["mill"], "price": D("3"), "currency": currency, "valid_until": None},
     )
+    MillOffer.objects.filter(pk=offer.pk).update(valid_until=valid_until)  # valid when entered, expired since
     with pytest.raises(ApplicationError) as refused:
         services.offer_accept(offer=offer, by=ctx["by"])
     assert refused.value.code == code

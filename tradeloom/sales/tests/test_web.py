@@ -88,3 +88,38 @@ def test_viewers_see_no_action_forms(org, member, order):
     html = client.get(f"/o/{org.slug}/orders/{order.pk}/").content.decode()
     assert "/transition/" not in html
     assert "/deliveries/" not in html
+
+
+@pytest.fixture
+def order_without_cost(org, order):
+    with tenant_context(org):
+        style = Line.objects.select_related("style__order").get(order=order).style
+    LineFactory(organization=org, style=style, quantity=D("500"), selling_price=D("4"), mill_price=None)
+    return order
+
+
+def test_the_list_shows_a_missing_cost_and_leaves_it_out_of_the_profit(org, browser, order_without_cost):
+    html = browser.get(f"/o/{org.slug}/orders/").content.decode()
+    assert "6,250.00" in html  # the value counts both lines
+    assert "1,150.00" in html  # the profit only the priced one (not 1,150 + 2,000)
+    assert "3,150.00" not in html
+    assert "cost missing · 1 line" in html
+
+
+def test_the_detail_shows_a_missing_cost_per_line_and_in_the_totals(org, browser, order_without_cost):
+    html = browser.get(f"/o/{org.slug}/orders/{order_without_cost.pk}/").content.decode()
+    assert "1 line without a mill price" in html
+    assert "1 line left out: its cost or price is missing" in html
+    assert html.count('<span class="badge-amber">cost missing</span>') == 2  # the totals and the line's row
+    assert "profit unknown" in html
+    lines = browser.get(f"/o/{org.slug}/orders/{order_without_cost.pk}/lines/").content.decode()
+    assert '<span class="badge-amber">cost missing</span>' in lines
+
+
+def test_an_order_whose_lines_all_lack_a_cost_shows_no_profit(org, browser):
+    bare = OrderFactory(organization=org)
+    LineFactory(organization=org, style__order=bare, quantity=D("10"), selling_price=D("5"), mill_price=None)
+    html = browser.get(f"/o/{org.slug}/orders/{bare.pk}/").content.decode()
+    assert '<div class="stat"><dt>Profit (potential)</dt><dd>—</dd>' in html
+    listed = browser.get(f"/o/{org.slug}/orders/").content.decode()
+    assert "realised —" in listed

@@ -3,10 +3,12 @@ deletion-request flow and bulk line moves. Refusals show a message or form error
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tradeloom.audit.models import AuditEvent
 from tradeloom.catalog.tests.factories import UnitFactory
@@ -316,7 +318,7 @@ def test_an_offer_without_a_price_is_refused(org, browser, order):
     mill = SupplierFactory(organization=org)
     data = {"line": str(line.pk), "supplier": str(mill.pk), "currency": "USD"}
     html = browser.post(f"/o/{org.slug}/orders/{order.pk}/offers/", data, follow=True).content.decode()
-    assert "Price: This field is required." in html
+    assert '<p class="field-error" id="id_price_error">This field is required.</p>' in html  # on its field
     with tenant_context(org):
         assert not MillOffer.objects.exists()
 
@@ -478,3 +480,42 @@ def test_a_future_note_and_an_empty_task_change_are_refused(org, browser, order)
     with tenant_context(org):
         task = Task.objects.get()
     assert "Nothing to change" in browser.post(f"{base}tasks/{task.pk}/", {}, follow=True).content.decode()
+
+
+# --- cross-field rules on the forms ---------------------------------------------------------------------------------
+
+
+def test_an_etd_before_the_order_date_is_an_error_on_the_etd_when_creating_and_editing(org, browser, refs):
+    html = browser.post(f"/o/{org.slug}/orders/new/", order_post(refs, etd="2026-11-19")).content.decode()
+    assert '<p class="field-error" id="id_etd_error">The ETD cannot be before the order date.</p>' in html
+    with tenant_context(org):
+        assert not Order.objects.exists()
+    browser.post(f"/o/{org.slug}/orders/new/", order_post(refs, etd="2026-11-25"))
+    with tenant_context(org):
+        order = Order.objects.get()
+        data = edit_post(order, order_date="2026-11-30", etd="2026-11-25")
+    html = browser.post(f"/o/{org.slug}/orders/{order.pk}/edit/", data).content.decode()
+    assert '<p class="field-error" id="id_etd_error">The ETD cannot be before the order date.</p>' in html
+
+
+def test_an_expired_offer_is_refused_on_its_valid_until_field(org, browser, order):
+    with tenant_context(org):
+        line = Line.objects.get(order=order)
+    mill = SupplierFactory(organization=org)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    data = {"line": str(line.pk), "supplier": str(mill.pk), "currency": "USD", "price": "3.20"}
+    response = browser.post(f"/o/{org.slug}/orders/{order.pk}/offers/", {**data, "valid_until": str(yesterday)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_valid_until_error">This date has passed: the offer has already expired.</p>' in html
+    assert 'value="3.20"' in html  # what was typed is kept
+    with tenant_context(org):
+        assert not MillOffer.objects.exists()
+
+
+def test_pickers_name_each_record_with_its_code(org, browser, refs):
+    twin = SupplierFactory(organization=org, legal_name=refs["mill"].legal_name, code="TWIN-2")
+    html = browser.get(f"/o/{org.slug}/orders/new/").content.decode()
+    assert f">{refs['mill']} · {refs['mill'].code}</option>" in html
+    assert f">{twin} · TWIN-2</option>" in html
+    assert f">{refs['customer']} · {refs['customer'].code}</option>" in html
