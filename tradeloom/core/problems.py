@@ -48,7 +48,7 @@ _DRF_CODES: tuple[tuple[type[drf.APIException], str], ...] = (
 
 
 def problem_type(code: str) -> str:
-    """A stable URI naming the problem type; ``docs/api-errors.md`` describes each."""
+    """A stable URI naming the problem type; docs/api.md ("Errors") lists the codes."""
     return f"urn:tradeloom:problem:{code}"
 
 

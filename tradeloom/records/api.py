@@ -25,7 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tradeloom.core.api.conditional import not_modified
+from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.ordering import resolve_ordering
 from tradeloom.core.api.schema import ApiSchema, api_contract
 from tradeloom.core.exceptions import ApplicationError
@@ -42,7 +42,8 @@ from tradeloom.records.services import (
 )
 from tradeloom.tenancy.api.base import TenantScopedMixin
 
-_IF_MATCH = re.compile(r'^(?:W/)?"(?P<pk>[0-9a-f-]{36})-(?P<version>\d+)"$')
+# a representation's tag (core.api.conditional): the record's id and version, then the digest of the body it tagged
+_IF_MATCH = re.compile(r'^(?:W/)?"(?P<pk>[0-9a-f-]{36})-(?P<version>\d+)(?:-[0-9a-f]{1,64})?"$')
 
 INCLUDE_ARCHIVED = OpenApiParameter(
     "include_archived", bool, description="Set to 1 to include archived records (hidden by default)."
@@ -155,11 +156,8 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
         return record_get(records=self.base_queryset(), pk=self.kwargs["pk"])
 
     def _respond(self, instance: RecordModel, status_code: int = 200) -> Response:
-        response = Response(
-            self.output_serializer(instance, context=self.get_serializer_context()).data, status=status_code
-        )
-        response["ETag"] = instance.etag
-        return response
+        data = self.output_serializer(instance, context=self.get_serializer_context()).data
+        return conditional_response(self.request, data, version_tag=instance.etag, status=status_code)
 
     def _input(self, request: Request, *, partial: bool, instance: Any = None) -> dict[str, Any]:
         data = self.input_serializer(
@@ -177,8 +175,7 @@ class RecordViewSet(TenantScopedMixin, viewsets.GenericViewSet):
 
     @api_contract(if_none_match=True)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        return not_modified(request, instance.etag) or self._respond(instance)
+        return self._respond(self.get_object())
 
     @api_contract(idempotency_key=True)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

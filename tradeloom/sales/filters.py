@@ -77,4 +77,6 @@ class OrderFilter(django_filters.FilterSet):
         restricted = membership is not None and merchandiser_restricted(
             organization=organization, membership=membership
         )
-        return order_search_filter(queryset, value, merchandiser=membership if restricted else None)
+        return order_search_filter(
+            queryset, value, merchandiser=membership if restricted else None, filters=self.form.cleaned_data
+        )

@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -262,12 +263,23 @@ class LineForm(LineCells, RecordForm):
         row_widgets(self)
 
 
+class DecimalInput(forms.NumberInput):
+    """A number as a person writes it: a stored 12000.000 and 4.2500 (the columns' scales) show as 12000 and 4.25."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super().format_value(value)
+
+
 def row_widgets(form: forms.BaseForm) -> None:
     """Inputs of a line row (each cell has its label; ``.line-row .input`` sizes them to their cell)."""
     for form_field in form.fields.values():
-        form_field.widget.attrs["class"] = "input"
         if isinstance(form_field, forms.DecimalField):
+            form_field.widget = DecimalInput(attrs=form_field.widget.attrs)
+            form_field.widget.is_required = form_field.required
             form_field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        form_field.widget.attrs["class"] = "input"
 
 
 class LineEditForm(LineCells, RecordForm):

@@ -218,10 +218,19 @@ class Order(SearchableModel, RecordModel):
     price_missing_lines = property(lambda self: self._line_count(7))
     profit_left_out_lines = property(lambda self: self._line_count(8))
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Order:
+        order = super().from_db(db, field_names, values)
+        order._stored_dates = (order.__dict__.get("etd"), order.__dict__.get("order_date"))
+        return order
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
-        if self.etd and self.order_date and self.etd < self.order_date:
+        # checked when either date is entered or changed: an order stored before the rule (ETD before its date)
+        # keeps its other fields editable
+        entered = (self.etd, self.order_date) != getattr(self, "_stored_dates", None)
+        if entered and self.etd and self.order_date and self.etd < self.order_date:
             errors["etd"] = "The ETD cannot be before the order date."
         if self.etd and self.eta and self.eta < self.etd:
             errors["eta"] = "The ETA cannot be before the ETD."

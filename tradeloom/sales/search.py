@@ -15,8 +15,8 @@ answering otherwise). An order is a candidate in four ways, each looked up in it
   prefixes, then every word of the term — "SO-004217" is looked up by ``004217:*``, never by ``so:*``;
 * its names, with a typo: the term's rare trigrams without digits, then half of all its trigrams ("Helna");
 * its codes, with a typo: a shared one-edit variant ("PO-242610" finds PO-242601);
-* its customer's name (``CUSTOMER_THRESHOLD``, stricter than the partners' own: "Baysde" finds Bayside Clothing's
-  orders, a PO number finds no customer).
+* its customer's name, by whole words or by a share of the term's trigrams (``CUSTOMER_THRESHOLD``, stricter than
+  the partners' own: "Baysde" finds Bayside Clothing's orders, a PO number or a lone "s" finds no customer).
 
 A term with nothing rare in it ("navy", "SO-5") is answered from the newest ``PROBE`` orders instead: it matches
 too many orders for any index to be quicker than reading the newest. So is a term whose lookups find nothing: a
@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from django.db import migrations
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -85,7 +86,8 @@ def search_columns(text: str) -> dict[str, Any]:
 # The ways an order matches, as conditions on a row ``t`` of ``sales_order``, with the function's values:
 # $1 every word of the term as a prefix query, $2 its rare words as one, $3 its rare trigrams without digits,
 # $4 all its trigrams, $5 the share of them that qualifies, $6 its codes' variants, $7 the customers whose names
-# match, $8 the merchandiser whose orders alone the caller sees (or NULL), $9 how many to keep.
+# match, $8 the merchandiser whose orders alone the caller sees (or NULL), $9 how many to keep, $10 how many of the
+# newest to probe, $11 the list's other filters on the order's own columns (``SEARCH_FILTERS``; absent: any).
 _MATCHES = {
     "words": "t.search_vector @@ $2 AND ts_match_vq(t.search_vector, $1)",  # the index answers the first
     "names": "t.search_trigrams && $3::varchar(3)[] AND {share}",
@@ -96,6 +98,22 @@ _SHARE = "(SELECT count(*) FROM unnest(t.search_trigrams) x WHERE x = ANY($4)) >
 _VISIBLE = (
     "t.organization_id = tradeloom_current_organization() AND t.archived_at IS NULL"
     " AND ($8::uuid IS NULL OR t.merchandiser_id = $8)"
+    " AND ($11->>'status' IS NULL OR t.status = $11->>'status')"
+    " AND ($11->>'order_type' IS NULL OR t.order_type = $11->>'order_type')"
+    " AND ($11->>'customer' IS NULL OR t.customer_id = ($11->>'customer')::uuid)"
+    " AND ($11->>'merchandiser' IS NULL OR t.merchandiser_id = ($11->>'merchandiser')::uuid)"
+    " AND ($11->>'stage' IS NULL OR t.stage = $11->>'stage')"
+    " AND ($11->>'etd_from' IS NULL OR t.etd >= ($11->>'etd_from')::date)"
+    " AND ($11->>'etd_to' IS NULL OR t.etd <= ($11->>'etd_to')::date)"
+    " AND ($11->>'eta_from' IS NULL OR t.eta >= ($11->>'eta_from')::date)"
+    " AND ($11->>'eta_to' IS NULL OR t.eta <= ($11->>'eta_to')::date)"
+)
+# The orders list's filters on an order's own columns, applied in the candidate step too: each way keeps its newest
+# CANDIDATES among the orders the list would show ("Bayside" with status closed: Bayside's newest closed orders, not
+# its newest orders of which none is closed). The outer query applies every filter again, these included.
+SEARCH_FILTERS = (
+    *("status", "order_type", "customer", "merchandiser", "stage"),
+    *("etd_from", "etd_to", "eta_from", "eta_to"),
 )
 
 
@@ -121,14 +139,19 @@ def _newest() -> str:
 def order_search_function_sql() -> str:
     """``CREATE FUNCTION`` of the candidate step (see the module docstring)."""
     customers = search_function_name("partners_customer")
-    values = "USING query, rare_query, rare_grams, grams, threshold, codes, matching, merchandiser, candidates, probe"
+    values = "USING " + ", ".join(
+        (
+            *("query", "rare_query", "rare_grams", "grams", "threshold", "codes", "matching", "merchandiser"),
+            *("candidates", "probe", "filters"),
+        )
+    )
 
     def run(match: str) -> str:
         return f"RETURN QUERY EXECUTE {_quote(_lookup(match))} {values};"
 
     return f"""CREATE OR REPLACE FUNCTION {ORDER_SEARCH_FUNCTION}(
             grams text[], terms text[], codes text[], threshold float8, customer_threshold float8,
-            merchandiser uuid, candidates integer, probe integer)
+            merchandiser uuid, candidates integer, probe integer, filters jsonb)
         RETURNS SETOF uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
         ROWS {4 * CANDIDATES} AS $fn$
         DECLARE
@@ -143,8 +166,10 @@ def order_search_function_sql() -> str:
              WHERE length(w) >= {RARE_WORD_LENGTH} AND NOT {common_element_sql("sales_order", "search_vector", "w")};
             SELECT array_agg(g) INTO rare_grams FROM unnest(grams) AS g
              WHERE g !~ '[0-9]' AND NOT {common_element_sql("sales_order", "search_trigrams", "g")};
+            -- customers by whole words, or by a share of the term's trigrams: a prefix ("s:*") would be every
+            -- customer with a word starting with s
             SELECT coalesce(array_agg(c), '{{}}') INTO matching
-              FROM {customers}(grams, query, customer_threshold) AS c;
+              FROM {customers}(grams, to_tsquery('simple', array_to_string(terms, ' & ')), customer_threshold) AS c;
             IF rare_words IS NULL AND rare_grams IS NULL AND cardinality(codes) = 0 AND cardinality(matching) = 0
             THEN
                 RETURN QUERY EXECUTE {_quote(_newest())} {values};
@@ -194,7 +219,7 @@ class CreateOrderSearchFunction(migrations.operations.base.Operation):
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         schema_editor.execute(
             f"DROP FUNCTION IF EXISTS {ORDER_SEARCH_FUNCTION}"
-            "(text[], text[], text[], float8, float8, uuid, integer, integer)"
+            "(text[], text[], text[], float8, float8, uuid, integer, integer, jsonb)"
         )
 
     def describe(self) -> str:
@@ -204,9 +229,23 @@ class CreateOrderSearchFunction(migrations.operations.base.Operation):
         return (self.__class__.__qualname__, [], {})
 
 
-def order_search_filter(queryset: QuerySet[Any], term: str, *, merchandiser: Any = None) -> QuerySet[Any]:
+def _filters_json(filters: dict[str, Any] | None) -> str:
+    """The ``SEARCH_FILTERS`` given (a record by its id, a date as ISO), as the function's ``filters``."""
+    chosen: dict[str, str] = {}
+    for name in SEARCH_FILTERS:
+        value = (filters or {}).get(name)
+        if value in (None, ""):
+            continue
+        chosen[name] = str(getattr(value, "pk", None) or (value.isoformat() if hasattr(value, "isoformat") else value))
+    return orjson.dumps(chosen).decode()
+
+
+def order_search_filter(
+    queryset: QuerySet[Any], term: str, *, merchandiser: Any = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Any]:
     """Orders matching ``term`` (see the module docstring), annotated ``search_rank`` (best first). ``merchandiser``:
-    the membership whose orders alone the member may see, when the organisation restricts merchandisers."""
+    the membership whose orders alone the member may see, when the organisation restricts merchandisers;
+    ``filters``: the list's other filters (``SEARCH_FILTERS`` are applied while choosing candidates too)."""
     term = term.strip()
     grams = trigrams(term)
     folded = words(term).split()
@@ -215,7 +254,7 @@ def order_search_filter(queryset: QuerySet[Any], term: str, *, merchandiser: Any
     prefix = " & ".join(f"{w}:*" for w in folded)
     candidates = RawSQL(  # noqa: S611 - a constant function name; the values are parameters
         f"SELECT * FROM {ORDER_SEARCH_FUNCTION}"  # noqa: S608
-        "(%s::text[], %s::text[], %s::text[], %s, %s, %s::uuid, %s, %s)",
+        "(%s::text[], %s::text[], %s::text[], %s, %s, %s::uuid, %s, %s, %s::jsonb)",
         [
             grams,
             folded,
@@ -225,6 +264,7 @@ def order_search_filter(queryset: QuerySet[Any], term: str, *, merchandiser: Any
             getattr(merchandiser, "pk", merchandiser),
             CANDIDATES,
             PROBE,
+            _filters_json(filters),
         ],
     )
     share = RawSQL(
@@ -243,7 +283,7 @@ def order_search_filter(queryset: QuerySet[Any], term: str, *, merchandiser: Any
         ' FROM partners_customer c WHERE c.id = "sales_order"."customer_id"'
         f" AND c.id IN (SELECT * FROM {search_function_name('partners_customer')}"
         "(%s::text[], to_tsquery('simple', %s), %s)))",
-        [grams, len(grams), grams, prefix, CUSTOMER_THRESHOLD],
+        [grams, len(grams), grams, " & ".join(folded), CUSTOMER_THRESHOLD],
         output_field=FloatField(),
     )
     return queryset.filter(pk__in=candidates).annotate(

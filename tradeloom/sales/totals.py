@@ -78,7 +78,9 @@ _FIGURE_CASTS = ", ".join(
     f"(x.line_totals[{n}])::{cast} AS {name}" for n, (cast, name) in enumerate(zip(_CASTS, FIGURES, strict=True), 1)
 )
 # Every column of the rows of the orders matching ``{where}`` (on ``sales_order``), computed from the order, its
-# lines (LINE_TOTALS_SQL, correlated to "sales_order"."id"), its organisation's base currency and the rate.
+# lines (LINE_TOTALS_SQL, correlated to "sales_order"."id"), its organisation's base currency and the rate. The
+# ``OFFSET 0``s keep each level a subquery of its own: flattened, every reference to ``line_totals`` and ``rate``
+# would run the lines' subquery (nine times) and the rate's lookup (four) again.
 _ORDER_ROWS = f"""
 SELECT f.order_id, f.organization_id, {", ".join(f"f.{c}" for c in (*COPIED, *FIGURES))}, f.undated, f.rate,
        round(f.value * f.rate, 2), round(f.profit * f.rate, 2), round(f.realised_profit * f.rate, 2)
@@ -96,20 +98,30 @@ SELECT f.order_id, f.organization_id, {", ".join(f"f.{c}" for c in (*COPIED, *FI
                  WHERE l.order_id = "sales_order"."id" AND l.etd IS NULL AND {OPEN_LINE_SQL})::integer AS undated
           FROM sales_order
          WHERE {{where}}
+        OFFSET 0
       ) x
+    OFFSET 0
   ) f
 """  # noqa: S608 - our own table and column names, no input
 _TARGET = ", ".join(COLUMNS)
 
+# The rows are locked first, in the orders' id order, and recomputed by the next statement: under READ COMMITTED a
+# statement of a (volatile) function reads with a snapshot taken when it starts, so the recomputation sees what a
+# concurrent transaction that held a row committed before the lock was granted. Recomputed in the statement that
+# waited for the lock, its figures would be those of before that commit (an UPDATE re-reads the row it waited for,
+# not the lines its FROM read), and two deliveries on two lines of one order at once would leave one uncounted.
+# The fixed order keeps two transactions refreshing the same orders from deadlocking on them.
 REFRESH_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION sales_order_totals_refresh(orders uuid[]) RETURNS void LANGUAGE sql AS $$
-UPDATE {TABLE} AS s
-   SET ({_TARGET}) = ({", ".join(f"x.{c}" for c in COLUMNS)})
-  FROM ({_ORDER_ROWS.format(where='"sales_order"."id" = ANY(orders)')})
-       AS x (order_id, organization_id, {_TARGET})
- WHERE s.order_id = x.order_id
-   AND ({", ".join(f"s.{c}" for c in COLUMNS)}) IS DISTINCT FROM ({", ".join(f"x.{c}" for c in COLUMNS)})
-$$;
+CREATE OR REPLACE FUNCTION sales_order_totals_refresh(orders uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM {TABLE} WHERE order_id = ANY(orders) ORDER BY order_id FOR UPDATE;
+    UPDATE {TABLE} AS s
+       SET ({_TARGET}) = ({", ".join(f"x.{c}" for c in COLUMNS)})
+      FROM ({_ORDER_ROWS.format(where='"sales_order"."id" = ANY(orders)')})
+           AS x (order_id, organization_id, {_TARGET})
+     WHERE s.order_id = x.order_id
+       AND ({", ".join(f"s.{c}" for c in COLUMNS)}) IS DISTINCT FROM ({", ".join(f"x.{c}" for c in COLUMNS)});
+END $$;
 """  # noqa: S608 - our own table and column names, no input
 
 # The stage rollup: an order's contribution (its count, whether its value is known, its value in its currency and
@@ -135,6 +147,7 @@ STAGE_INPUTS = (
     "merchandiser_id",
     "stage",
     "currency",
+    "rate",  # its presence is part of the key (rated or not), even for an order whose value is unknown
     "status",
     "archived_at",
     "value",

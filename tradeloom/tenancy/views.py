@@ -33,7 +33,7 @@ from tradeloom.tenancy.filters import MembershipFilter
 from tradeloom.tenancy.forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
 from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE
 from tradeloom.tenancy.roles import Role, all_capabilities, role_has
-from tradeloom.tenancy.web import TenantRequest, tenant_view
+from tradeloom.tenancy.web import TenantRequest, frame_resolve, tenant_view
 
 
 @login_required
@@ -57,6 +57,8 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{organization.name} is ready. Invite your team.")
             return redirect("tenancy:dashboard", org_slug=organization.slug)
+    # framed by one of the user's organisations (its sidebar), once nothing more is written in this request
+    frame_resolve(request)
     return render(request, "tenancy/organization_create.html", {"form": form})
 
 

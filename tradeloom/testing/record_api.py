@@ -28,6 +28,7 @@ Values in responses are compared loosely where the API normalises them: decimals
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -61,7 +62,13 @@ def same(actual: Any, expected: Any) -> bool:
 
 
 def etag(pk: Any, version: int) -> str:
+    """A version's tag, as ``If-Match`` may name it."""
     return f'"{pk}-{version}"'
+
+
+def tags_version(tag: str, pk: Any, version: int) -> bool:
+    """Whether a representation's ``ETag`` (``"<id>-<version>-<digest>"``, core.api.conditional) is of that version."""
+    return re.fullmatch(rf'"{pk}-{version}-[0-9a-f]+"', tag) is not None
 
 
 class RecordApiTests:
@@ -198,7 +205,7 @@ class RecordApiTests:
         assert body["id"] == str(record.pk)
         assert body["version"] == 1
         assert body["archived_at"] is None
-        assert response["ETag"] == etag(record.pk, 1)
+        assert tags_version(response["ETag"], record.pk, 1)
 
     def test_detail_answers_304_while_if_none_match_names_its_version(self, org, manager_api):
         # given a record read once (version 1)
@@ -216,7 +223,7 @@ class RecordApiTests:
         assert manager_api.patch(url, self.update_data, format="json", HTTP_IF_MATCH=current).status_code == 200
         changed = manager_api.get(url, HTTP_IF_NONE_MATCH=current)
         assert changed.status_code == 200
-        assert changed["ETag"] == etag(record.pk, 2)
+        assert tags_version(changed["ETag"], record.pk, 2)
         assert changed.json()["version"] == 2
 
     def test_an_unknown_id_is_404(self, org, viewer_api):
@@ -232,7 +239,7 @@ class RecordApiTests:
         body = response.json()
         self.assert_says(body, data)
         assert body["version"] == 1
-        assert response["ETag"] == etag(body["id"], 1)
+        assert tags_version(response["ETag"], body["id"], 1)
         record = self.stored(org, body["id"])
         assert record is not None
         assert record.organization_id == org.pk
@@ -259,7 +266,7 @@ class RecordApiTests:
         assert changed.status_code == 200, changed.content
         self.assert_says(changed.json(), self.update_data)
         assert changed.json()["version"] == 2
-        assert changed["ETag"] == etag(record.pk, 2)
+        assert tags_version(changed["ETag"], record.pk, 2)
         (event,) = self.events(org, record.pk, "updated")
         assert set(event.changes) == set(self.update_data)
         # when the same old tag is sent again, nothing changes
@@ -281,7 +288,7 @@ class RecordApiTests:
         response = manager_api.put(url, data, format="json", HTTP_IF_MATCH=etag(record.pk, 1))
         assert response.status_code == 200, response.content
         self.assert_says(response.json(), data)
-        assert response["ETag"] == etag(record.pk, 2)
+        assert tags_version(response["ETag"], record.pk, 2)
         assert self.stored(org, record.pk).version == 2
 
     # -- archive, restore, delete ----------------------------------------------------------------------------------
@@ -291,7 +298,7 @@ class RecordApiTests:
         archived = manager_api.post(f"{url}archive/", HTTP_IF_MATCH=etag(record.pk, 1))
         assert archived.status_code == 200, archived.content
         assert archived.json()["archived_at"]
-        assert archived["ETag"] == etag(record.pk, 2)
+        assert tags_version(archived["ETag"], record.pk, 2)
         assert str(record.pk) not in self.all_ids(manager_api, self.list_url(org))
         assert manager_api.get(url).status_code == 200  # still readable by id
         stale = manager_api.post(f"{url}restore/", HTTP_IF_MATCH=etag(record.pk, 1))
@@ -300,7 +307,7 @@ class RecordApiTests:
         restored = manager_api.post(f"{url}restore/", HTTP_IF_MATCH=etag(record.pk, 2))
         assert restored.status_code == 200, restored.content
         assert restored.json()["archived_at"] is None
-        assert restored["ETag"] == etag(record.pk, 3)
+        assert tags_version(restored["ETag"], record.pk, 3)
         assert str(record.pk) in self.all_ids(manager_api, self.list_url(org))
         assert len(self.events(org, record.pk, "archived")) == len(self.events(org, record.pk, "restored")) == 1
 

@@ -84,3 +84,20 @@ def test_a_user_without_an_organisation_gets_the_page_without_navigation():
     response = client.get("/account/profile/")
     assert response.status_code == 200
     assert "/o/" not in nav_links(response.content.decode())
+
+
+def test_the_new_organisation_page_keeps_the_sidebar_of_the_users_organisation(two_orgs):
+    response = two_orgs.get("/organizations/new/")
+    nav = nav_links(response.content.decode())
+    assert response.status_code == 200
+    assert 'href="/o/alpha/orders/"' in nav
+
+
+def test_a_refused_new_organisation_keeps_the_sidebar_and_creates_nothing(two_orgs):
+    from tradeloom.tenancy.models import Organization
+
+    before = Organization.objects.count()
+    response = two_orgs.post("/organizations/new/", {"name": "", "slug": "alpha"})
+    assert response.status_code == 200
+    assert 'href="/o/alpha/orders/"' in nav_links(response.content.decode())
+    assert Organization.objects.count() == before

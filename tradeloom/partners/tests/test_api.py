@@ -6,6 +6,7 @@ are declared in test_record_api.py.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -44,7 +45,7 @@ def test_create_a_supplier_suggests_a_code_and_audits(org, client):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["code"] == "ARVINDMI"
-    assert response["ETag"] == f'"{body["id"]}-1"'
+    assert re.fullmatch(rf'"{body["id"]}-1-[0-9a-f]+"', response["ETag"])  # version 1, and the body's digest
     second = client.post(
         f"{base(org)}/suppliers/", {"legal_name": "Arvind Mills Limited", "confirm_duplicate": True}, format="json"
     ).json()  # a name very like the first one's: saved once confirmed (test_similar_names.py)
@@ -213,6 +214,22 @@ def test_supplier_detail_nests_plants_and_primary_contact(org, client, django_as
         body = client.get(f"{base(org)}/suppliers/{supplier.pk}/").json()
     assert [p["name"] for p in body["plants"]] == ["Knitting unit"]
     assert body["primary_contact"]["name"] == "Rahul"
+
+
+def test_a_contacts_edit_changes_its_suppliers_tag_though_not_its_version(org, client):
+    """The supplier's detail embeds its primary contact and plants: when one changes, a client holding the old tag
+    gets the new body, not a 304."""
+    supplier = SupplierFactory(organization=org)
+    contact = ContactFactory(organization=org, supplier=supplier, name="Rahul", is_primary=True)
+    url = f"{base(org)}/suppliers/{supplier.pk}/"
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    edited = client.patch(f"{base(org)}/contacts/{contact.pk}/", {"name": "Rahul Mehta"}, format="json")
+    assert edited.status_code == 200
+    after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200
+    assert after.json()["primary_contact"]["name"] == "Rahul Mehta"
+    assert after.json()["version"] == first.json()["version"]
 
 
 def test_filters_and_ordering(org, client):

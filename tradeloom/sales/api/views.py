@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tradeloom.core.api.conditional import not_modified
+from tradeloom.core.api.conditional import conditional_response, representation_etag
 from tradeloom.core.api.schema import api_contract
 from tradeloom.records.api import expected_version, idempotent
 from tradeloom.records.services import record_update
@@ -71,16 +71,17 @@ class OrderListCreateApi(TenantGenericAPIView):
 def created_response(created: services.CreatedOrder) -> Response:
     """The new order from what was just inserted (the same JSON a read gives; a test holds them equal)."""
     detail = selectors.order_detail_from(created.order, styles=created.styles, lines=created.lines)
-    response = Response(s.order_detail_data(detail), status=status.HTTP_201_CREATED)
-    response["ETag"] = created.order.etag
+    data = s.order_detail_data(detail)
+    response = Response(data, status=status.HTTP_201_CREATED)
+    response["ETag"] = representation_etag(created.order.etag, data)
     return response
 
 
 def order_response(view: Any, pk: Any, status_code: int = 200) -> Response:
+    """The order's detail with its representation's ``ETag`` (a read naming it in ``If-None-Match``: 304)."""
     detail = selectors.order_detail(organization=view.organization, membership=view.membership, pk=pk)
-    response = Response(s.order_detail_data(detail), status=status_code)
-    response["ETag"] = Order.etag_of(detail.order["id"], detail.order["version"])
-    return response
+    version_tag = Order.etag_of(detail.order["id"], detail.order["version"])
+    return conditional_response(view.request, s.order_detail_data(detail), version_tag=version_tag, status=status_code)
 
 
 class OrderDetailApi(TenantAPIView):
@@ -89,13 +90,6 @@ class OrderDetailApi(TenantAPIView):
     @extend_schema(responses={200: s.OrderDetailOutput}, summary="An order with styles, lines and money")
     @api_contract(if_none_match=True)
     def get(self, request: Request, order_id: Any) -> Response:
-        if request.headers.get("If-None-Match"):  # one small query instead of the whole detail while it is current
-            order = selectors.order_visible_get(
-                organization=self.organization, membership=self.membership, pk=order_id, include_deleted=True
-            )
-            unchanged = not_modified(request, order.etag)
-            if unchanged is not None:
-                return unchanged
         return order_response(self, order_id)
 
     @extend_schema(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal as D
 
@@ -94,7 +95,7 @@ def test_create_an_order_with_two_styles_and_three_lines(setup):
         "profit": None,
         "realised_profit": None,
     }
-    assert response["ETag"] == f'"{body["id"]}-1"'
+    assert re.fullmatch(rf'"{body["id"]}-1-[0-9a-f]+"', response["ETag"])  # version 1, and the body's digest
 
 
 def test_delivery_moves_realised_profit(setup, org):
@@ -512,6 +513,18 @@ def test_an_etd_before_the_order_date_is_refused_on_the_etd(setup):
     assert moved.status_code == 400
     assert moved.json()["errors"] == {"etd": ["The ETD cannot be before the order date."]}
     assert setup["client"].get(url).json()["order_date"] == "2026-11-01"
+
+
+def test_an_order_stored_before_the_etd_rule_keeps_its_other_fields_editable(setup, org):
+    created = setup["client"].post(setup["url"], payload(setup, etd="2026-11-01"), format="json").json()
+    with tenant_context(org):  # as an order entered before the rule existed
+        Order.objects.filter(pk=created["id"]).update(etd=date(2026, 10, 1))
+    url = f"{setup['url']}{created['id']}/"
+    edited = setup["client"].patch(url, {"buyer_name": "Ingrid"}, format="json")
+    assert edited.status_code == 200, edited.content
+    still = setup["client"].patch(url, {"etd": "2026-10-02"}, format="json")  # a date entered is checked
+    assert still.status_code == 400
+    assert still.json()["errors"] == {"etd": ["The ETD cannot be before the order date."]}
 
 
 def test_a_mill_offer_already_expired_is_refused_at_entry(setup):

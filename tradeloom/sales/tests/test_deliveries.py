@@ -9,9 +9,8 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal as D
 
-import psycopg
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from tradeloom.core.context import tenant_context
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.sales import services
 from tradeloom.sales.models import Delivery, DeliveryRevision, Line
-from tradeloom.sales.tests.factories import LineFactory, OrderFactory
+from tradeloom.sales.tests.factories import LineFactory, OrderFactory, committed_order
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.testing.budgets import budget
@@ -238,43 +237,12 @@ def test_concurrent_deliveries_and_corrections_of_a_line_keep_its_total(monkeypa
     one line at once. Each reads the line's total and writes a new one; without the line's lock they would overwrite
     each other's totals. (Audit writes are left out here: the log is append-only, and this test cleans up.)"""
     monkeypatch.setattr(services, "audit_record", lambda **kwargs: None)
-    owner_params = connections["owner"].get_connection_params()
-    admin = {k: owner_params[k] for k in ("host", "port", "user") if k in owner_params}
-    database = connections["default"].settings_dict["NAME"]
-    ids = {name: uuid.uuid4() for name in ("org", "customer", "unit", "order", "style", "line")}
-    now, org = timezone.now(), ids["org"]
-    rows = {
-        "tenancy_organization": {"id": org, "name": "Race Co", "slug": f"race-{org.hex[:8]}", "base_currency": "USD"}
-        | {"timezone": "UTC", "settings": "{}", "seat_limit": 5, "is_active": True},
-        "partners_customer": {"id": ids["customer"], "code": "C", "legal_name": "Race Buyer", "version": 1}
-        | dict.fromkeys(("trade_name", "tax_id", "email", "phone", "website", "country", "notes"), "")
-        | {"default_currency": "USD", "search_document": "", "search_trigrams": "{}"},
-        "catalog_unitofmeasure": {"id": ids["unit"], "code": "m", "name": "Metre", "dimension": "length"}
-        | {"factor": 1, "version": 1},
-        "sales_order": {"id": ids["order"], "number": "SO-R1", "po_number": "PO-R1", "customer_id": ids["customer"]}
-        | {"buyer_name": "", "order_type": "foreign", "currency": "USD", "order_date": YESTERDAY, "status": "open"}
-        | {
-            "stage": "",
-            "notes": "",
-            "version": 1,
-            "search_document": "",
-            "search_trigrams": "{}",
-            "search_codes": "{}",
-        },
-        "sales_style": {"id": ids["style"], "order_id": ids["order"], "style_number": "S", "position": 0}
-        | dict.fromkeys(("description", "fabric_type", "specification", "composition", "finish", "construction"), ""),
-        "sales_line": {"id": ids["line"], "order_id": ids["order"], "style_id": ids["style"], "colour_code": "RACE"}
-        | dict.fromkeys(("colour_name", "cad_code", "cad_name"), "")
-        | {"quantity": 1000, "unit_id": ids["unit"], "status": "upcoming", "delivered_quantity": 0, "position": 0},
-    }
-    with psycopg.connect(dbname=database, autocommit=True, **admin) as conn:  # committed, outside the test's
-        for table, values in rows.items():
-            values = {**values, "created_at": now, "updated_at": now}
-            if table != "tenancy_organization":
-                values["organization_id"] = org
-            marks = ", ".join(["%s"] * len(values))
-            # only this test's own table and column names are interpolated
-            conn.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})", list(values.values()))  # noqa: S608
+    with committed_order(lines={"RACE": {}}, order_date=YESTERDAY) as ids:
+        _deliver_and_correct_at_once(ids)
+
+
+def _deliver_and_correct_at_once(ids: dict) -> None:
+    line_id = ids["lines"]["RACE"]
     organization = Organization(pk=ids["org"], settings={}, timezone="UTC")
     by = Membership(pk=uuid.uuid4(), organization=organization, role=Role.OWNER)
     errors: list[BaseException] = []
@@ -286,7 +254,7 @@ def test_concurrent_deliveries_and_corrections_of_a_line_keep_its_total(monkeypa
             for _ in range(4):
                 with transaction.atomic():
                     connection.cursor().execute("SELECT set_config('app.organization_id', %s, true)", [str(ids["org"])])
-                    line = Line.objects.select_related("unit").get(pk=ids["line"])
+                    line = Line.objects.select_related("unit").get(pk=line_id)
                     delivery = services.delivery_record(
                         line=line, by=by, date=YESTERDAY, quantity=D("10"), unit=line.unit
                     )
@@ -303,22 +271,14 @@ def test_concurrent_deliveries_and_corrections_of_a_line_keep_its_total(monkeypa
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    try:
-        assert not errors, errors
-        with psycopg.connect(dbname=database, autocommit=True, **admin) as conn:
-            (total,) = conn.execute("SELECT delivered_quantity FROM sales_line WHERE id = %s", [ids["line"]]).fetchone()
-            (summed,) = conn.execute(
-                "SELECT sum(quantity_in_line_unit) FROM sales_delivery WHERE line_id = %s AND reversed_at IS NULL",
-                [ids["line"]],
-            ).fetchone()
-        assert total == summed == D("360")  # 6 threads x 4 deliveries of 15
-    finally:
-        with psycopg.connect(dbname=database, autocommit=True, **admin) as conn:
-            for table in ("sales_deliveryrevision", "sales_delivery", *reversed(list(rows)[1:])):
-                conn.execute(f"DELETE FROM {table} WHERE organization_id = %s", [org])  # noqa: S608
-            # the order's stage rollup row (sales.totals) outlives it: the pipeline keeps a row per stage it had
-            conn.execute("DELETE FROM sales_stagetotals WHERE organization_id = %s", [org])
-            conn.execute("DELETE FROM tenancy_organization WHERE id = %s", [org])
+    assert not errors, errors
+    with ids["connect"]() as conn:
+        (total,) = conn.execute("SELECT delivered_quantity FROM sales_line WHERE id = %s", [line_id]).fetchone()
+        (summed,) = conn.execute(
+            "SELECT sum(quantity_in_line_unit) FROM sales_delivery WHERE line_id = %s AND reversed_at IS NULL",
+            [line_id],
+        ).fetchone()
+    assert total == summed == D("360")  # 6 threads x 4 deliveries of 15
 
 
 # --- API -----------------------------------------------------------------------------------------------------------

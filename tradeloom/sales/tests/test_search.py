@@ -114,6 +114,15 @@ def test_a_po_number_matches_no_customer_by_its_digits(ctx):
     assert [po for po, _ in hits] == ["PO-4711"]
 
 
+def test_a_lone_letter_does_not_pull_in_every_customer_whose_name_starts_with_it(ctx):
+    """ "b" is a prefix of "Bayside": as a customer match it would bring all of Bayside's orders (and the bonus)."""
+    create(ctx, "PO-1", customer="bayside")
+    with tenant_context(ctx["org"]):
+        ranks = dict(search.order_search_filter(Order.objects.all(), "b").values_list("po_number", "search_rank"))
+    assert "PO-1" not in ranks
+    assert found("Bayside") == ["PO-1"]  # the whole name does
+
+
 def test_a_term_without_letters_or_digits_finds_nothing(ctx):
     create(ctx, "PO-1")
     assert found("-- / ··") == []
@@ -149,6 +158,31 @@ def test_each_way_of_matching_keeps_the_newest_orders_when_a_term_matches_too_ma
     monkeypatch.setattr(search, "CANDIDATES", 3)
     assert sorted(found("ECRU")) == ["PO-2", "PO-3", "PO-4"]
     assert found("Zelda") == ["PO-0"]  # a more precise term finds an older one
+
+
+def test_the_lists_filters_choose_the_candidates_too(ctx, monkeypatch):
+    """Each way keeps its newest ``CANDIDATES``: filtered only afterwards, "ECRU" with status closed would find
+    nothing when the newest ECRU orders are open, though an older closed one matches."""
+    closed = create(ctx, "PO-OLD", lines=[line(ctx, "ECRU")])
+    Order.objects.filter(pk=closed.pk).update(status="closed")
+    for n in range(4):
+        create(ctx, f"PO-{n}", lines=[line(ctx, "ECRU")])
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    assert found("ECRU", filters={"status": "closed"}) == ["PO-OLD"]
+    assert found("ECRU", filters={"customer": ctx["bayside"]}) == []
+    assert len(found("ECRU", filters={"status": "open", "etd_from": None})) == 3
+
+
+def test_the_orders_page_passes_its_filters_to_the_search(ctx, monkeypatch):
+    closed = create(ctx, "PO-OLD", lines=[line(ctx, "ECRU")])
+    Order.objects.filter(pk=closed.pk).update(status="closed")
+    for n in range(4):
+        create(ctx, f"PO-{n}", lines=[line(ctx, "ECRU")])
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    client = Client()
+    client.force_login(ctx["by"].user)
+    page = client.get(f"/o/{ctx['org'].slug}/orders/", {"search": "ECRU", "status": "closed"}).content.decode()
+    assert "PO-OLD" in page
 
 
 def test_a_term_with_nothing_rare_in_it_is_answered_from_the_newest_orders(ctx, monkeypatch):

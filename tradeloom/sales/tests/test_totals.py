@@ -3,6 +3,8 @@ whichever way the order or its lines change, and the database runs the functions
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +20,7 @@ from tradeloom.sales import totals
 from tradeloom.sales.models import MAX_PRICE, MAX_QUANTITY, Line, Order, OrderTotals, StageTotals, Style
 from tradeloom.sales.money import COUNTS, FIGURES, line_figures, order_figures
 from tradeloom.sales.services import delivery_record, line_transition, line_update, order_create, order_stage_change
-from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory
+from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory, committed_order
 from tradeloom.tenancy.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -429,3 +431,57 @@ def test_the_stage_rollup_follows_every_change_to_open_orders(org, owner, member
         )
         a.order.delete()
         assert rollup(org) == {}
+
+
+def test_a_rate_moves_an_order_without_a_value_into_the_rated_rollup(org, owner):
+    """Its value is unknown (no selling price), so only the rate's presence changes: the order still moves from
+    "no rate" to "rated", and a later change takes it out of the bucket it is in."""
+    with tenant_context(org):
+        line = LineFactory(
+            organization=org,
+            style__order__currency="EUR",
+            style__order__order_date=date(2026, 11, 2),
+            selling_price=None,
+        )
+        assert rollup(org) == recomputed(org)
+        assert (None, "", "EUR", False) in rollup(org)
+        ExchangeRate.objects.create(
+            organization=org, date=date(2026, 1, 1), from_currency="EUR", to_currency="USD", rate=Decimal(2)
+        )
+        assert rollup(org) == recomputed(org)
+        assert rollup(org)[(None, "", "EUR", True)][0] == 1
+        line_update(line=line, by=owner, data={"selling_price": Decimal(1)})
+        assert rollup(org) == recomputed(org)
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_concurrent_changes_to_two_lines_of_one_order_are_both_counted():
+    """Two transactions on their own connections deliver on two lines of one order at once; the second waits for
+    the order's totals row, and must recompute once the first has committed, or its figures (read before) would
+    overwrite the first's delivery."""
+    with committed_order(
+        lines={"NAVY": {"selling_price": 2, "mill_price": 1}, "ECRU": {"selling_price": 2, "mill_price": 1}},
+        order_date=date(2026, 11, 2),
+    ) as ids:
+        first, second = ids["connect"](), ids["connect"]()
+        try:
+            first.execute("BEGIN")
+            first.execute("UPDATE sales_line SET delivered_quantity = 500 WHERE id = %s", [ids["lines"]["NAVY"]])
+            blocked = threading.Thread(
+                target=second.execute,
+                args=("UPDATE sales_line SET delivered_quantity = 500 WHERE id = %s", [ids["lines"]["ECRU"]]),
+            )
+            second.execute("BEGIN")
+            blocked.start()
+            time.sleep(0.3)  # the second waits for the totals row the first holds
+            first.execute("COMMIT")
+            blocked.join(timeout=10)
+            second.execute("COMMIT")
+            with ids["connect"]() as conn:
+                (realised,) = conn.execute(
+                    "SELECT realised_profit FROM sales_ordertotals WHERE order_id = %s", [ids["order"]]
+                ).fetchone()
+        finally:
+            first.close()
+            second.close()
+    assert realised == Decimal("1000.00")  # two lines x 500 delivered x 1.00 profit per unit

@@ -71,6 +71,8 @@ def test_recording_a_delivery_moves_realised_profit(org, browser, order):
     html = response.content.decode()
     assert "Delivery of 500" in html
     assert "575.00" in html  # realised 1,150 x 50 %
+    lines = browser.get(f"/o/{org.slug}/orders/{order.pk}/?tab=lines").content.decode()
+    assert "profit 1,150.00 · realised 575.00" in lines  # each figure says what it is
 
 
 def test_moving_a_line_and_a_refused_move(org, browser, order):

@@ -240,6 +240,19 @@ def test_editing_the_header_lines_and_adding_a_style(org, browser, refs):
     assert {"sales_order.updated", "sales_line.updated", "sales_order.merged"} <= actions
 
 
+def test_the_edit_page_shows_figures_as_written_not_at_the_columns_scale(org, browser, refs):
+    browser.post(f"/o/{org.slug}/orders/new/", order_post(refs, **{"s0-l0-quantity": "12000"}))
+    with tenant_context(org):
+        order = Order.objects.get()
+        navy = Line.objects.get(colour_code="NAVY")
+    page = browser.get(f"/o/{org.slug}/orders/{order.pk}/edit/").content.decode()
+    quantity = page.split(f'name="line-{navy.pk}-quantity"')[1].split(">")[0]
+    price = page.split(f'name="line-{navy.pk}-selling_price"')[1].split(">")[0]
+    assert 'value="12000"' in quantity  # stored as 12000.000
+    assert 'value="4.25"' in price  # stored as 4.2500
+    assert "required" in quantity
+
+
 def test_a_stale_edit_is_refused_and_changes_nothing(org, browser, refs):
     browser.post(f"/o/{org.slug}/orders/new/", order_post(refs))
     with tenant_context(org):
