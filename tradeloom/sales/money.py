@@ -20,20 +20,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from tradeloom.core.money import ZERO, amount_sum, cents, convert
 
 
 def share_of(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    """``amount`` x ``part`` / ``whole`` to cents, half away from zero, computed exactly (as fractions): a share such
+    """``amount`` x ``part`` / ``whole`` to cents, half away from zero, computed exactly (in integers): a share such
     as 7/116 never ends, and rounding it first would turn a true half cent (0.58 x 7/116 = 0.035) either way. The
     SQL multiplies first and divides with 30 decimals, which settles every such case the same way."""
-    exact = Fraction(amount) * Fraction(part) / Fraction(whole) * 100
-    whole_cents, rest = divmod(abs(exact.numerator), exact.denominator)
-    if 2 * rest >= exact.denominator:
+    (a, a_scale), (p, p_scale), (w, w_scale) = (x.as_integer_ratio() for x in (amount, part, whole))
+    numerator, denominator = a * p * w_scale * 100, a_scale * p_scale * w  # the share in cents, as integers
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    whole_cents, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
         whole_cents += 1
-    return cents(Decimal(whole_cents if exact >= 0 else -whole_cents).scaleb(-2))
+    return cents(Decimal(whole_cents if numerator >= 0 else -whole_cents).scaleb(-2))
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,13 @@ from hypothesis import strategies as st
 
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
-from tradeloom.sales.models import MAX_PRICE, MAX_QUANTITY, Line, Order, Style
+from tradeloom.sales.models import Line, Order, Style
 from tradeloom.sales.money import COUNTS, FIGURES, LINE_TOTALS_SQL, line_figures, order_figures
 from tradeloom.sales.tests.factories import OrderFactory
+from tradeloom.sales.tests.strategies import prices, quantities
 
 pytestmark = pytest.mark.django_db
 
-# Small whole quantities and three-decimal prices give half-cent ties (3 x 0.335 = 1.005), where the rounding
-# rules would part; the full ranges reach the largest figures a line takes.
-quantities = st.one_of(
-    st.integers(min_value=0, max_value=50).map(Decimal),
-    st.decimals(min_value=0, max_value=MAX_QUANTITY, places=3, allow_nan=False, allow_infinity=False),
-)
-prices = st.one_of(
-    st.none(),
-    st.integers(min_value=0, max_value=9999).map(lambda n: Decimal(n) / 1000),
-    st.decimals(min_value=0, max_value=MAX_PRICE, places=4, allow_nan=False),
-)
 lines = st.lists(
     st.tuples(quantities, prices, prices, prices, st.decimals(min_value=0, max_value=2, places=3)), max_size=6
 )

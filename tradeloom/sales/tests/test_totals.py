@@ -17,23 +17,15 @@ from tradeloom.catalog.models import ExchangeRate, UnitOfMeasure
 from tradeloom.core.bulk import bulk_insert_objects
 from tradeloom.core.context import tenant_context
 from tradeloom.sales import totals
-from tradeloom.sales.models import MAX_PRICE, MAX_QUANTITY, Line, Order, OrderTotals, StageTotals, Style
+from tradeloom.sales.models import Line, Order, OrderTotals, StageTotals, Style
 from tradeloom.sales.money import COUNTS, FIGURES, line_figures, order_figures
 from tradeloom.sales.services import delivery_record, line_transition, line_update, order_create, order_stage_change
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory, committed_order
+from tradeloom.sales.tests.strategies import prices, quantities
 from tradeloom.tenancy.models import Organization
 
 pytestmark = pytest.mark.django_db
 
-quantities = st.one_of(
-    st.integers(min_value=0, max_value=50).map(Decimal),
-    st.decimals(min_value=0, max_value=MAX_QUANTITY, places=3, allow_nan=False, allow_infinity=False),
-)
-prices = st.one_of(
-    st.none(),
-    st.integers(min_value=0, max_value=9999).map(lambda n: Decimal(n) / 1000),
-    st.decimals(min_value=0, max_value=MAX_PRICE, places=4, allow_nan=False),
-)
 statuses = st.sampled_from([s for s, _ in Line.Status.choices])
 etds = st.one_of(st.none(), st.just(date(2026, 12, 1)))
 lines = st.lists(
