@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -218,9 +219,11 @@ class Order(SearchableModel, RecordModel):
     price_missing_lines = property(lambda self: self._line_count(7))
     profit_left_out_lines = property(lambda self: self._line_count(8))
 
+    _stored_dates: tuple[Any, Any] | None = None  # (etd, order_date) as read from the database
+
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Order:
-        order = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Self:
+        order = super().from_db(db, field_names, values, **kwargs)
         order._stored_dates = (order.__dict__.get("etd"), order.__dict__.get("order_date"))
         return order
 
@@ -229,7 +232,7 @@ class Order(SearchableModel, RecordModel):
         errors: dict[str, str] = {}
         # checked when either date is entered or changed: an order stored before the rule (ETD before its date)
         # keeps its other fields editable
-        entered = (self.etd, self.order_date) != getattr(self, "_stored_dates", None)
+        entered = (self.etd, self.order_date) != self._stored_dates
         if entered and self.etd and self.order_date and self.etd < self.order_date:
             errors["etd"] = "The ETD cannot be before the order date."
         if self.etd and self.eta and self.eta < self.etd:
