@@ -11,24 +11,11 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tradeloom.e2e.conftest import ARTIFACTS
+from tradeloom.sales.models import Line
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-LINE_FIELDS = (
-    "colour_code",
-    "colour_name",
-    "cad_code",
-    "cad_name",
-    "item",
-    "quantity",
-    "unit",
-    "selling_price",
-    "supplier",
-    "mill_price",
-    "commission_per_unit",
-    "etd",
-    "eta",
-)
+LINE_FIELDS = Line.Shape.create  # every field a new line takes, as the form offers it
 # Boxes of the line rows' inputs and error messages and of the style's card holding them, whether anything in the
 # card scrolls sideways (a scrolled box hides what is past its edge), and whether the page does.
 BOXES = """() => {

@@ -196,3 +196,31 @@ def committed_order(*, lines: dict[str, dict[str, Any]], order_date: date) -> It
             # the order's stage rollup row (sales.totals) outlives it: the pipeline keeps a row per stage it had
             conn.execute("DELETE FROM sales_stagetotals WHERE organization_id = %s", [org])
             conn.execute("DELETE FROM tenancy_organization WHERE id = %s", [org])
+
+
+def order_with_lines(organization: Any, rows: Any) -> tuple[Order, list[Line]]:
+    """An order whose lines have the figures of ``rows``, one ``Line.objects.create`` each: (quantity, selling
+    price, mill price, commission per unit, the delivered share of the quantity[, status[, ETD]])."""
+    from tradeloom.catalog.models import UnitOfMeasure
+
+    order = OrderFactory(organization=organization)
+    unit = UnitOfMeasure.objects.create(organization=organization, code="m", name="Metre", dimension="length", factor=1)
+    style = Style.objects.create(organization=organization, order=order, style_number="S")
+    lines = []
+    for index, (quantity, selling, mill, commission, share, *rest) in enumerate(rows):
+        lines.append(
+            Line.objects.create(
+                organization=organization,
+                order=order,
+                style=style,
+                colour_code=f"C{index}",
+                quantity=quantity,
+                unit=unit,
+                selling_price=selling,
+                mill_price=mill,
+                commission_per_unit=commission,
+                delivered_quantity=(quantity * share).quantize(Decimal("0.001")),
+                **dict(zip(("status", "etd"), rest, strict=False)),
+            )
+        )
+    return order, lines

@@ -13,11 +13,10 @@ from django.db.models.expressions import RawSQL
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
-from tradeloom.sales.models import Line, Order, Style
+from tradeloom.sales.models import Order
 from tradeloom.sales.money import COUNTS, FIGURES, LINE_TOTALS_SQL, line_figures, order_figures
-from tradeloom.sales.tests.factories import OrderFactory
+from tradeloom.sales.tests.factories import order_with_lines
 from tradeloom.sales.tests.strategies import prices, quantities
 
 pytestmark = pytest.mark.django_db
@@ -40,33 +39,17 @@ def test_the_lists_sql_totals_equal_the_python_figures(org, rows):
     # given an order with these lines (delivered as a share of the ordered quantity: short, exact or over)
     with tenant_context(org), transaction.atomic():
         savepoint = transaction.savepoint()
-        order = OrderFactory(organization=org)
-        unit = UnitOfMeasure.objects.create(organization=org, code="m", name="Metre", dimension="length", factor=1)
-        style = Style.objects.create(organization=org, order=order, style_number="S")
-        figures = []
-        for index, (quantity, selling, mill, commission, share) in enumerate(rows):
-            delivered = (quantity * share).quantize(Decimal("0.001"))
-            Line.objects.create(
-                organization=org,
-                order=order,
-                style=style,
-                colour_code=f"C{index}",
-                quantity=quantity,
-                unit=unit,
-                selling_price=selling,
-                mill_price=mill,
-                commission_per_unit=commission,
-                delivered_quantity=delivered,
+        order, lines = order_with_lines(org, rows)
+        figures = [
+            line_figures(
+                quantity=line.quantity,
+                selling_price=line.selling_price,
+                mill_price=line.mill_price,
+                commission_per_unit=line.commission_per_unit,
+                delivered=line.delivered_quantity,
             )
-            figures.append(
-                line_figures(
-                    quantity=quantity,
-                    selling_price=selling,
-                    mill_price=mill,
-                    commission_per_unit=commission,
-                    delivered=delivered,
-                )
-            )
+            for line in lines
+        ]
         # when the list's SQL sums them
         totals = (
             Order.objects.filter(pk=order.pk)
@@ -113,22 +96,7 @@ def _text(amount):
 )
 def test_the_lists_sql_leaves_lines_without_a_cost_out_of_the_profit(org, rows, expected):
     with tenant_context(org):
-        order = OrderFactory(organization=org)
-        unit = UnitOfMeasure.objects.create(organization=org, code="m", name="Metre", dimension="length", factor=1)
-        style = Style.objects.create(organization=org, order=order, style_number="S")
-        for index, (quantity, selling, mill, commission, share) in enumerate(rows):
-            Line.objects.create(
-                organization=org,
-                order=order,
-                style=style,
-                colour_code=f"C{index}",
-                quantity=quantity,
-                unit=unit,
-                selling_price=selling,
-                mill_price=mill,
-                commission_per_unit=commission,
-                delivered_quantity=quantity * share,
-            )
+        order, _ = order_with_lines(org, rows)
         totals = (
             Order.objects.filter(pk=order.pk)
             .annotate(t=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())))  # noqa: S611

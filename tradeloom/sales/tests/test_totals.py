@@ -17,10 +17,10 @@ from tradeloom.catalog.models import ExchangeRate, UnitOfMeasure
 from tradeloom.core.bulk import bulk_insert_objects
 from tradeloom.core.context import tenant_context
 from tradeloom.sales import totals
-from tradeloom.sales.models import Line, Order, OrderTotals, StageTotals, Style
+from tradeloom.sales.models import Line, Order, OrderTotals, StageTotals
 from tradeloom.sales.money import COUNTS, FIGURES, line_figures, order_figures
 from tradeloom.sales.services import delivery_record, line_transition, line_update, order_create, order_stage_change
-from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory, committed_order
+from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory, committed_order, order_with_lines
 from tradeloom.sales.tests.strategies import prices, quantities
 from tradeloom.tenancy.models import Organization
 
@@ -77,26 +77,7 @@ def test_an_orders_row_holds_python_s_figures_for_any_lines(org, rows):
     # given an order with these lines, inserted one by one (a trigger per statement)
     with tenant_context(org), transaction.atomic():
         savepoint = transaction.savepoint()
-        order = OrderFactory(organization=org)
-        unit = UnitOfMeasure.objects.create(organization=org, code="m", name="Metre", dimension="length", factor=1)
-        style = Style.objects.create(organization=org, order=order, style_number="S")
-        created = [
-            Line.objects.create(
-                organization=org,
-                order=order,
-                style=style,
-                colour_code=f"C{index}",
-                quantity=quantity,
-                unit=unit,
-                selling_price=selling,
-                mill_price=mill,
-                commission_per_unit=commission,
-                delivered_quantity=(quantity * share).quantize(Decimal("0.001")),
-                status=status,
-                etd=etd,
-            )
-            for index, (quantity, selling, mill, commission, share, status, etd) in enumerate(rows)
-        ]
+        order, created = order_with_lines(org, rows)
         # when the row is read
         row = row_of(order)
         transaction.savepoint_rollback(savepoint)
