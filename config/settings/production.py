@@ -1,6 +1,6 @@
 """Production: everything from the environment, nothing guessed.
 
-Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and a shared cache (REDIS_URL), and
+Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL (cache and broker), and
 passes ``manage.py check --deploy`` with the variables documented in docs/configuration.md.
 """
 
@@ -22,13 +22,18 @@ DEBUG = False
 if env.bool("DJANGO_DEBUG", default=False):
     raise ImproperlyConfigured("DJANGO_DEBUG must not be set in production.")
 
-# Rate limits (DRF throttles) count in the cache: a process-local one would let every gunicorn worker allow its own
-# share. Log-in limits count in PostgreSQL (accounts/login_guard.py) and hold without it.
-if "LocMemCache" in CACHES["default"]["BACKEND"] and not env.bool("TRADELOOM_PER_PROCESS_CACHE", default=False):  # noqa: F405
-    raise ImproperlyConfigured(
-        "Production needs a cache every worker shares: set REDIS_URL (see docs/configuration.md). "
-        "TRADELOOM_PER_PROCESS_CACHE=1 accepts a per-process cache, for a benchmark on one machine only."
-    )
+# The cache (and the DRF rate limits counted in it) and the Celery broker need a Redis every process shares: the
+# embedded one is for development. Log-in limits count in PostgreSQL (accounts/login_guard.py) and hold without it.
+if not env.str("REDIS_URL", default=""):
+    if not env.bool("TRADELOOM_PER_PROCESS_CACHE", default=False):
+        raise ImproperlyConfigured(
+            "Production needs REDIS_URL: the cache, the rate limits and the Celery broker every process shares (see "
+            "docs/configuration.md). TRADELOOM_PER_PROCESS_CACHE=1 accepts a per-process cache and an in-process "
+            "broker, for a benchmark on one machine only."
+        )
+    EMBEDDED_REDIS_DIR = None
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tradeloom"}}
+    CELERY_BROKER_URL = "memory://"
 
 for _db in DATABASES.values():  # noqa: F405
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

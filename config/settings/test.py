@@ -15,6 +15,7 @@ if "EMBEDDED" in DATABASES["default"]:
 DEBUG = False
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMBEDDED_REDIS_DIR = None  # the worker tests start their own (core/tests/test_worker.py)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""

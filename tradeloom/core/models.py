@@ -141,3 +141,31 @@ class NumberSequence(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year or ''} → {self.next_value}"
+
+
+class OutboxEntry(TenantModel):
+    """An effect to run after its transaction commits (a notification, a webhook, an e-mail, a document), written in
+    that transaction by ``core.outbox.outbox_enqueue`` and relayed to the broker afterwards (``core.outbox``).
+
+    ``relayed_at`` is set once the broker took it; ``done_at`` by the task itself, in the transaction of its work
+    (``core.effects.effect_task``), so a redelivered task finds it done and does nothing. Entries the broker never
+    got (it was down at commit) or lost are relayed again by the sweep.
+    """
+
+    task = models.CharField(max_length=100)
+    kwargs = models.JSONField(default=dict, blank=True)
+    relayed_at = models.DateTimeField(null=True, blank=True)
+    relay_attempts = models.PositiveSmallIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="core_outbox_org_idx"),
+            # the sweep's scan: only what is not done yet, oldest first
+            models.Index(
+                fields=["created_at"], name="core_outbox_pending_idx", condition=models.Q(done_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} ({'done' if self.done_at else 'relayed' if self.relayed_at else 'pending'})"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.jobs import job_create
 from tradeloom.core.models import Job
+from tradeloom.core.outbox import outbox_enqueue
 from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
 from tradeloom.tenancy.models import AUDIT_EXPORT, OVER_DELIVERY_TOLERANCE, Membership, Organization
 from tradeloom.tenancy.roles import Role
@@ -223,12 +223,8 @@ def membership_activate(*, membership: Membership, by: Membership) -> Membership
 
 @transaction.atomic
 def audit_export_start(*, organization: Organization, by: Membership, filters: dict[str, Any]) -> Job:
-    """A job that writes the audit events matching ``filters`` as CSV (``tasks.audit_export``, after commit)."""
-    from tradeloom.tenancy import tasks
-
+    """A job that writes the audit events matching ``filters`` as CSV (``tasks.audit_export``, through the outbox)."""
     job = job_create(organization=organization, by=by, kind=AUDIT_EXPORT.code, parameters=filters)
     audit_record(actor=by, action=JobAction.STARTED, target=job, changes={"filters": [None, filters]})
-    transaction.on_commit(
-        partial(tasks.audit_export.delay, job_id=str(job.pk), organization_id=str(organization.pk), filters=filters)
-    )
+    outbox_enqueue("tenancy.audit_export", organization_id=organization.pk, job_id=str(job.pk), filters=filters)
     return job

@@ -7,13 +7,13 @@ import io
 import logging
 from typing import Any
 
-from celery import shared_task
 from django.http import QueryDict
 from django.utils import timezone
 
 from tradeloom.audit.filters import AuditEventFilter
 from tradeloom.audit.selectors import audit_event_list
 from tradeloom.core.context import tenant_context
+from tradeloom.core.effects import effect_task
 from tradeloom.core.jobs import job_fail, job_progress, job_succeed
 from tradeloom.core.pagination import keyset_page
 from tradeloom.tenancy.models import Organization
@@ -23,10 +23,11 @@ CHUNK = 500
 HEADER = ["time", "action", "actor", "target_type", "target_id", "changes", "request_id", "ip"]
 
 
-@shared_task(name="tenancy.audit_export", acks_late=True)
+@effect_task("tenancy.audit_export", once=False)
 def audit_export(*, job_id: str, organization_id: str, filters: dict[str, Any]) -> None:
     """Write the filtered audit log as CSV, chunk by chunk (keyset pages), reporting progress after each. Times are
-    the organisation's local times, with their offset (``2026-11-03T00:30:00+06:00``)."""
+    the organisation's local times, with their offset (``2026-11-03T00:30:00+06:00``). Its progress commits as it
+    goes, so it is not once-only: a second delivery (after a worker died) writes the file again, from the start."""
     try:
         out = io.StringIO()
         writer = csv.writer(out)

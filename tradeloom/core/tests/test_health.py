@@ -30,8 +30,9 @@ def test_ready_reports_each_check_with_latency():
 
 @pytest.mark.django_db
 def test_ready_checks_the_broker_when_one_is_configured(settings, monkeypatch):
-    # given a broker address where nothing listens (loopback, a closed port)
+    # given tasks going through a broker (not eager) at an address where nothing listens (loopback, a closed port)
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     from config.celery import app
 
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:9/0")
@@ -41,6 +42,66 @@ def test_ready_checks_the_broker_when_one_is_configured(settings, monkeypatch):
     # then the broker check fails and the service is not ready
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["status"] == "error"
+
+
+@pytest.fixture
+def through_a_broker(settings, monkeypatch):
+    """Tasks go through a broker (not eager); the broker itself answers (its own test is above)."""
+    from tradeloom.core import health
+
+    settings.CELERY_BROKER_URL = "redis://broker.invalid/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(health, "check_broker", lambda: None)
+    return settings
+
+
+@pytest.mark.django_db
+def test_ready_reports_a_recent_worker_heartbeat(through_a_broker):
+    # given a worker that ran beat's heartbeat task just now
+    from tradeloom.core.tasks import heartbeat
+
+    heartbeat()
+    # when readiness is asked
+    response = Client().get("/health/ready/")
+    # then it is ready, and says how old the heartbeat is
+    assert response.status_code == 200
+    worker = response.json()["checks"]["worker"]
+    assert worker["status"] == "ok"
+    assert 0 <= worker["heartbeat_age_s"] < 5
+
+
+@pytest.mark.django_db
+def test_ready_answers_503_without_a_worker_heartbeat(through_a_broker):
+    from django.core.cache import cache
+
+    from tradeloom.core.tasks import HEARTBEAT_KEY
+
+    cache.delete(HEARTBEAT_KEY)
+    response = Client().get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {
+        "status": "error",
+        "error": "LookupError",
+        "latency_ms": response.json()["checks"]["worker"]["latency_ms"],
+    }
+
+
+@pytest.mark.django_db
+def test_ready_answers_503_when_the_last_heartbeat_is_too_old(through_a_broker):
+    # given a heartbeat one second older than the limit
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from tradeloom.core.tasks import HEARTBEAT_KEY
+
+    old = timezone.now() - through_a_broker.WORKER_HEARTBEAT_MAX_AGE - timedelta(seconds=1)
+    cache.set(HEARTBEAT_KEY, {"at": old.isoformat(), "worker": "w1"})
+    # then the service is not ready: no worker is serving the queue
+    response = Client().get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"]["error"] == "TimeoutError"
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import orjson
 from rest_framework import serializers
 
 from tradeloom.audit.models import AuditEvent
+from tradeloom.core.models import Job
 from tradeloom.core.validators import currency_codes, timezone_names
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
@@ -89,3 +90,37 @@ class AuditEventOutput(serializers.ModelSerializer):
             "created_at",
         )
         read_only_fields = fields
+
+
+class AuditExportInput(serializers.Serializer):
+    """The audit log's filters (as on ``GET audit-events/``), for the events to export."""
+
+    actor = serializers.UUIDField(required=False)
+    action = serializers.CharField(max_length=100, required=False, help_text="Exact, or a prefix ending in *")
+    target_type = serializers.CharField(max_length=100, required=False)
+    target_id = serializers.CharField(max_length=64, required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("since") and attrs.get("until") and attrs["since"] >= attrs["until"]:
+            raise serializers.ValidationError({"until": ["Must be after “since”."]})
+        return attrs
+
+
+class JobOutput(serializers.Serializer):
+    """A background job and how far it got; ``download`` is the API address of its file once it succeeded."""
+
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in Job.Status])
+    progress = serializers.IntegerField(min_value=0, max_value=100, help_text="per cent")
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    def get_download(self, job: Job) -> str | None:
+        if job.status != Job.Status.SUCCEEDED or not job.result:
+            return None
+        return str(self.context["download"](job))
