@@ -125,8 +125,24 @@ def live_server_url(django_db_blocker: Any) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+    _drop_database(database, admin)
+
+
+def _drop_database(database: str, admin: dict[Any, Any]) -> None:
+    """Drop the server's database once its last connection is gone. The owner role may not end the app role's
+    sessions (``WITH (FORCE)`` is refused), and on a busy machine a closed session's backend can outlive the
+    server process by a moment: wait for it."""
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database))
+    deadline = time.time() + 30
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+        while True:
+            try:
+                conn.execute(drop)
+                return
+            except psycopg.errors.ObjectInUse:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
 
 
 @pytest.fixture(scope="session")

@@ -40,12 +40,16 @@ _REGISTRY: dict[str, Capability] = {}
 
 class Capability(str):
     """A named permission (``"orders.view"``), the roles that hold it beside owners and admins, and a label for
-    the permissions page. Declaring one registers it; a code is declared once."""
+    the permissions page. Declaring one registers it; a code is declared once.
+
+    A ``personal`` capability changes only the member's own things — their inbox, how they are told — never the
+    organisation's records; every role may hold one, the read-only viewer too (the walls tests skip such writes)."""
 
     label: str
     roles: frozenset[Role]
+    personal: bool
 
-    def __new__(cls, code: str, label: str, *, roles: Iterable[Role]) -> Capability:
+    def __new__(cls, code: str, label: str, *, roles: Iterable[Role], personal: bool = False) -> Capability:
         if code in _REGISTRY:
             raise ValueError(f"The capability {code!r} is declared twice.")
         if "." not in code:
@@ -53,7 +57,8 @@ class Capability(str):
         capability = super().__new__(cls, code)
         capability.label = label
         capability.roles = frozenset(roles) | ALL_POWERFUL
-        if capability.is_read_only is False and Role.VIEWER in capability.roles:
+        capability.personal = personal
+        if not capability.is_read_only and not personal and Role.VIEWER in capability.roles:
             raise ValueError(f"The viewer role only reads; {code!r} changes things.")
         _REGISTRY[code] = capability
         return capability

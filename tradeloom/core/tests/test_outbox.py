@@ -143,3 +143,11 @@ def test_a_periodic_task_needs_exactly_one_schedule():
         Periodic(task="x.y")
     with pytest.raises(ValueError, match="exactly one"):
         Periodic(task="x.y", every=timedelta(minutes=1), at=object())
+
+
+def test_effects_after_a_relay_has_run_get_a_relay_of_their_own(org, job, django_capture_on_commit_callbacks):
+    # two changes in one test transaction, each captured and run: the second is not appended to the spent relay
+    for word in ("first", "second"):
+        with django_capture_on_commit_callbacks(execute=True), tenant_context(org):
+            outbox_enqueue("tests.append_to_job", organization_id=org.pk, job_id=str(job.pk), word=word)
+    assert _message(org, job) == "first;second;"
