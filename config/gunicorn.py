@@ -27,7 +27,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def post_worker_init(worker: Any) -> None:
     """Load what every request needs (the URL configuration, which imports the views and serializers), then move
     everything loaded so far out of the garbage collector's reach (``gc.freeze``): its full collections then walk
-    only what requests create, not the whole framework, which took milliseconds off the slowest requests."""
+    only what requests create, not the whole framework (docs/performance.md, "Where the time goes now")."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every URL module

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "tradeloom.partners",
     "tradeloom.sales",
     "tradeloom.approvals",
+    "tradeloom.notifications",
+    "tradeloom.alerts",
+    "tradeloom.webhooks",
     "tradeloom.demo",
     "tradeloom.bench",
 ]
@@ -168,6 +171,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# the file backend's directory (``EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend``)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,24 @@ from tradeloom.core.request_id import current_client, current_request_id
 # Field names whose values never reach the log, whatever a caller passes.
 SECRET_FIELDS = frozenset({"password", "token", "token_hash", "refresh", "access", "secret", "api_key"})
 REDACTED = "[redacted]"
+
+# Called with the events each ``audit_record`` / ``audit_record_many`` call wrote, inside the caller's transaction (the
+# webhooks app writes its outbox entry there, so it exists exactly when the change does). Registered with
+# ``audit_listen`` in a higher floor's ``ready()``; they run on every audited change, so they must be cheap — no query
+# for an action nobody listens to.
+AuditListener = Callable[[Sequence[AuditEvent]], None]
+_listeners: list[AuditListener] = []
+
+
+def audit_listen(listener: AuditListener) -> None:
+    """Call ``listener(events)`` with every batch of new events, in their transaction (listening twice is a no-op)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _announce(events: Sequence[AuditEvent]) -> None:
+    for listener in tuple(_listeners):
+        listener(events)
 
 
 def _plain(value: Any) -> Any:
@@ -100,7 +118,7 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
     ip, user_agent = current_client()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         organization_id=organization_id,
         actor_id=actor_id,
         action=action,
@@ -111,6 +129,8 @@ def audit_record(
         ip=ip,
         user_agent=user_agent,
     )
+    _announce((event,))
+    return event
 
 
 def audit_record_many(
@@ -125,7 +145,7 @@ def audit_record_many(
     actor_id = getattr(actor, "user_id", None) or getattr(actor, "pk", None)
     ip, user_agent = current_client()
     request_id = current_request_id() or ""
-    AuditEvent.objects.bulk_create(
+    events = AuditEvent.objects.bulk_create(
         AuditEvent(
             organization_id=getattr(target, "organization_id", None),
             actor_id=actor_id,
@@ -139,3 +159,4 @@ def audit_record_many(
         )
         for target, changes in changes_by_target
     )
+    _announce(events)

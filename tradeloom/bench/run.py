@@ -34,6 +34,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tradeloom.accounts.tokens import token_pair_issue
+from tradeloom.bench import alerts as alerts_bench
 from tradeloom.bench.bare import encode_params
 from tradeloom.bench.generate import SLUGS, generate, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
@@ -429,7 +430,7 @@ def run(
     endpoints = _endpoints(info, size)
     if only:
         endpoints = [e for e in endpoints if any(word in e.name for word in only)]
-        if not endpoints:
+        if not endpoints and not any(word in alerts_bench.NAME for word in only):
             raise ValueError(f"No endpoint matches {only}.")
     members = {"big": info["members"][1], "search": info["search_members"][1], "big-owner": info["members"][0]}
     plan: dict[str, Any] = {}
@@ -514,9 +515,23 @@ def run(
         _stop(app_server)
         _stop(bare_server)
         created_remove(info["big"].pk)
+    if not only or any(word in alerts_bench.NAME for word in only):
+        results.append(_alerts_pass(info))
     if only:
         return results, None
     return results, _write(results, size=size, seconds=seconds, concurrency=concurrency)
+
+
+def _alerts_pass(info: dict[str, Any]) -> Result:
+    """The alert evaluation pass, in-process with the servers stopped (``bench/alerts.py``): its row's p50 is a
+    steady pass, its p99 the first one (everything fires), in ms; no req/s."""
+    figures = alerts_bench.measure([info["big"], info["search"], info["small"]])
+    first, steady = figures["first"]["seconds"] * 1000, figures["steady"]["seconds"] * 1000
+    return Result(
+        alerts_bench.NAME, "alerts.evaluate", figures["statements"], 0.0, steady, first, 0,
+        single_p50_ms=steady, single_p99_ms=first, target=alerts_bench.TARGET,
+        verdict="met" if figures["met"] else "MISSED", extra=figures,
+    )  # fmt: skip
 
 
 ROUNDS = 4

@@ -14,7 +14,7 @@ from tradeloom.audit import formats
 from tradeloom.audit.actions import Action
 from tradeloom.audit.sentences import Field, Told, sentences_register
 from tradeloom.core.events import Event
-from tradeloom.sales.models import Line, Order
+from tradeloom.sales.models import Line, Order, Task
 
 
 class OrderAction(Action):
@@ -214,3 +214,14 @@ class LineStatusChanging(Event):
     status: str
     by: Any  # the acting Membership
     override_reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskAssigned(Event):
+    """A task was given to a member (created with an assignee, or reassigned) by someone else: assigning yourself
+    publishes nothing. In the assigning transaction."""
+
+    name = "sales.task_assigned"
+    task: Task
+    assignee: Any  # the Membership now assigned
+    by: Any  # the acting Membership

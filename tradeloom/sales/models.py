@@ -169,6 +169,12 @@ class Order(SearchableModel, RecordModel):
             models.Index(fields=["organization", "-created_at", "-id"], name="sales_order_list_idx"),
             models.Index(fields=["organization", "customer", "po_number"], name="sales_order_po_idx"),
             models.Index(fields=["organization", "etd"], name="sales_order_etd_idx"),
+            # the alerts' ETAs coming up (``alerts.kinds.sales``): open orders by their ETA
+            models.Index(
+                fields=["organization", "eta"],
+                condition=Q(status="open", archived_at__isnull=True, eta__isnull=False),
+                name="sales_order_open_eta_idx",
+            ),
             *search_indexes("sales_order"),
             GinIndex(fields=["search_codes"], name="sales_order_search_codes"),
         ]
@@ -415,6 +421,13 @@ class Line(TenantModel):
                 include=["order", "id"],
                 condition=OPEN_LINE & Q(etd__isnull=False),
                 name="sales_line_open_etd_idx",
+            ),
+            # … and by their own ETA (the alerts' ETAs coming up)
+            models.Index(
+                fields=["organization", "eta"],
+                include=["order", "id"],
+                condition=OPEN_LINE & Q(eta__isnull=False),
+                name="sales_line_open_eta_idx",
             ),
         ]
         ordering = ("position",)

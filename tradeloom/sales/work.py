@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tradeloom.audit.services import audit_record, changes_between
+from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.shapes import shape_of
-from tradeloom.sales.events import NoteAction, OrderAction, TaskAction
+from tradeloom.sales.events import NoteAction, OrderAction, TaskAction, TaskAssigned
 from tradeloom.sales.models import ActivityNote, DeletionRequest, NoteRevision, Order, Task
 from tradeloom.tenancy.roles import Role
 
@@ -32,7 +33,15 @@ def task_create(*, order: Order, by: Any, data: dict[str, Any]) -> Task:
         target=task,
         changes={"title": [None, task.title], "assignee": [None, task.assignee_id]},
     )
+    _announce_assignment(task, by=by, before=None)
     return task
+
+
+def _announce_assignment(task: Task, *, by: Any, before: Any) -> None:
+    """``TaskAssigned`` when the task now has an assignee it did not have before, other than the one assigning."""
+    if task.assignee_id is None or task.assignee_id == before or task.assignee_id == by.pk:
+        return
+    publish(TaskAssigned(task=task, assignee=task.assignee, by=by))
 
 
 @transaction.atomic
@@ -49,6 +58,7 @@ def task_update(*, task: Task, by: Any, data: dict[str, Any]) -> Task:
     if changes:
         action = "sales_task.assigned" if set(changes) == {"assignee"} else "sales_task.updated"
         audit_record(actor=by, action=action, target=task, changes=changes)
+    _announce_assignment(task, by=by, before=before["assignee"])
     return task
 
 

@@ -15,6 +15,8 @@ BUDGETS: dict[str, int] = {
     # --- API: lists (token's user, tenant, page, savepoint pair; prefetches add one each) ------------------------
     "api.members.list": 7,
     "api.audit-events.list": 7,
+    "api.alerts.list": 7,
+    "api.alert-rules.list": 8,  # every kind's rule with its named members (a prefetch)
     "api.orders.list": 5,
     "api.orders.list.with_approval_badges": 7,  # approvals' gate badges come in the list's one statement
     "api.customers.list": 9,
@@ -28,6 +30,10 @@ BUDGETS: dict[str, int] = {
     "api.exchange-rates.list": 7,
     "api.payment-terms.list": 7,
     "api.items.list": 7,
+    "api.webhook-endpoints.list": 7,
+    "api.webhook-deliveries.list": 6,  # the endpoint, then the page
+    "api.notifications.list": 5,
+    "api.notifications.unread-count": 5,
     # --- API: details ----------------------------------------------------------------------------------------------
     "api.orders.detail": 8,
     "api.customers.detail": 9,
@@ -41,6 +47,7 @@ BUDGETS: dict[str, int] = {
     "api.exchange-rates.detail": 9,
     "api.payment-terms.detail": 9,
     "api.items.detail": 9,
+    "api.webhook-deliveries.detail": 7,  # the endpoint, the delivery with its message, its attempts
     # --- API machinery (core's test-only route) ---------------------------------------------------------------------
     "api.keyset_page.any_depth": 3,
     # --- pages (frame: session, user, tenant, memberships, counters; then the page's own reads) ---------------------
@@ -59,10 +66,23 @@ BUDGETS: dict[str, int] = {
     "web.orders.new.post": 30,  # a form with 40 lines costs what one with 5 does
     "web.orders.approvals": 16,
     "web.approvals.board": 18,
+    "web.webhooks.endpoint": 9,  # the endpoint and a page of its delivery log, whatever its length
+    "web.webhooks.delivery": 10,  # the endpoint, the delivery and its message, its attempts
     "web.records.list": 15,  # every partners and catalog list page
+    "web.alerts.list": 15,
+    "web.alerts.rules": 16,  # every kind's rule and form: the rules, their named members, the members to name
     "web.records.detail": 16,  # every partners and catalog detail page
+    "web.notifications.inbox": 8,  # the frame and the member's page of notifications (the bell loads itself)
+    "web.notifications.bell": 6,  # session, user, tenant, savepoint pair and the unread count: one statement
     # --- services ---------------------------------------------------------------------------------------------------
     "service.order_create": 10,  # whatever the number of styles and lines
+    # alerts: one evaluation pass over every organisation — the savepoint pair, the lock, the pass's settings, the
+    # rules, three per kind (its pairs into a table of the transaction, the fire-and-resolve statement, the table
+    # dropped; six kinds), the outbox entries — whatever the number of organisations, records and alerts
+    "service.alerts_evaluate": 24,
+    # telling one organisation's new alerts: the batch, rules, named members, members, the mark, and notify's five or
+    # so per call — here 29 alerts to three members, one digest each; never one call per alert beyond DIGEST_AFTER
+    "task.alerts_notify": 28,
 }
 
 

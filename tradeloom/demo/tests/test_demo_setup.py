@@ -11,7 +11,7 @@ from tradeloom.sales.models import Line
 from tradeloom.tenancy.models import Organization
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "owner"])  # the alerts' pass reads as the owner role
 def test_demo_setup_is_idempotent_and_the_login_works(client):
     out = StringIO()
     call_command("demo_setup", stdout=out)
@@ -27,6 +27,7 @@ def test_demo_setup_is_idempotent_and_the_login_works(client):
         gate_states = set(LineGate.objects.filter(organization=organization).values_list("state", flat=True))
         assert {"not_started", "submission", "resubmission", "approved"} <= gate_states
     assert "demo@example.com / tradeloom-demo" in out.getvalue()
+    assert "Alerts evaluated:" in out.getvalue()
     # the printed credentials log in through the web login page
     response = client.post("/login/", {"username": "demo@example.com", "password": "tradeloom-demo"})
     assert response.status_code == 302

@@ -19,19 +19,36 @@ from tradeloom.tenancy.roles import (
     role_has,
 )
 
-READS = {"catalog.view", "partners.view", "orders.view", "organization.view", "members.view"}
+READS = {
+    "catalog.view",
+    "partners.view",
+    "orders.view",
+    "organization.view",
+    "members.view",
+    "notifications.view",
+    "alerts.view",
+}
+# One's own inbox and settings: every role, the viewer too.
+PERSONAL = {"notifications.manage"}
 MASTER_DATA = {"catalog.manage", "partners.manage"}
-ONLY_OWNERS_AND_ADMINS = {"organization.manage", "members.manage", "invitations.manage", "audit.view"}
+ONLY_OWNERS_AND_ADMINS = {
+    "organization.manage",
+    "members.manage",
+    "invitations.manage",
+    "audit.view",
+    "alerts.manage",
+    "webhooks.manage",
+}
 
 # The product's rules: the capabilities each role holds (owners and admins hold every one).
 RULES: dict[str, set[str]] = {
-    Role.MANAGER: READS | MASTER_DATA | {"orders.manage", "invitations.view"},
-    Role.MERCHANDISER: READS | MASTER_DATA | {"orders.manage"},
-    Role.ACCOUNTS: READS | MASTER_DATA,
-    Role.STAFF: READS,
-    Role.VIEWER: READS,
+    Role.MANAGER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "invitations.view"},
+    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage"},
+    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA,
+    Role.STAFF: READS | PERSONAL,
+    Role.VIEWER: READS | PERSONAL,
 }
-EVERY_CODE = READS | MASTER_DATA | ONLY_OWNERS_AND_ADMINS | {"orders.manage", "invitations.view"}
+EVERY_CODE = READS | PERSONAL | MASTER_DATA | ONLY_OWNERS_AND_ADMINS | {"orders.manage", "invitations.view"}
 
 
 def codes(capabilities: Iterable[Capability]) -> set[str]:
@@ -197,9 +214,16 @@ def test_viewers_and_staff_only_read(role):
     # given / when
     held = capabilities_of(role)
 
-    # then
+    # then: beyond reading, only their own inbox and settings
     assert held
-    assert all(cap.is_read_only for cap in held)
+    assert all(cap.is_read_only or cap.personal for cap in held)
+    assert {cap for cap in held if not cap.is_read_only} == PERSONAL
+
+
+def test_a_viewer_may_hold_a_personal_capability_but_no_other_change(forget_declared):
+    Capability("diary.keep", "Keep one's own diary", roles=(Role.VIEWER,), personal=True)
+    with pytest.raises(ValueError, match="viewer role only reads"):
+        Capability("diary.share", "Share diaries", roles=(Role.VIEWER,))
 
 
 def test_accounts_manage_partners_and_the_catalog_but_only_view_orders():

@@ -99,8 +99,8 @@ def test_links_within_a_section_follow_their_order():
     }
 
     # then
-    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals"]
-    assert sections["Organisation"] == ["Members", "Invitations", "Audit log", "Settings"]
+    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Alerts"]
+    assert sections["Organisation"] == ["Members", "Invitations", "Audit log", "Alert rules", "Webhooks", "Settings"]
 
 
 def test_each_link_points_at_its_page_in_the_organisation():
