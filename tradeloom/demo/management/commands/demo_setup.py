@@ -42,7 +42,9 @@ class Command(BaseCommand):
         # The alerts the demo's orders, gates and tasks raise, at once rather than at beat's first pass (a quarter of an
         # hour after `make run` starts); their notifications go out through the outbox when the worker runs.
         alerts = alerts_evaluate()
-        self.stdout.write(f"Alerts evaluated: {alerts.fired} raised, {alerts.resolved} resolved")
+        self.stdout.write(
+            f"Alerts evaluated: {sum(alerts.fired.values())} raised, {sum(alerts.resolved.values())} resolved"
+        )
         state = "created" if created else "already present (its password is unchanged)"
         address = reverse("tenancy:dashboard", kwargs={"org_slug": slug})
         self.stdout.write(f"Demo login {state}: {DEMO_EMAIL} / {DEMO_PASSWORD}  (organisation: {address})")
