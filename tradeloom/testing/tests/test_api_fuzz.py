@@ -63,7 +63,8 @@ from tradeloom.tenancy.tests.factories import MembershipFactory
 from tradeloom.testing import walls
 from tradeloom.testing.routes import tenant_routes
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+# demo_setup (the seed) evaluates the alerts as the owner role
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(databases=["default", "owner"])]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
