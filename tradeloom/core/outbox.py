@@ -34,7 +34,7 @@ from tradeloom.core.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RELAY_AGAIN_AFTER", "outbox_enqueue", "outbox_relay", "outbox_sweep"]
+__all__ = ["RELAY_AGAIN_AFTER", "outbox_enqueue", "outbox_relay", "outbox_relay_start_afresh", "outbox_sweep"]
 
 # An entry the broker took but no worker finished within this long is relayed again (the task is once-only).
 RELAY_AGAIN_AFTER = timedelta(minutes=15)
@@ -57,6 +57,13 @@ def outbox_enqueue(task: str, *, organization_id: UUID | str, **kwargs: Any) -> 
 
 
 _PENDING_ATTR = "_tradeloom_outbox_pending"
+
+
+def outbox_relay_start_afresh() -> None:
+    """Let the next entries get a relay callback of their own, as a new transaction would. For tests, whose one
+    transaction never commits: entries enqueued earlier, outside a ``django_capture_on_commit_callbacks`` block,
+    would otherwise share a relay the block never runs."""
+    setattr(connection, _PENDING_ATTR, None)
 
 
 def _pending_this_transaction() -> list[OutboxEntry]:

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from tradeloom.core.context import tenant_context
+from tradeloom.core.outbox import outbox_relay_start_afresh
 from tradeloom.notifications.kinds import NOTIFICATION_KINDS, NotificationKind
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import MembershipFactory
@@ -59,7 +59,7 @@ def committed(capture: Any) -> Iterator[list[Any]]:
     In a test everything is one transaction that never commits, so a callback captured (and run) earlier stays
     queued and would collect this block's entries, never to run again: start this block with a callback of its own.
     """
-    connection._tradeloom_outbox_pending = None
+    outbox_relay_start_afresh()
     with capture(execute=True) as callbacks:
         yield callbacks
-    connection._tradeloom_outbox_pending = None
+    outbox_relay_start_afresh()

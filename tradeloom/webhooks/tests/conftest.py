@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from tradeloom.core.context import tenant_context
+from tradeloom.core.outbox import outbox_relay_start_afresh
 from tradeloom.tenancy.roles import Role
 from tradeloom.webhooks.tests.factories import EndpointFactory
 
@@ -99,11 +99,11 @@ def reload(org: Any, instance: Any) -> Any:
 def committed(django_capture_on_commit_callbacks: Any) -> Callable[[], AbstractContextManager[Any]]:
     """``with committed():`` — run what the block queues for after commit, as a commit would. A test's transaction
     never commits, so the callbacks of an earlier block stay in the connection's list, and the outbox
-    (``core.outbox._pending_this_transaction``) would add this block's entries to that spent relay: start afresh."""
+    would add this block's entries to that spent relay: start afresh (``core.outbox.outbox_relay_start_afresh``)."""
 
     @contextmanager
     def run() -> Iterator[Any]:
-        connection._tradeloom_outbox_pending = None
+        outbox_relay_start_afresh()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks
 
