@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tradeloom.partners",
     "tradeloom.sales",
     "tradeloom.approvals",
+    "tradeloom.logistics",
     "tradeloom.notifications",
     "tradeloom.alerts",
     "tradeloom.webhooks",
@@ -316,6 +317,10 @@ SPECTACULAR_SETTINGS = {
         "GateRuleKindEnum": "tradeloom.approvals.models.GateRule.Kind",
         "GateStateEnum": "tradeloom.approvals.states.STATES",
         "GateEntryStateEnum": "tradeloom.approvals.states.RECORDABLE",
+        "ShipmentStatusEnum": "tradeloom.logistics.states.STATUSES",
+        "ContainerKindEnum": "tradeloom.logistics.models.Container.Kind",
+        "ShipmentDocumentKindEnum": "tradeloom.logistics.models.ShipmentDocument.Kind",
+        "ShipmentDocumentStatusEnum": "tradeloom.logistics.models.ShipmentDocument.Status",
     },
 }
 

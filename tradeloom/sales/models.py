@@ -85,6 +85,17 @@ class Order(SearchableModel, RecordModel):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
+    # How far beyond its ordered quantity a line of this order may be shipped without an owner's or admin's reason;
+    # empty: the organisation's ``shipment_tolerance_percent`` (the logistics floor reads it).
+    shipment_tolerance_percent = models.DecimalField(
+        "shipment tolerance %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Empty: the organisation's tolerance.",
+    )
 
     class Shape:
         """What a new order takes, what an existing one may change (customer, currency and stage stay: prices are in
@@ -103,6 +114,7 @@ class Order(SearchableModel, RecordModel):
             "expected_delivery",
             "stage",
             "notes",
+            "shipment_tolerance_percent",
         )
         update = (
             "po_number",
@@ -117,6 +129,7 @@ class Order(SearchableModel, RecordModel):
             "notes",
             "process_loss_percent",
             "mixed_percent",
+            "shipment_tolerance_percent",
         )
         read = (
             "id",
@@ -135,6 +148,7 @@ class Order(SearchableModel, RecordModel):
             "status",
             "stage",
             "notes",
+            "shipment_tolerance_percent",
             "version",
             "archived_at",
             "created_at",
@@ -339,6 +353,14 @@ class Line(TenantModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
     # Sum of the deliveries, converted into this line's unit (kept by the delivery service, in its transaction).
     delivered_quantity = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    # What shipments carry of this line to the buyer (shipments not cancelled or returned), and what of it the buyer
+    # received (delivered shipments): kept by the logistics floor in its transactions (``lines_shipping_move``).
+    shipped_quantity = models.DecimalField(
+        max_digits=18, decimal_places=3, default=Decimal(0), db_default=Decimal(0), editable=False
+    )
+    buyer_delivered_quantity = models.DecimalField(
+        "delivered to buyer", max_digits=18, decimal_places=3, default=Decimal(0), db_default=Decimal(0), editable=False
+    )
     process_loss_percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -404,6 +426,8 @@ class Line(TenantModel):
             "eta",
             "status",
             "delivered_quantity",
+            "shipped_quantity",
+            "buyer_delivered_quantity",
         )
 
     class Meta:

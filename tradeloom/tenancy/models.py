@@ -18,6 +18,10 @@ from tradeloom.tenancy.roles import Role
 # before a delivery needs an owner's or admin's reason (validated by ``services.organization_update``).
 OVER_DELIVERY_TOLERANCE = "over_delivery_tolerance_percent"
 DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT = Decimal(10)
+# ``settings["shipment_tolerance_percent"]``: how far beyond its ordered quantity a line may be shipped to the buyer
+# before a shipment needs an owner's or admin's reason (an order may set its own, ``Order.shipment_tolerance_percent``).
+SHIPMENT_TOLERANCE = "shipment_tolerance_percent"
+DEFAULT_SHIPMENT_TOLERANCE_PERCENT = Decimal(5)
 
 
 class Organization(TimestampedModel):
@@ -45,6 +49,14 @@ class Organization(TimestampedModel):
         value = (self.settings or {}).get(OVER_DELIVERY_TOLERANCE)
         if value is None or isinstance(value, bool):
             return DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT
+        return Decimal(str(value))
+
+    @property
+    def shipment_tolerance_percent(self) -> Decimal:
+        """The shipment tolerance in percent (``settings``, default 5)."""
+        value = (self.settings or {}).get(SHIPMENT_TOLERANCE)
+        if value is None or isinstance(value, bool):
+            return DEFAULT_SHIPMENT_TOLERANCE_PERCENT
         return Decimal(str(value))
 
 

@@ -18,7 +18,13 @@ from tradeloom.core.jobs import job_create
 from tradeloom.core.models import Job
 from tradeloom.core.outbox import outbox_enqueue
 from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
-from tradeloom.tenancy.models import AUDIT_EXPORT, OVER_DELIVERY_TOLERANCE, Membership, Organization
+from tradeloom.tenancy.models import (
+    AUDIT_EXPORT,
+    OVER_DELIVERY_TOLERANCE,
+    SHIPMENT_TOLERANCE,
+    Membership,
+    Organization,
+)
 from tradeloom.tenancy.roles import Role
 
 ORGANIZATION_EDITABLE_FIELDS = ("name", "base_currency", "timezone", "settings")
@@ -104,26 +110,28 @@ def _validate_numbering(settings: Any) -> None:
 
 
 MAX_OVER_DELIVERY_TOLERANCE_PERCENT = 100
+# The tolerances an organisation's settings hold, each a percentage, and how its error names it.
+TOLERANCE_SETTINGS = {OVER_DELIVERY_TOLERANCE: "over-delivery", SHIPMENT_TOLERANCE: "shipment"}
 
 
 def _validate_tolerance(settings: Any) -> None:
-    """``settings["over_delivery_tolerance_percent"]``: a number from 0 to 100 with at most two decimals."""
-    value = (settings or {}).get(OVER_DELIVERY_TOLERANCE)
-    if value is None:
-        return
-    message = (
-        f"The over-delivery tolerance is a percentage from 0 to {MAX_OVER_DELIVERY_TOLERANCE_PERCENT} "
-        "with at most two decimals."
-    )
-    valid = isinstance(value, int | float) and not isinstance(value, bool)
-    if valid:
-        number = Decimal(str(value))
-        valid = number.is_finite() and 0 <= number <= MAX_OVER_DELIVERY_TOLERANCE_PERCENT
-        valid = valid and number == number.quantize(Decimal("0.01"))
-    if not valid:
-        raise ApplicationError(
-            message, code="validation_error", extra={"errors": {f"settings.{OVER_DELIVERY_TOLERANCE}": [message]}}
+    """``settings["over_delivery_tolerance_percent"]`` and ``settings["shipment_tolerance_percent"]``: each a
+    number from 0 to 100 with at most two decimals."""
+    for key, name in TOLERANCE_SETTINGS.items():
+        value = (settings or {}).get(key)
+        if value is None:
+            continue
+        message = (
+            f"The {name} tolerance is a percentage from 0 to {MAX_OVER_DELIVERY_TOLERANCE_PERCENT} "
+            "with at most two decimals."
         )
+        valid = isinstance(value, int | float) and not isinstance(value, bool)
+        if valid:
+            number = Decimal(str(value))
+            valid = number.is_finite() and 0 <= number <= MAX_OVER_DELIVERY_TOLERANCE_PERCENT
+            valid = valid and number == number.quantize(Decimal("0.01"))
+        if not valid:
+            raise ApplicationError(message, code="validation_error", extra={"errors": {f"settings.{key}": [message]}})
 
 
 def _active_owners(organization_id: Any) -> QuerySet[Membership]:

@@ -19,6 +19,7 @@ BUDGETS: dict[str, int] = {
     "api.alert-rules.list": 8,  # every kind's rule with its named members (a prefetch)
     "api.orders.list": 5,
     "api.orders.list.with_approval_badges": 7,  # approvals' gate badges come in the list's one statement
+    "api.shipments.list": 5,  # customer, carrier and order numbers come in the page's one statement
     "api.customers.list": 9,
     "api.suppliers.list": 9,
     "api.contacts.list": 9,
@@ -36,6 +37,9 @@ BUDGETS: dict[str, int] = {
     "api.notifications.unread-count": 5,
     # --- API: details ----------------------------------------------------------------------------------------------
     "api.orders.detail": 8,
+    # the token's user, the tenant, the shipment (customer, carrier), its lines (order, style, unit, container), its
+    # containers, its ETA revisions (who recorded them), its documents and their files; the savepoint pair
+    "api.shipments.detail": 10,
     "api.customers.detail": 9,
     "api.suppliers.detail": 9,  # nests its plants and primary contact
     "api.contacts.detail": 9,
@@ -66,6 +70,18 @@ BUDGETS: dict[str, int] = {
     "web.orders.new.post": 30,  # a form with 40 lines costs what one with 5 does
     "web.orders.approvals": 16,
     "web.approvals.board": 18,
+    # the frame (7 with the savepoint pair), the page of shipments (customer, carrier and orders in its statement), the
+    # customer and carrier filters' choices — whatever the page size
+    "web.shipments.list": 10,
+    # the frame, the shipment (customer, carrier), its lines (order, style, unit, container), containers, revisions,
+    # documents, their files, the lines the "add a line" picker offers, the timeline's events and the labels they name
+    "web.shipments.detail": 16,
+    # the frame, the order and its customer, the customer's other open orders, the carriers, the order's lines with
+    # their balances — whatever the number of lines
+    "web.shipments.new": 12,
+    # the tab's partial (no frame: session, user, membership and the savepoint pair), the order, its lines' figures,
+    # its shipment lines with their shipments — whatever the number of lines and shipments
+    "web.orders.shipments": 8,
     "web.webhooks.endpoint": 9,  # the endpoint and a page of its delivery log, whatever its length
     "web.webhooks.delivery": 10,  # the endpoint, the delivery and its message, its attempts
     "web.records.list": 15,  # every partners and catalog list page
@@ -76,6 +92,7 @@ BUDGETS: dict[str, int] = {
     "web.notifications.bell": 6,  # session, user, tenant, savepoint pair and the unread count: one statement
     # --- services ---------------------------------------------------------------------------------------------------
     "service.order_create": 10,  # whatever the number of styles and lines
+    "service.shipment_create": 16,  # whatever the number of lines and containers
     # alerts: one evaluation pass over every organisation — the savepoint pair, the lock, the pass's settings, the
     # rules, three per kind (its pairs into a table of the transaction, the fire-and-resolve statement, the table
     # dropped; six kinds), the outbox entries — whatever the number of organisations, records and alerts

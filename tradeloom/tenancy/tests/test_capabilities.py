@@ -27,6 +27,7 @@ READS = {
     "members.view",
     "notifications.view",
     "alerts.view",
+    "shipments.view",
 }
 # One's own inbox and settings: every role, the viewer too.
 PERSONAL = {"notifications.manage"}
@@ -42,13 +43,15 @@ ONLY_OWNERS_AND_ADMINS = {
 
 # The product's rules: the capabilities each role holds (owners and admins hold every one).
 RULES: dict[str, set[str]] = {
-    Role.MANAGER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "invitations.view"},
-    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage"},
+    Role.MANAGER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage", "invitations.view"},
+    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage"},
     Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA,
     Role.STAFF: READS | PERSONAL,
     Role.VIEWER: READS | PERSONAL,
 }
-EVERY_CODE = READS | PERSONAL | MASTER_DATA | ONLY_OWNERS_AND_ADMINS | {"orders.manage", "invitations.view"}
+EVERY_CODE = (
+    READS | PERSONAL | MASTER_DATA | ONLY_OWNERS_AND_ADMINS | {"orders.manage", "shipments.manage", "invitations.view"}
+)
 
 
 def codes(capabilities: Iterable[Capability]) -> set[str]:
