@@ -62,7 +62,10 @@ def _moved(verb: str, day: str = "", *, reason: bool = False) -> Any:
     def sentence(t: Told) -> str:
         t.value("status")
         when = _on(day)(t) if day else ""
-        return f"{t.actor} {verb} {t.target}{when}{_reason(t) if reason else ''}"
+        # "Ann marked SH-2026-00012 as departed on 3 Dec"
+        words = verb.split(" ", 1)
+        rest = f" {words[1]}" if len(words) > 1 else ""
+        return f"{t.actor} {words[0]} {t.target}{rest}{when}{_reason(t) if reason else ''}"
 
     return sentence
 
@@ -71,7 +74,7 @@ def _created(t: Told) -> str:
     t.value("number")
     lines = t.raw("lines")
     what = f" with {lines} line{'s' if lines != 1 else ''}" if lines is not None else ""
-    return f"{t.actor} booked shipment {t.target}{what}"
+    return f"{t.actor} booked {t.target}{what}"
 
 
 def _eta_revised(t: Told) -> str:
@@ -120,10 +123,10 @@ def _attached(t: Told) -> str:
 sentences_register(
     {
         ShipmentAction.CREATED: _created,
-        ShipmentAction.DEPARTED: _moved("marked", "departed_on"),
-        ShipmentAction.ARRIVED: _moved("marked", "arrived_on"),
-        ShipmentAction.DELIVERED: _moved("marked", "delivered_on"),
-        ShipmentAction.RETURNED: _moved("marked", reason=True),
+        ShipmentAction.DEPARTED: _moved("marked as departed", "departed_on"),
+        ShipmentAction.ARRIVED: _moved("marked as arrived", "arrived_on"),
+        ShipmentAction.DELIVERED: _moved("marked as delivered", "delivered_on"),
+        ShipmentAction.RETURNED: _moved("marked as returned", reason=True),
         ShipmentAction.CANCELLED: _moved("cancelled", reason=True),
         ShipmentAction.ETA_REVISED: _eta_revised,
         ShipmentAction.LINE_ADDED: _line("added"),

@@ -1,5 +1,5 @@
 """The shipments list's filters, shared by the API and the page: status, mode, customer, carrier, ETA range, late,
-an order, and the search by number, B/L or AWB, container, vessel or flight (``logistics.search``)."""
+an order, and the search by number, B/L or AWB, or container (``logistics.search``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from tradeloom.logistics import states
 from tradeloom.logistics.models import Shipment, ShipmentLine
-from tradeloom.logistics.search import query_keys
+from tradeloom.logistics.search import search_condition
 from tradeloom.logistics.selectors import late_condition
 from tradeloom.partners.models import Carrier, Customer
 from tradeloom.records.choices import RecordChoiceFilter
@@ -51,8 +51,8 @@ class ShipmentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        keys = query_keys(value)
-        return queryset.filter(search_keys__contains=keys) if keys else queryset
+        condition = search_condition(value)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_late(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         if value is None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -69,9 +67,6 @@ class Shipment(RecordModel):
     total_gross_kg = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal(0), editable=False)
     total_net_kg = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal(0), editable=False)
     total_cbm = models.DecimalField(max_digits=14, decimal_places=3, default=Decimal(0), editable=False)
-    # what the list's search finds it by (``search.shipment_search_keys``): its number (and the number's serial),
-    # B/L or AWB, container numbers, vessel and flight, in capitals without spaces and dashes
-    search_keys = ArrayField(models.CharField(max_length=64), default=list, editable=False)
 
     class Shape:
         create = (
@@ -197,7 +192,12 @@ class Shipment(RecordModel):
                 condition=Q(status=states.BOOKED),
                 name="shipment_booked_etd_idx",
             ),
-            GinIndex(fields=["search_keys"], name="shipment_search_idx"),
+            # the search by B/L or AWB (``logistics.search``; the number has its unique key)
+            models.Index(
+                fields=["organization", "transport_document_key"],
+                condition=~Q(transport_document_key=""),
+                name="shipment_document_key_idx",
+            ),
         ]
 
     constraint_fields = {"logistics_shipment_document_key": "transport_document_number"}

@@ -1,43 +1,35 @@
-"""What a shipment is found by: the keys of ``Shipment.search_keys`` and the keys of a query, compared whole (a GIN
-index on the array answers ``search_keys @> query keys`` at any size).
+"""What a shipment is found by: its number, its B/L or AWB number, or one of its containers' numbers — each compared
+whole, as typed or without spaces, dashes and slashes (``SH-2026-00012``, ``sh-2026-00012``; ``MAEU 123456789``;
+``176-1234 5675``; ``CSQU 305438 3``).
 
-A key is a code in capitals without spaces, dashes or slashes: ``SH-2026-00012`` is found as ``SH202600012``, as
-its serial ``00012`` and as ``12``; a B/L ``MAEU 123456789`` as ``MAEU123456789``; an AWB ``176-12345675`` as
-``17612345675``; a container ``CSQU 305438 3`` as ``CSQU3054383``; the vessel and flight by each word.
+Each is an equality on a B-tree index that starts with the organisation (``logistics_shipment_number_key``,
+``shipment_document_key_idx``, ``container_number_idx``). Text equality is leakproof, so PostgreSQL uses those
+indexes under row-level security too (an array or trigram operator is not, and would scan the organisation's
+shipments).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
+
 _SEPARATORS = re.compile(r"[\s\-/.]+")
-MAX_KEYS = 200
 
 
 def search_key(text: str) -> str:
+    """A code in capitals without spaces, dashes, slashes or dots (how B/L, AWB and container numbers are kept)."""
     return _SEPARATORS.sub("", text or "").upper()[:64]
 
 
-def shipment_search_keys(shipment: Any, containers: Iterable[str]) -> list[str]:
-    keys: list[str] = []
-    number = shipment.number or ""
-    keys.append(search_key(number))
-    serial = re.search(r"(\d+)$", number)
-    if serial:
-        keys += [serial.group(1), str(int(serial.group(1)))]
-    for code in (shipment.transport_document_number, *containers):
-        if code:
-            keys.append(search_key(code))
-    for words in (shipment.vessel, shipment.voyage, shipment.flight_number):
-        keys += [search_key(w) for w in (words or "").split()]
-        if words and " " in words.strip():
-            keys.append(search_key(words))
-    return sorted({k for k in keys if k})[:MAX_KEYS]
+def search_condition(query: str) -> Q | None:
+    """The shipments a search finds (``None``: an empty query finds everything)."""
+    from tradeloom.logistics.models import Container
 
-
-def query_keys(query: str) -> list[str]:
-    """The keys every match must have: the query whole (a code typed with spaces), else each of its words."""
-    whole = search_key(query)
-    return [whole] if whole else []
+    typed = (query or "").strip().upper()[:64]
+    if not typed:
+        return None
+    keys = sorted({typed, search_key(typed)})
+    containers: Any = Container.objects.filter(number__in=keys).values("shipment_id")
+    return Q(number__in=keys) | Q(transport_document_key__in=keys) | Q(pk__in=containers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -39,9 +40,11 @@ def shipments_visible(*, organization: Any, membership: Membership) -> QuerySet[
     return qs
 
 
-def shipment_list(*, organization: Any, membership: Membership) -> QuerySet[Shipment]:
-    """The list's rows, each with its customer's and carrier's names and the numbers of the orders it carries, in
-    one statement whatever the page size (filter and page it; ``filters.ShipmentFilter``)."""
+@cache
+def _shipment_list_columns() -> QuerySet[Shipment]:
+    """Every shipment with the list's extra columns (customer and carrier names, the orders it carries), resolved
+    once per process: resolving the subqueries is most of what building the statement costs (as the orders list,
+    ``sales.selectors._order_list_columns``). Never evaluated itself; ``shipment_list`` takes a filtered copy."""
     customer_name = Customer.objects.filter(pk=OuterRef("customer_id")).annotate(
         label=Coalesce(NullIf("trade_name", Value("")), "legal_name")
     )
@@ -54,8 +57,7 @@ def shipment_list(*, organization: Any, membership: Membership) -> QuerySet[Ship
         .values("numbers")
     )
     return (
-        shipments_visible(organization=organization, membership=membership)
-        .defer("search_keys", "notes", "status_reason")
+        Shipment.objects.defer("notes", "status_reason")
         .annotate(
             customer_name=Subquery(customer_name.values("label")[:1]),
             carrier_name=Subquery(carrier_name),
@@ -63,6 +65,15 @@ def shipment_list(*, organization: Any, membership: Membership) -> QuerySet[Ship
         )
         .order_by("-created_at", "-id")
     )
+
+
+def shipment_list(*, organization: Any, membership: Membership) -> QuerySet[Shipment]:
+    """The list's rows, each with its customer's and carrier's names and the numbers of the orders it carries, in
+    one statement whatever the page size (filter and page it; ``filters.ShipmentFilter``)."""
+    qs = _shipment_list_columns().filter(organization=organization)
+    if merchandiser_restricted(organization=organization, membership=membership):
+        qs = qs.filter(Exists(ShipmentLine.objects.filter(shipment=OuterRef("pk"), order__merchandiser=membership)))
+    return qs
 
 
 def shipment_get(*, organization: Any, membership: Membership, shipment_id: Any) -> Shipment:
@@ -211,3 +222,54 @@ def shippable_lines(*, order: Order) -> list[LineShipping]:
         )
         for line in lines
     ]
+
+
+# --- a shipment's own rows, as a path names them (404 when they are not that shipment's) ---------------------------
+
+
+def shipment_line_of(*, shipment: Shipment, pk: Any) -> ShipmentLine | None:
+    """A line of ``shipment`` (carrying it, so a service does not read it again before locking it)."""
+    row = ShipmentLine.objects.filter(shipment=shipment, pk=pk).first()
+    if row is not None:
+        row.shipment = shipment
+    return row
+
+
+def shipment_line_ids(*, shipment: Shipment) -> set[Any]:
+    """The order lines a shipment carries (what its add-a-line form leaves out)."""
+    return set(ShipmentLine.objects.filter(shipment=shipment).values_list("line_id", flat=True))
+
+
+def container_of(*, shipment: Shipment, pk: Any) -> Container | None:
+    container = Container.objects.filter(shipment=shipment, pk=pk).first()
+    if container is not None:
+        container.shipment = shipment
+    return container
+
+
+def containers_of(*, shipment: Shipment) -> list[Container]:
+    return list(Container.objects.filter(shipment=shipment).order_by("position", "number"))
+
+
+def document_of(*, shipment: Shipment, pk: Any) -> ShipmentDocument | None:
+    document = ShipmentDocument.objects.filter(shipment=shipment, pk=pk).first()
+    if document is not None:
+        document.shipment = shipment
+    return document
+
+
+def document_file_of(*, document: ShipmentDocument, pk: Any) -> DocumentFile | None:
+    found = DocumentFile.objects.filter(document=document, pk=pk).first()
+    if found is not None:
+        found.document = document
+    return found
+
+
+def document_file_visible(*, organization: Any, membership: Membership, pk: Any) -> DocumentFile | None:
+    """A document's file whose shipment the member may see (its file, name and type), else ``None``."""
+    visible = shipments_visible(organization=organization, membership=membership)
+    return (
+        DocumentFile.objects.filter(organization=organization, document__shipment__in=visible, pk=pk)
+        .only("file", "name", "content_type")
+        .first()
+    )

@@ -38,8 +38,8 @@ BUDGETS: dict[str, int] = {
     # --- API: details ----------------------------------------------------------------------------------------------
     "api.orders.detail": 8,
     # the token's user, the tenant, the shipment (customer, carrier), its lines (order, style, unit, container), its
-    # containers, its ETA revisions (who recorded them), its documents and their files; the savepoint pair
-    "api.shipments.detail": 10,
+    # containers, its ETA revisions (who recorded them), its documents with their files (one join); the savepoint pair
+    "api.shipments.detail": 9,
     "api.customers.detail": 9,
     "api.suppliers.detail": 9,  # nests its plants and primary contact
     "api.contacts.detail": 9,

@@ -3,8 +3,10 @@
 style and unit, download addresses) are written out here.
 
 The list's rows are built from a projection (``shipment_list_rows``) as the JSON of ``ShipmentListOutput``, which
-documents them (a test holds the two equal); the detail serializes the instances ``selectors.shipment_detail``
-loads in a fixed number of statements.
+documents them (a test holds the two equal). The detail likewise: ``logistics.detail`` reads it as prepared
+projections and writes its JSON directly; ``ShipmentDetailOutput`` documents it, and a test holds the fast JSON equal
+to this serializer's output for the same shipment (``shipment_detail_data``, from the instances
+``selectors.shipment_detail`` loads).
 """
 
 from __future__ import annotations
@@ -245,7 +247,8 @@ ShipmentDetailOutput = output_serializer(
 
 
 def shipment_detail_data(detail: Any, *, org_slug: str) -> dict[str, Any]:
-    """The JSON of ``ShipmentDetailOutput`` from a ``selectors.ShipmentDetail`` (its rows already loaded)."""
+    """The JSON of ``ShipmentDetailOutput`` from a ``selectors.ShipmentDetail`` (its rows already loaded): the
+    reference the fast JSON (``logistics.detail.detail_data``, what the API and webhooks answer) is held equal to."""
     data: dict[str, Any] = ShipmentDetailOutput(_DetailRows(detail), context={"org_slug": org_slug}).data
     return data
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -22,7 +21,7 @@ from rest_framework.response import Response
 from tradeloom.approvals.services.attachments import ATTACHMENT_MEDIA_TYPES
 from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.schema import api_contract
-from tradeloom.logistics import selectors, services, states
+from tradeloom.logistics import detail, selectors, services, states
 from tradeloom.logistics.api import serializers as s
 from tradeloom.logistics.capabilities import SHIPMENTS_MANAGE, SHIPMENTS_VIEW
 from tradeloom.logistics.filters import ShipmentFilter
@@ -44,30 +43,29 @@ def _shipment(view: Any, shipment_id: Any) -> Shipment:
         raise Http404("No such shipment.") from None
 
 
-def _under(shipment: Shipment, queryset: QuerySet[Any], pk: Any) -> Any:
-    """The row ``pk`` of ``queryset`` (a shipment's lines, containers or documents); else 404. It carries the
-    shipment already read, so the service does not read it again before locking it."""
-    row = record_get(records=queryset.filter(shipment=shipment), pk=pk)
-    row.shipment = shipment
+def _found(row: Any, what: str) -> Any:
+    if row is None:
+        raise Http404(f"No such {what}.")
     return row
 
 
 def _line(view: Any, shipment_id: Any, shipment_line_id: Any) -> ShipmentLine:
-    return _under(_shipment(view, shipment_id), ShipmentLine.objects.all(), shipment_line_id)
+    shipment = _shipment(view, shipment_id)
+    return _found(selectors.shipment_line_of(shipment=shipment, pk=shipment_line_id), "shipment line")
 
 
 def _container(view: Any, shipment_id: Any, container_id: Any) -> Container:
-    return _under(_shipment(view, shipment_id), Container.objects.all(), container_id)
+    shipment = _shipment(view, shipment_id)
+    return _found(selectors.container_of(shipment=shipment, pk=container_id), "container")
 
 
 def _document(view: Any, shipment_id: Any, document_id: Any) -> ShipmentDocument:
-    return _under(_shipment(view, shipment_id), ShipmentDocument.objects.all(), document_id)
+    shipment = _shipment(view, shipment_id)
+    return _found(selectors.document_of(shipment=shipment, pk=document_id), "document")
 
 
 def _file(document: ShipmentDocument, file_id: Any) -> DocumentFile:
-    found = record_get(records=DocumentFile.objects.filter(document=document), pk=file_id)
-    found.document = document
-    return found
+    return _found(selectors.document_file_of(document=document, pk=file_id), "file")
 
 
 def _valid(serializer_class: type[serializers.Serializer], view: Any, **kwargs: Any) -> dict[str, Any]:
@@ -77,15 +75,11 @@ def _valid(serializer_class: type[serializers.Serializer], view: Any, **kwargs: 
 
 
 def detail_response(view: Any, shipment_id: Any, status_code: int = 200) -> Response:
-    """The shipment's detail with its representation's ``ETag`` (a read naming it in ``If-None-Match``: 304)."""
-    try:
-        detail = selectors.shipment_detail(
-            organization=view.organization, membership=view.membership, shipment_id=shipment_id
-        )
-    except Shipment.DoesNotExist:
-        raise Http404("No such shipment.") from None
-    data = s.shipment_detail_data(detail, org_slug=view.organization.slug)
-    return conditional_response(view.request, data, version_tag=detail.shipment.etag, status=status_code)
+    """The shipment's detail (``ShipmentDetailOutput``, built from its rows by ``logistics.detail``) with its
+    representation's ``ETag`` (a read naming it in ``If-None-Match``: 304); 404 when the member may not see it."""
+    rows = detail.shipment_rows(organization=view.organization, membership=view.membership, pk=shipment_id)
+    data = detail.detail_data(rows, org_slug=view.organization.slug)
+    return conditional_response(view.request, data, version_tag=rows.version_tag, status=status_code)
 
 
 # --- shipments -------------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from tradeloom.logistics import states
 from tradeloom.logistics.codes import container_number_normalise
 from tradeloom.logistics.events import ShipmentAction
 from tradeloom.logistics.models import Container, Shipment, ShipmentLine
-from tradeloom.logistics.search import shipment_search_keys
 from tradeloom.logistics.services.shipments import invalid, shipment_lock
 
 FIELDS = ("number", "kind", "seal_number")
@@ -47,12 +46,10 @@ def _clean(container: Container) -> None:
         raise field_error("number", f"{container.number} is already in this shipment.", code="conflict")
 
 
-def _reindex(shipment: Shipment) -> None:
-    shipment.search_keys = shipment_search_keys(
-        shipment, Container.objects.filter(shipment=shipment).values_list("number", flat=True)
-    )
+def _changed(shipment: Shipment) -> None:
+    """A container change is a change of the shipment (its ETag)."""
     shipment.version += 1
-    shipment.save(update_fields=["search_keys", "version", "updated_at"])
+    shipment.save(update_fields=["version", "updated_at"])
 
 
 @transaction.atomic
@@ -76,7 +73,7 @@ def container_add(
         target=shipment,
         changes={"container": [None, container.number]},
     )
-    _reindex(shipment)
+    _changed(shipment)
     return container
 
 
@@ -106,7 +103,7 @@ def container_update(
             **{k: v for k, v in changes.items() if k != "number"},
         },
     )
-    _reindex(shipment)
+    _changed(shipment)
     return container
 
 
@@ -122,5 +119,5 @@ def container_remove(*, container: Container, by: Any, expected_version: int | N
     audit_record(
         actor=by, action=ShipmentAction.CONTAINER_REMOVED, target=shipment, changes={"container": [number, None]}
     )
-    _reindex(shipment)
+    _changed(shipment)
     return shipment

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from tradeloom.approvals.services.attachments import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
+from tradeloom.approvals.services.attachments import upload_checked
 from tradeloom.audit.services import audit_record
 from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError, field_error
@@ -110,11 +110,7 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def document_file_attach(*, document: ShipmentDocument, by: Any, upload: Any) -> DocumentFile:
     """Keep a file of a document (images, PDF, text; at most 10 MB)."""
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise field_error("file", f"{upload.name} is larger than 10 MB.")
-    if not ATTACHMENT_TYPES.match(content_type):
-        raise field_error("file", f"{upload.name}: only images, PDF and text files are accepted.")
+    content_type = upload_checked(upload, field="file")
     attached = DocumentFile.objects.create(
         organization_id=document.organization_id,
         created_by_id=by.user_id,

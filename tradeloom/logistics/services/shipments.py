@@ -33,7 +33,6 @@ from tradeloom.logistics.codes import (
 )
 from tradeloom.logistics.events import ShipmentAction, ShipmentBooked, ShipmentLinesChanged
 from tradeloom.logistics.models import Container, Shipment, ShipmentDocument, ShipmentLine
-from tradeloom.logistics.search import shipment_search_keys
 from tradeloom.sales.models import Line, Order
 from tradeloom.sales.selectors import merchandiser_restricted
 from tradeloom.sales.shipping import lines_for_shipping, lines_shipping_move
@@ -382,7 +381,6 @@ def shipment_create(
             field=f"lines.{i}.quantity",
         )
     shipment.number = number_allocate(organization=organization, kind="shipment")
-    shipment.search_keys = shipment_search_keys(shipment, (c.number for c in built))
     _totals_of(shipment, rows)
     try:
         with transaction.atomic():
@@ -447,7 +445,6 @@ def shipment_update(
     changes = {k: [before[k], after[k]] for k in SHIPMENT.update if before[k] != after[k]}
     if not changes:
         return shipment
-    shipment.search_keys = shipment_search_keys(shipment, shipment.containers.values_list("number", flat=True))
     shipment.version += 1
     try:
         with transaction.atomic():

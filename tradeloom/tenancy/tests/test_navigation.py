@@ -99,7 +99,7 @@ def test_links_within_a_section_follow_their_order():
     }
 
     # then
-    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Alerts"]
+    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Shipments", "Alerts"]
     assert sections["Organisation"] == ["Members", "Invitations", "Audit log", "Alert rules", "Webhooks", "Settings"]
 
 
