@@ -1,29 +1,34 @@
 """The benchmark data set: three organisations with realistic, varied data, deterministic for a seed.
 
-``big`` is the largest organisation (orders, lines, gate histories, deliveries, tasks), ``search`` holds the
+``big`` is the largest organisation (orders, lines, gate histories, deliveries, tasks, shipments), ``search`` holds the
 partners the search benchmark looks through, ``small`` proves the others stay invisible to it. Organisations,
 members, customers and suppliers go through the ORM (their search columns are computed by the models);
 everything else is streamed with COPY over a superuser connection with ``session_replication_role = replica``
 (no per-row foreign-key triggers: the generator writes consistent ids itself; an order's search columns come
 from ``sales.search.order_search_columns``, as the services compute them), then ANALYZEd.
+
+Each part is made only when its organisation has none of it yet, so a data set made before a part existed is topped
+up by running the generator again: shipments (``shipments.py``, about one per three orders) are read from the
+orders already there.
 """
 
 from __future__ import annotations
 
 import random
 import time
-import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tradeloom.accounts.models import User
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
+from tradeloom.bench.shipments import generate_shipments
+from tradeloom.bench.streams import Copy, Ids, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.core.models import NumberSequence
@@ -111,70 +116,8 @@ GATE_STATES_BY_STATUS = {
 }
 
 
-class _Ids:
-    """Deterministic, increasing UUIDs (a counter in the high bits, like UUIDv7's time prefix): inserts land at
-    the right edge of every index instead of splitting pages all over it, which makes COPY several times faster."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.counter = rng.getrandbits(16) << 30
-
-    def __call__(self) -> uuid.UUID:
-        self.counter += 1  # the top 48 bits; version and variant bits fall in the random low 80
-        return uuid.UUID(int=(self.counter << 80) | self.rng.getrandbits(80), version=4)
-
-
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
-
-
-def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
-
-
-class Copy:
-    """A COPY stream into one model's table; rows are dicts of attname → value, the rest takes the field's
-    default (or NULL)."""
-
-    def __init__(self, stack: ExitStack, conn: Any, model: type[models.Model]) -> None:
-        self.fields = _columns(model)
-        now = timezone.now()
-        self.defaults: list[Any] = []
-        for f in self.fields:
-            if f.attname in ("created_at", "updated_at"):
-                self.defaults.append(now)
-            elif f.has_default() and callable(f.default) and f.default is not list:
-                self.defaults.append(None)  # ids and the like: the rows give them
-            else:
-                self.defaults.append(f.get_default())  # the declared default, "" for text, else NULL
-        self.names = [f.attname for f in self.fields]
-        cols = ", ".join(f'"{f.column}"' for f in self.fields)
-        cursor = stack.enter_context(conn.cursor())
-        self.copy = stack.enter_context(cursor.copy(f'COPY "{model._meta.db_table}" ({cols}) FROM STDIN'))
-        self.count = 0
-
-    def write(self, row: dict[str, Any]) -> None:
-        self.copy.write_row([row.get(n, d) if n in row else d for n, d in zip(self.names, self.defaults, strict=True)])
-        self.count += 1
-
-
-def superuser_conn() -> Any:
-    """A superuser connection to the benchmark database (COPY without per-row FK triggers)."""
-    import psycopg
-
-    from tradeloom.core.embedded_postgres import SUPERUSER, ensure_server
-
-    settings = connections["owner"].settings_dict
-    embedded = settings.get("EMBEDDED")
-    if not embedded:
-        raise RuntimeError("The benchmark data set is generated on the embedded server (leave DATABASE_URL unset).")
-    address = ensure_server(embedded["data_dir"], ephemeral=embedded["ephemeral"])
-    conn = psycopg.connect(
-        host=address.socket_dir, port=address.port, user=SUPERUSER, dbname=settings["NAME"], autocommit=False
-    )
-    conn.execute("SET session_replication_role = replica")
-    conn.execute("SET synchronous_commit = off")
-    return conn
 
 
 def _log(message: str, started: float) -> None:
@@ -290,7 +233,7 @@ def _partners(organization: Organization, by: Membership, customers: int, suppli
         model.objects.using("owner").bulk_create(batch)
 
 
-def _contacts(conn: Any, organization: Organization, count: int, rng: random.Random, ids: _Ids) -> None:
+def _contacts(conn: Any, organization: Organization, count: int, rng: random.Random, ids: Ids) -> None:
     customers = list(Customer.objects.using("owner").filter(organization=organization).values_list("pk", flat=True))
     suppliers = list(Supplier.objects.using("owner").filter(organization=organization).values_list("pk", flat=True))
     if Contact.objects.using("owner").filter(organization=organization).exists():
@@ -318,7 +261,7 @@ def _orders(
     members: list[Membership],
     count: int,
     rng: random.Random,
-    ids: _Ids,
+    ids: Ids,
     started: float,
 ) -> None:
     """Orders with their styles, lines, gates (with histories), deliveries and tasks, in one pass of COPY streams."""
@@ -535,7 +478,7 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
     """Fill the benchmark database (idempotent: what exists is kept). Returns what the benchmark needs."""
     spec = SIZES[size]
     rng = random.Random(seed)
-    ids = _Ids(rng)
+    ids = Ids(rng)
     started = time.monotonic()
     big, big_members = _organization(SLUGS["big"], "Bench Buying House", members=20)
     search, search_members = _organization(SLUGS["search"], "Bench Search Agency", members=2)
@@ -558,6 +501,13 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
             conn.execute(totals.REBUILD_SQL)
             conn.commit()
             _log("order totals", started)
+        today = timezone.localdate()
+        for organization, members in ((big, big_members), (small, small_members)):
+            counts = generate_shipments(
+                organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
+            )
+            if counts:
+                _log(f"{organization.slug}: {counts}", started)
         conn.autocommit = True
         conn.execute("ANALYZE")
     _log("analyzed", started)

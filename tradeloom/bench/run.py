@@ -40,6 +40,8 @@ from tradeloom.bench.generate import SLUGS, generate, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.core.pagination import cursor_after
+from tradeloom.logistics import states
+from tradeloom.logistics.models import Container, EtaRevision, Shipment
 from tradeloom.partners.models import Customer
 from tradeloom.sales import totals
 from tradeloom.sales.models import Order
@@ -144,6 +146,7 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
     word = target[0][:2] + target[0][3:]
     term = f"{word} {target[-2][:4]}"
     base = f"/api/v1/o/{SLUGS['big']}/"
+    shipment = _shipment_targets(info)
     return [
         Endpoint("orders list", f"{base}orders/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
         Endpoint(
@@ -174,6 +177,27 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
             target="p99 < 50 ms alone; ≥ 40 % of bare",
         ),
         Endpoint("approvals board", f"{base}approvals/board/?gate=lab_dip&state=submission&limit={limit}"),
+        Endpoint("shipments list", f"{base}shipments/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
+        Endpoint(
+            "shipments list, in transit",
+            f"{base}shipments/?limit={limit}&status={states.IN_TRANSIT}",
+            target="≥ 40 % of bare; ≤ 5 queries",
+        ),
+        Endpoint(
+            "shipment search, container",
+            f"{base}shipments/?limit=25&q={quote(shipment['container'])}",
+            target="≥ 40 % of bare; p99 < 50 ms alone",
+        ),
+        Endpoint(
+            "shipment search, B/L",
+            f"{base}shipments/?limit=25&q={quote(shipment['document'])}",
+            target="≥ 40 % of bare; p99 < 50 ms alone",
+        ),
+        Endpoint(
+            f"shipment detail ({shipment['lines']} lines)",
+            f"{base}shipments/{shipment['id']}/",
+            target="≥ 40 % of bare",
+        ),
         # the first screen (HTML): every panel an owner sees, over all of the big organisation's orders
         Endpoint("dashboard", f"/o/{SLUGS['big']}/", org="big-owner", page=True, target="p99 < 300 ms alone"),
         Endpoint(
@@ -185,6 +209,34 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
             target="p50 < 50 ms",
         ),
     ]
+
+
+def _shipment_targets(info: dict[str, Any]) -> dict[str, Any]:
+    """What the shipment endpoints ask for: the detail of the sea shipment in transit with the most lines (with
+    containers and an ETA revision: everything its page shows), and a container and a B/L of a departed sea shipment
+    from the middle of the three years, as a clerk types them (the container with spaces, the B/L without)."""
+    big = info["big"]
+    with tenant_context(big):
+        shipments = Shipment.objects.filter(organization=big, mode=Shipment.Mode.SEA)
+        detail = (
+            shipments.filter(status=states.IN_TRANSIT)
+            .filter(pk__in=EtaRevision.objects.filter(organization=big).values("shipment_id"))
+            .order_by("-line_count", "-created_at", "-id")
+            .values("id", "line_count")
+            .first()
+        )
+        departed = shipments.exclude(transport_document_key="").order_by("created_at", "id")
+        middle = departed.values("id", "transport_document_number")[departed.count() // 2]
+        container = (
+            Container.objects.filter(shipment_id=middle["id"]).order_by("position").values_list("number", flat=True)[0]
+        )
+    assert detail is not None, "the data set has no sea shipment in transit with a revision"
+    return {
+        "id": detail["id"],
+        "lines": detail["line_count"],
+        "container": f"{container[:4]} {container[4:10]} {container[10]}",
+        "document": middle["transport_document_number"],
+    }
 
 
 def _detail_order(info: dict[str, Any], unit_id: Any, customer_id: Any) -> Any:

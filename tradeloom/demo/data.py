@@ -1,7 +1,8 @@
-"""Demo data for ``make run``: a trading organisation with the master data a merchandiser starts from.
+"""Demo data for ``make run``: a trading organisation with the master data a merchandiser starts from, orders in every
+state, gate histories and shipments in every status.
 
-Written through the same record services as the app (so it is validated and audited). Idempotent: each part is
-only created when the organisation has none of it yet.
+Written through the same services as the app (so it is validated and audited, and every figure is the services').
+Idempotent: each part is only created when the organisation has none of it yet.
 """
 
 from __future__ import annotations
@@ -172,65 +173,73 @@ DEMO_ORDERS = [
 DEMO_ORDER_AGE = {"UT-5610": 0}
 
 
-def demo_orders_create(*, organization: Any, by: Any) -> None:
-    """Orders in every state for the demo organisation (only when it has none yet)."""
+def _demo_order_create(*, organization: Any, by: Any, index: int, entry: tuple[Any, ...]) -> Any:
+    """One order of the ``DEMO_ORDERS`` shape through the sales services: its stage, its lines' statuses (set, not
+    walked step by step: demo history) and their mill deliveries."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from tradeloom.sales.models import Line, Order
+    from tradeloom.sales.models import Line
     from tradeloom.sales.services import delivery_record, order_create, order_stage_change
+
+    po, customer, stage, etd_days, styles = entry
+    customers = {c.code: c for c in Customer.objects.filter(organization=organization)}
+    mills = list(Supplier.objects.filter(organization=organization, kind="mill").order_by("code"))
+    metres = UnitOfMeasure.objects.get(organization=organization, code="m")
+    today = timezone.localdate()
+    payload = [
+        {
+            "style_number": style,
+            "lines": [
+                {
+                    "colour_code": colour,
+                    "cad_code": cad,
+                    "quantity": Decimal(qty),
+                    "unit": metres,
+                    "selling_price": Decimal(price),
+                    "mill_price": Decimal(mill) if mill else None,
+                    "supplier": mills[index % len(mills)] if mill else None,
+                }
+                for colour, cad, qty, price, mill, _status, _delivered in lines
+            ],
+        }
+        for style, lines in styles
+    ]
+    order = order_create(
+        organization=organization,
+        by=by,
+        styles=payload,
+        data={
+            "po_number": po,
+            "customer": customers[customer],
+            "currency": "USD",
+            "merchandiser": by,
+            "order_date": today - timedelta(days=DEMO_ORDER_AGE.get(po, 30)),
+            "etd": today + timedelta(days=etd_days),
+            "eta": today + timedelta(days=etd_days + 28),
+        },
+    ).order
+    order_stage_change(order=order, by=by, stage=stage)
+    statuses = [status for _style, lines in styles for *_rest, status, _d in lines]
+    delivered = [d for _style, lines in styles for *_rest, d in lines]
+    for line, status, quantity in zip(
+        Line.objects.filter(order=order).order_by("position"), statuses, delivered, strict=True
+    ):
+        Line.objects.filter(pk=line.pk).update(status=status)  # demo history: set, not walked step by step
+        if Decimal(quantity) > 0:
+            delivery_record(line=line, by=by, date=today - timedelta(days=5), quantity=Decimal(quantity), unit=metres)
+    return order
+
+
+def demo_orders_create(*, organization: Any, by: Any) -> None:
+    """Orders in every state for the demo organisation (only when it has none yet)."""
+    from tradeloom.sales.models import Order
 
     if Order.objects.filter(organization=organization).exists():
         return
-    customers = {c.code: c for c in Customer.objects.filter(organization=organization)}
-    mills = list(Supplier.objects.filter(organization=organization, kind="mill"))
-    metres = UnitOfMeasure.objects.get(organization=organization, code="m")
-    today = timezone.localdate()
-    for index, (po, customer, stage, etd_days, styles) in enumerate(DEMO_ORDERS):
-        payload = [
-            {
-                "style_number": style,
-                "lines": [
-                    {
-                        "colour_code": colour,
-                        "cad_code": cad,
-                        "quantity": Decimal(qty),
-                        "unit": metres,
-                        "selling_price": Decimal(price),
-                        "mill_price": Decimal(mill) if mill else None,
-                        "supplier": mills[index % len(mills)] if mill else None,
-                    }
-                    for colour, cad, qty, price, mill, _status, _delivered in lines
-                ],
-            }
-            for style, lines in styles
-        ]
-        order = order_create(
-            organization=organization,
-            by=by,
-            styles=payload,
-            data={
-                "po_number": po,
-                "customer": customers[customer],
-                "currency": "USD",
-                "merchandiser": by,
-                "order_date": today - timedelta(days=DEMO_ORDER_AGE.get(po, 30)),
-                "etd": today + timedelta(days=etd_days),
-                "eta": today + timedelta(days=etd_days + 28),
-            },
-        ).order
-        order_stage_change(order=order, by=by, stage=stage)
-        statuses = [status for _style, lines in styles for *_rest, status, _d in lines]
-        delivered = [d for _style, lines in styles for *_rest, d in lines]
-        for line, status, quantity in zip(
-            Line.objects.filter(order=order).order_by("position"), statuses, delivered, strict=True
-        ):
-            Line.objects.filter(pk=line.pk).update(status=status)  # demo history: set, not walked step by step
-            if Decimal(quantity) > 0:
-                delivery_record(
-                    line=line, by=by, date=today - timedelta(days=5), quantity=Decimal(quantity), unit=metres
-                )
+    for index, entry in enumerate(DEMO_ORDERS):
+        _demo_order_create(organization=organization, by=by, index=index, entry=entry)
 
 
 # Gate histories by line status: (gate, state, days ago) steps, so the board shows every state and a stuck line.
@@ -291,3 +300,345 @@ def demo_approvals_create(*, organization: Any, by: Any) -> None:
             sample_dispatch(
                 sample=sample, by=by, submitted_on=today - timedelta(days=2), courier="DHL", awb_number="4471 2290 31"
             )
+
+
+# --- shipments --------------------------------------------------------------------------------------------------------
+# An order shipped in full, of the same customer as NA-2026-117, so that one shipment carries two orders.
+DEMO_SHIPPED_ORDERS = [
+    (
+        "NA-2026-094",
+        "NORDIC",
+        "shipment",
+        -20,
+        [
+            (
+                "CARGO-4",
+                [
+                    ("BLACK", "", "6000", "6.10", "4.60", "completed", "6000"),
+                    ("STONE", "", "4000", "6.10", "4.60", "completed", "4000"),
+                ],
+            )
+        ],
+    ),
+]
+DEMO_CARRIERS = [
+    # (code, name, mode, account): Maersk and DHL come with the master data
+    ("MAERSK", "Maersk Line", "sea", "MSK-88213"),
+    ("HLAG", "Hapag-Lloyd", "sea", "HL-40217"),
+    ("EKSKY", "Emirates SkyCargo", "air", "EK-77310"),
+    ("DHL", "DHL Express", "courier", "DHL-550194"),
+]
+
+
+def demo_container_number(prefix: str, serial: int) -> str:
+    """An ISO 6346 number: the owner code and category (``MSKU``), the six-digit serial and its check digit."""
+    from tradeloom.logistics.codes import container_check_digit
+
+    first_ten = f"{prefix}{serial:06d}"
+    return f"{first_ten}{container_check_digit(first_ten)}"
+
+
+def demo_awb_number(prefix: str, serial: int) -> str:
+    """An air waybill number: the airline's prefix, the seven-digit serial and its check digit (serial mod 7)."""
+    return f"{prefix}-{serial:07d}{serial % 7}"
+
+
+# Each shipment: (key, customer, header, [(PO, colour, quantity, cartons, gross kg, net kg, CBM, container)],
+# containers, steps, documents). Steps run in order, each on a day relative to today: ("revise", {etd/eta offsets},
+# revised_on, reason), ("depart"|"arrive"|"deliver", day), ("return"|"cancel", reason). Documents: kind → status.
+DEMO_SHIPMENTS: list[dict[str, Any]] = [
+    {
+        # two orders in one sea shipment, arrived at the port; its ETA was revised on the way
+        "customer": "NORDIC",
+        "header": {
+            "mode": "sea",
+            "carrier": "MAERSK",
+            "transport_document_number": "MAEU 261140337",
+            "vessel": "MAERSK KENSINGTON",
+            "voyage": "247W",
+            "port_of_loading": "Chattogram",
+            "port_of_discharge": "Gothenburg",
+            "final_destination": "Borås",
+            "incoterm": "FOB",
+            "incoterm_place": "Chattogram",
+            "etd": -20,
+            "eta": -4,
+        },
+        "containers": [("MSKU", 305438, "40HC", "ML-BD 884120"), ("MSKU", 771902, "20GP", "ML-BD 884121")],
+        "lines": [
+            ("NA-2026-094", "BLACK", "6000", 300, "3120", "2880", "24.6", 0),
+            ("NA-2026-094", "STONE", "4000", 200, "2080", "1920", "16.4", 0),
+            ("NA-2026-117", "WHITE", "8000", 400, "4160", "3840", "31.2", 1),
+        ],
+        "steps": [
+            ("depart", -19),
+            ("revise", {"eta": -2}, -9, "Transhipment at Colombo held two days (carrier's notice)"),
+            ("arrive", -1),
+        ],
+        "documents": {
+            "commercial_invoice": "sent",
+            "packing_list": "sent",
+            "transport_document": "accepted",
+            "certificate_of_origin": "accepted",
+            "inspection_certificate": "drafted",
+        },
+        "other_documents": [("GSP Form A", "sent")],
+        "file": ("packing_list", "packing-list.txt", "Packing list: 900 cartons, 10,160 kg gross, 72.2 CBM\n"),
+    },
+    {
+        # by air, delivered to the buyer: the line's delivered-to-buyer figure is its quantity
+        "customer": "KAPPA",
+        "header": {
+            "mode": "air",
+            "carrier": "EKSKY",
+            "transport_document_number": demo_awb_number("176", 4409213),
+            "flight_number": "EK 585",
+            "port_of_loading": "Dhaka (DAC)",
+            "port_of_discharge": "Frankfurt (FRA)",
+            "final_destination": "Düsseldorf",
+            "incoterm": "FCA",
+            "incoterm_place": "Dhaka airport",
+            "etd": -3,
+            "eta": -2,
+        },
+        "containers": [],
+        "lines": [("KM-0912", "RED", "5000", 250, "1300", "1200", "9.8", None)],
+        "steps": [("depart", -3), ("arrive", -2), ("deliver", -1)],
+        "documents": {
+            "commercial_invoice": "accepted",
+            "packing_list": "accepted",
+            "transport_document": "accepted",
+            "certificate_of_origin": "accepted",
+        },
+    },
+    {
+        # part of a line at sea, departed a day late and now due after the order's ETA (two revisions)
+        "customer": "KAPPA",
+        "header": {
+            "mode": "sea",
+            "carrier": "HLAG",
+            "transport_document_number": "HLCU DAC261187",
+            "vessel": "SANTA CLARA",
+            "voyage": "0412E",
+            "port_of_loading": "Chattogram",
+            "port_of_discharge": "Hamburg",
+            "incoterm": "CIF",
+            "incoterm_place": "Hamburg",
+            "etd": -5,
+            "eta": 20,
+        },
+        "containers": [("HLXU", 118204, "40HC", "HL 0077431"), ("HLXU", 562310, "40HC", "HL 0077432")],
+        "lines": [("KM-0877", "WHITE", "4000", 200, "2240", "2050", "18.9", 0)],
+        "steps": [
+            ("revise", {"etd": -4, "eta": 22}, -6, "Rolled over to the next vessel"),
+            ("depart", -4),
+            ("revise", {"eta": 26}, -1, "Port congestion at Hamburg"),
+        ],
+        "documents": {
+            "commercial_invoice": "sent",
+            "packing_list": "sent",
+            "transport_document": "drafted",
+            "certificate_of_origin": "discrepant",
+        },
+        "notes": {"certificate_of_origin": "Consignee's address differs from the LC; the chamber reissues it."},
+    },
+    {
+        # booked: part of two lines, a container, its documents being prepared
+        "customer": "URBANTH",
+        "header": {
+            "mode": "sea",
+            "carrier": "MAERSK",
+            "port_of_loading": "Chattogram",
+            "port_of_discharge": "Los Angeles",
+            "final_destination": "Ontario, CA",
+            "incoterm": "FOB",
+            "incoterm_place": "Chattogram",
+            "etd": 6,
+            "eta": 34,
+        },
+        "containers": [("MSKU", 902215, "40HC", "")],
+        "lines": [
+            ("UT-5610", "NAVY", "5000", 250, "2750", "2500", "21.0", 0),
+            ("UT-5610", "GREY", "2000", 100, "1100", "1000", "8.4", 0),
+        ],
+        "steps": [],
+        "documents": {"commercial_invoice": "drafted"},
+    },
+    {
+        # booked by air, then cancelled: its quantity went back to the line's balance
+        "customer": "KAPPA",
+        "header": {
+            "mode": "air",
+            "carrier": "EKSKY",
+            "transport_document_number": demo_awb_number("176", 4409306),
+            "port_of_loading": "Dhaka (DAC)",
+            "port_of_discharge": "Frankfurt (FRA)",
+            "incoterm": "CPT",
+            "incoterm_place": "Frankfurt airport",
+            "etd": -6,
+            "eta": -5,
+        },
+        "containers": [],
+        "lines": [("KM-0877", "WHITE", "3000", 150, "1680", "1540", "14.2", None)],
+        "steps": [("cancel", "The buyer moved the balance to sea freight")],
+        "documents": {},
+    },
+    {
+        # the balance of the cancelled one, by sea: still booked after the order's ETD
+        "customer": "KAPPA",
+        "header": {
+            "mode": "sea",
+            "carrier": "MAERSK",
+            "port_of_loading": "Chattogram",
+            "port_of_discharge": "Hamburg",
+            "incoterm": "FOB",
+            "incoterm_place": "Chattogram",
+            "etd": 3,
+            "eta": 30,
+        },
+        "containers": [],
+        "lines": [("KM-0877", "WHITE", "3000", 150, "1680", "1540", "14.2", None)],
+        "steps": [],
+        "documents": {"commercial_invoice": "drafted", "packing_list": "drafted"},
+    },
+    {
+        # by courier, refused at customs and returned: its quantity went back to the line's balance
+        "customer": "NORDIC",
+        "header": {
+            "mode": "courier",
+            "carrier": "DHL",
+            "transport_document_number": "JD014600003810",
+            "port_of_loading": "Dhaka",
+            "port_of_discharge": "Stockholm",
+            "incoterm": "DAP",
+            "incoterm_place": "Borås",
+            "etd": -12,
+            "eta": -8,
+        },
+        "containers": [],
+        "lines": [("NA-2026-117", "NAVY", "1200", 60, "330", "300", "2.6", None)],
+        "steps": [("depart", -12), ("return", "Refused at customs: the consignee's EORI number was missing")],
+        "documents": {"commercial_invoice": "sent", "packing_list": "sent", "transport_document": "accepted"},
+    },
+    {
+        # part of a line in the air, due in two days
+        "customer": "NORDIC",
+        "header": {
+            "mode": "air",
+            "carrier": "EKSKY",
+            "transport_document_number": demo_awb_number("176", 4409450),
+            "flight_number": "EK 583",
+            "port_of_loading": "Dhaka (DAC)",
+            "port_of_discharge": "Stockholm (ARN)",
+            "incoterm": "FCA",
+            "incoterm_place": "Dhaka airport",
+            "etd": -1,
+            "eta": 2,
+        },
+        "containers": [],
+        "lines": [("NA-2026-117", "NAVY", "2000", 100, "560", "510", "4.4", None)],
+        "steps": [("depart", -1)],
+        "documents": {"commercial_invoice": "sent", "packing_list": "sent", "transport_document": "sent"},
+    },
+]
+
+
+def demo_shipments_create(*, organization: Any, by: Any) -> None:
+    """Shipments in every status for the demo orders, through the logistics services (so the lines' shipped and
+    delivered-to-buyer figures, the totals and the audit are theirs): sea with containers, air with AWBs, a courier
+    parcel, two orders in one shipment, partial shipments, ETA revisions, a cancelled and a returned one, documents
+    in every status. Only when the organisation has no shipment yet (and only for the demo orders it has)."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tradeloom.logistics import services
+    from tradeloom.logistics.models import Shipment, ShipmentDocument
+    from tradeloom.sales.models import Line, Order
+
+    if Shipment.objects.filter(organization=organization).exists():
+        return
+    orders = set(Order.objects.filter(organization=organization).values_list("po_number", flat=True))
+    for index, entry in enumerate(DEMO_SHIPPED_ORDERS):
+        if entry[0] not in orders:
+            _demo_order_create(organization=organization, by=by, index=index, entry=entry)
+    carriers = {c.code: c for c in Carrier.objects.filter(organization=organization)}
+    for code, name, mode, account in DEMO_CARRIERS:
+        if code not in carriers:
+            carriers[code] = record_create(
+                model=Carrier,
+                organization=organization,
+                by=by,
+                data={"name": name, "code": code, "mode": mode, "account_number": account},
+            )
+    customers = {c.code: c for c in Customer.objects.filter(organization=organization)}
+    lines = {
+        (po, colour): pk
+        for pk, po, colour in Line.objects.filter(organization=organization).values_list(
+            "pk", "order__po_number", "colour_code"
+        )
+    }
+    today = timezone.localdate()
+
+    def day(offset: int) -> Any:
+        return today + timedelta(days=offset)
+
+    for plan in DEMO_SHIPMENTS:
+        if any((po, colour) not in lines for po, colour, *_ in plan["lines"]):
+            continue  # an organisation whose demo orders differ: only the shipments of the orders it has
+        header = dict(plan["header"])
+        containers = [
+            {"number": demo_container_number(prefix, serial), "kind": kind, "seal_number": seal}
+            for prefix, serial, kind, seal in plan["containers"]
+        ]
+        booked = services.shipment_create(
+            organization=organization,
+            by=by,
+            data={
+                **header,
+                "customer": customers[plan["customer"]],
+                "carrier": carriers[header["carrier"]],
+                "etd": day(header["etd"]),
+                "eta": day(header["eta"]),
+            },
+            lines=[
+                {
+                    "line": lines[(po, colour)],
+                    "quantity": Decimal(quantity),
+                    "cartons": cartons,
+                    "gross_weight_kg": Decimal(gross),
+                    "net_weight_kg": Decimal(net),
+                    "volume_cbm": Decimal(cbm),
+                    "container": containers[container]["number"] if container is not None else "",
+                }
+                for po, colour, quantity, cartons, gross, net, cbm, container in plan["lines"]
+            ],
+            containers=containers,
+        )
+        shipment = booked.shipment
+        for action, *args in plan["steps"]:
+            if action == "revise":
+                dates, revised_on, reason = args
+                services.shipment_eta_revise(
+                    shipment=shipment,
+                    by=by,
+                    reason=reason,
+                    revised_on=day(revised_on),
+                    **{key: day(offset) for key, offset in dates.items()},
+                )
+            elif action in ("return", "cancel"):
+                shipment = services.shipment_move(shipment=shipment, action=action, by=by, reason=args[0])
+            else:
+                shipment = services.shipment_move(shipment=shipment, action=action, by=by, on=day(args[0]))
+        documents = {d.kind: d for d in ShipmentDocument.objects.filter(shipment=shipment)}
+        notes = plan.get("notes", {})
+        for kind, status in plan["documents"].items():
+            data = {"status": status} | ({"note": notes[kind]} if kind in notes else {})
+            services.document_update(document=documents[kind], by=by, data=data)
+        for name, status in plan.get("other_documents", []):
+            services.document_add(shipment=shipment, by=by, data={"kind": "other", "name": name, "status": status})
+        if "file" in plan:
+            kind, name, text = plan["file"]
+            upload = SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+            services.document_file_attach(document=documents[kind], by=by, upload=upload)

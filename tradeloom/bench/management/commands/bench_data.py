@@ -6,7 +6,10 @@ from tradeloom.bench.generate import SIZES, generate
 
 
 class Command(BaseCommand):
-    help = "Fill the benchmark database (3 organisations; deterministic for a seed; what exists is kept)."
+    help = (
+        "Fill the benchmark database (3 organisations; deterministic for a seed). What exists is kept and what is "
+        "missing is added: a data set made before shipments existed gains them, its orders untouched."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", choices=sorted(SIZES), default="small")

@@ -11,8 +11,14 @@ from django.urls import reverse
 
 from tradeloom.accounts.models import User
 from tradeloom.alerts.evaluation import alerts_evaluate
+from tradeloom.alerts.services import rules_create_defaults
 from tradeloom.core.context import tenant_context
-from tradeloom.demo.data import demo_approvals_create, demo_master_data_create, demo_orders_create
+from tradeloom.demo.data import (
+    demo_approvals_create,
+    demo_master_data_create,
+    demo_orders_create,
+    demo_shipments_create,
+)
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.services import organization_create
 
@@ -39,8 +45,13 @@ class Command(BaseCommand):
                 demo_master_data_create(organization=organization, by=owner)
                 demo_orders_create(organization=organization, by=owner)
                 demo_approvals_create(organization=organization, by=owner)
-        # The alerts the demo's orders, gates and tasks raise, at once rather than at beat's first pass (a quarter of an
-        # hour after `make run` starts); their notifications go out through the outbox when the worker runs.
+                demo_shipments_create(organization=organization, by=owner)
+                # the demo shows every kind of alert: a kind registered after the demo organisation was made gets its
+                # default rule here (a real organisation sees it off until an admin turns it on); rules it has stay
+                rules_create_defaults(organization=organization, by=owner)
+        # The alerts the demo's orders, gates, tasks and shipments raise, at once rather than at beat's first pass (a
+        # quarter of an hour after `make run` starts); their notifications go out through the outbox when the worker
+        # runs.
         alerts = alerts_evaluate()
         self.stdout.write(
             f"Alerts evaluated: {sum(alerts.fired.values())} raised, {sum(alerts.resolved.values())} resolved"
