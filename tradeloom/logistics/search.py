@@ -24,12 +24,17 @@ def search_key(text: str) -> str:
 
 
 def search_condition(query: str) -> Q | None:
-    """The shipments a search finds (``None``: an empty query finds everything)."""
-    from tradeloom.logistics.models import Container
+    """The shipments a search finds (``None``: an empty query finds everything): ``id IN (<three index lookups,
+    UNION>)`` inside the list's one statement. An ``OR`` of the three tests would make PostgreSQL walk the
+    organisation's shipments in the list's order instead (1 s against 1 ms at 326,000 shipments)."""
+    from tradeloom.logistics.models import Container, Shipment
 
     typed = (query or "").strip().upper()[:64]
     if not typed:
         return None
     keys = sorted({typed, search_key(typed)})
-    containers: Any = Container.objects.filter(number__in=keys).values("shipment_id")
-    return Q(number__in=keys) | Q(transport_document_key__in=keys) | Q(pk__in=containers)
+    by_number = Shipment.objects.filter(number__in=keys).values("id").order_by()
+    by_document = Shipment.objects.filter(transport_document_key__in=keys).values("id").order_by()
+    by_container = Container.objects.filter(number__in=keys).values("shipment_id").order_by()
+    found: Any = by_number.union(by_document, by_container)
+    return Q(pk__in=found)

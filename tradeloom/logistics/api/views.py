@@ -94,7 +94,7 @@ class ShipmentsApi(TenantGenericAPIView):
 
     @extend_schema(
         responses={200: s.ShipmentListOutput(many=True)},
-        summary="List shipments (search by number, B/L or AWB, container, vessel or flight)",
+        summary="List shipments (search by number, B/L or AWB, or container number)",
     )
     def get(self, request: Request) -> Response:
         qs = selectors.shipment_list(organization=self.organization, membership=self.membership)
