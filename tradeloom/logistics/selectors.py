@@ -200,13 +200,6 @@ def order_shipping(*, order: Order) -> OrderShipping:
     )
 
 
-def line_shipments(*, line: Line) -> list[ShipmentLine]:
-    """A line's shipment lines with their shipments, newest first (one statement)."""
-    return list(
-        ShipmentLine.objects.filter(line=line).select_related("shipment__carrier").order_by("-shipment__created_at")
-    )
-
-
 def shippable_lines(*, order: Order) -> list[LineShipping]:
     """The order's lines that can still go on a shipment (not archived), with their balances: what the create page
     prefills (one statement)."""

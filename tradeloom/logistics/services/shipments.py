@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from tradeloom.audit.services import audit_record
 from tradeloom.core.bulk import bulk_insert_objects
@@ -324,9 +324,13 @@ def _lines_build(
 def _totals(shipment: Shipment) -> None:
     """The shipment's sums of its lines (one statement), set on it (saved by the caller)."""
     sums = ShipmentLine.objects.filter(shipment=shipment).aggregate(
-        cartons=Sum("cartons"), gross=Sum("gross_weight_kg"), net=Sum("net_weight_kg"), cbm=Sum("volume_cbm")
+        lines=Count("id"),
+        cartons=Sum("cartons"),
+        gross=Sum("gross_weight_kg"),
+        net=Sum("net_weight_kg"),
+        cbm=Sum("volume_cbm"),
     )
-    shipment.line_count = ShipmentLine.objects.filter(shipment=shipment).count()
+    shipment.line_count = sums["lines"]
     shipment.total_cartons = sums["cartons"] or 0
     shipment.total_gross_kg = sums["gross"] or Decimal(0)
     shipment.total_net_kg = sums["net"] or Decimal(0)
