@@ -25,7 +25,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache, partial
 from typing import Any
 
@@ -111,13 +111,27 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _date_text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _datetime_text(value: datetime | None, tz: tzinfo) -> str | None:
+    """``iso`` of a time with the current time zone looked up once per row (or per page), not once per column."""
+    if value is None:
+        return None
+    text = (value.astimezone(tz) if value.tzinfo is not None else value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _converter(field: models.Field) -> tuple[str, Callable[[Any], Any]] | None:
     """How a column's value becomes JSON: (name of the helper, helper), or None when it is JSON already."""
     if isinstance(field, models.DecimalField):
         places = field.decimal_places or 0
         return f"_decimal_{places}", partial(decimal_text, places=places)
-    if isinstance(field, models.DateField):  # DateTimeField too
-        return "_iso", iso
+    if isinstance(field, models.DateTimeField):  # takes the row's time zone: see ``row_encoder``
+        return "_datetime", _datetime_text
+    if isinstance(field, models.DateField):
+        return "_date", _date_text
     target = getattr(field, "target_field", field) if field.is_relation else field
     if isinstance(target, models.UUIDField):
         return "_text", _text
@@ -129,11 +143,13 @@ def row_encoder(
     columns: Iterable[str],
     *,
     extra: dict[str, str] | None = None,
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
+) -> Callable[..., dict[str, Any]]:
     """A function turning a ``values()`` row of ``columns`` into the API's JSON (UUIDs and dates as strings,
     decimals with the field's places), written out once as plain Python (as ``dataclasses`` writes ``__init__``) so
     a row costs what a hand-written dict would. ``extra`` adds JSON keys taken as they are from other keys of the row
-    (``{"unit": "unit_code"}``); an extra named like a relation sits just before its id, as in the serializers."""
+    (``{"unit": "unit_code"}``); an extra named like a relation sits just before its id, as in the serializers.
+    ``encode(row, tz)``: times are written in ``tz``, by default the current time zone (``iso``) — a page passes
+    ``timezone.get_current_timezone()`` once rather than have every row look it up."""
     extra = extra or {}
     helpers: dict[str, Callable[[Any], Any]] = {}
     items: list[str] = []
@@ -151,13 +167,14 @@ def row_encoder(
         if converter is not None:
             helper_name, helper = converter
             helpers[helper_name] = helper
-            read = f"{helper_name}({read})"
+            read = f"{helper_name}({read}, tz)" if helper is _datetime_text else f"{helper_name}({read})"
         items.append(f"{name!r}: {read}")
     items += [f"{key!r}: row[{source!r}]" for key, source in extra.items() if key not in placed]
-    source = "def encode(row):\n    return {" + ", ".join(items) + "}\n"
-    namespace: dict[str, Any] = dict(helpers)
+    zone = "    if tz is None:\n        tz = _current_tz()\n" if "_datetime" in helpers else ""
+    source = "def encode(row, tz=None):\n" + zone + "    return {" + ", ".join(items) + "}\n"
+    namespace: dict[str, Any] = {**helpers, "_current_tz": timezone.get_current_timezone}
     exec(compile(source, f"<row encoder of {model.__name__}>", "exec"), namespace)  # noqa: S102 - from field names
-    encode: Callable[[dict[str, Any]], dict[str, Any]] = namespace["encode"]
+    encode: Callable[..., dict[str, Any]] = namespace["encode"]
     return encode
 
 

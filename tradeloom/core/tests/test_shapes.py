@@ -67,6 +67,23 @@ def test_times_are_written_in_the_current_time_zone_with_utc_as_z():
     assert iso(None) is None
 
 
+def test_an_encoders_times_are_the_current_zones_unless_the_page_passes_its_zone():
+    encode = row_encoder(Line, ("id", "created_at", "etd"))
+    row = {"id": uuid.uuid4(), "created_at": datetime(2026, 12, 1, 19, 0, tzinfo=UTC), "etd": date(2026, 12, 1)}
+    assert encode(row)["created_at"] == "2026-12-01T19:00:00Z"
+    with django_timezone.override("Asia/Dhaka"):
+        # looked up per row by default, as ``iso`` does
+        assert encode(row)["created_at"] == "2026-12-02T01:00:00+06:00"
+        # or once per page, by the caller
+        page_zone = django_timezone.get_current_timezone()
+        assert encode(row, page_zone) == {
+            "id": str(row["id"]),
+            "created_at": "2026-12-02T01:00:00+06:00",
+            "etd": "2026-12-01",
+        }
+    assert encode({**row, "created_at": None})["created_at"] is None
+
+
 def test_an_encoder_refuses_a_name_that_is_not_a_column():
     with pytest.raises(ValueError, match="no column"):
         row_encoder(Line, ("id", "nope"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -301,8 +302,9 @@ _list_row = row_encoder(Shipment, SHIPMENT.list, extra={name: name for name in L
 def shipment_list_rows(rows: Any) -> list[dict[str, Any]]:
     """``values(*LIST_COLUMNS)`` rows of ``selectors.shipment_list`` as the JSON of ``ShipmentListOutput``."""
     out = []
+    tz = timezone.get_current_timezone()
     for row in rows:
-        data = _list_row(row)
+        data = _list_row(row, tz)
         data["order_numbers"] = data["order_numbers"] or []
         out.append(data)
     return out
