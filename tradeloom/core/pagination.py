@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tradeloom.core.prepared import server_binding
+from tradeloom.core.prepared import PreparedQuery, server_binding
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
@@ -160,6 +160,41 @@ def keyset_page(queryset: QuerySet[Any], *, ordering: Sequence[str], cursor: str
     return KeysetPage(rows=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
 
 
+class PreparedFirstPage:
+    """The first page of a busy list, compiled to SQL once per page size and run with new values (``PreparedQuery``):
+    what ``keyset_page`` returns without a cursor, without compiling the list's statement on every request.
+
+    ``build(**params)`` is the list's queryset (a ``values()`` one) for scalar ``params`` (UUID, str or int, as
+    ``PreparedQuery`` takes them); the page is ``ordering``'s first ``limit`` rows, and its next cursor continues
+    through ``keyset_page`` exactly as the list's own. For the one or two shapes of a list that most requests ask for
+    (no filter, or one status); every other request takes the general path."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, ordering: Sequence[str], **params: type) -> None:
+        self._build = build
+        self._ordering = tuple(ordering)
+        self._names = [o.lstrip("-") for o in self._ordering]
+        self._params = params
+        self._queries: dict[int, PreparedQuery] = {}
+
+    def _query(self, limit: int) -> PreparedQuery:
+        query = self._queries.get(limit)
+        if query is None:
+            build, ordering = self._build, self._ordering
+
+            def page_of(**values: Any) -> QuerySet[Any]:
+                return build(**values).order_by(*ordering)[: limit + 1]
+
+            query = self._queries[limit] = PreparedQuery(page_of, **self._params)
+        return query
+
+    def page(self, *, limit: int, **values: Any) -> KeysetPage:
+        rows = self._query(limit).all(**values)
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = _encode("n", _row_values(rows[-1], self._names)) if has_more and rows else None
+        return KeysetPage(rows=rows, next_cursor=next_cursor, previous_cursor=None)
+
+
 class KeysetCursorPagination(BasePagination):
     """DRF paginator over ``keyset_page``. A view sets ``ordering`` (a tuple ending in a unique field)."""
 
@@ -193,6 +228,12 @@ class KeysetCursorPagination(BasePagination):
             cursor=request.query_params.get(self.cursor_query_param),
             limit=limit,
         )
+        self.next_token, self.previous_token = page.next_cursor, page.previous_cursor
+        return page.rows
+
+    def take_page(self, page: KeysetPage, request: Request) -> list[Any]:
+        """Serve a page the view read itself (``PreparedFirstPage``) as if ``paginate_queryset`` had read it."""
+        self.request = request
         self.next_token, self.previous_token = page.next_cursor, page.previous_cursor
         return page.rows
 

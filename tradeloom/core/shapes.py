@@ -123,7 +123,7 @@ def _datetime_text(value: datetime | None, tz: tzinfo) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _converter(field: models.Field) -> tuple[str, Callable[[Any], Any]] | None:
+def _converter(field: models.Field) -> tuple[str, Callable[..., Any]] | None:
     """How a column's value becomes JSON: (name of the helper, helper), or None when it is JSON already."""
     if isinstance(field, models.DecimalField):
         places = field.decimal_places or 0
@@ -151,7 +151,7 @@ def row_encoder(
     ``encode(row, tz)``: times are written in ``tz``, by default the current time zone (``iso``) — a page passes
     ``timezone.get_current_timezone()`` once rather than have every row look it up."""
     extra = extra or {}
-    helpers: dict[str, Callable[[Any], Any]] = {}
+    helpers: dict[str, Callable[..., Any]] = {}
     items: list[str] = []
     placed: set[str] = set()
     for name in columns:

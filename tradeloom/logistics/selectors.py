@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from tradeloom.core.pagination import KeysetPage, PreparedFirstPage, parse_limit
+from tradeloom.core.shapes import shape_of
 from tradeloom.logistics import states
 from tradeloom.logistics.models import Container, DocumentFile, EtaRevision, Shipment, ShipmentDocument, ShipmentLine
 from tradeloom.partners.models import Carrier, Customer
@@ -74,6 +77,66 @@ def shipment_list(*, organization: Any, membership: Membership) -> QuerySet[Ship
     if merchandiser_restricted(organization=organization, membership=membership):
         qs = qs.filter(Exists(ShipmentLine.objects.filter(shipment=OuterRef("pk"), order__merchandiser=membership)))
     return qs
+
+
+# The list's columns: the shipment's own (its ``Shape.list``) and the three the list resolves beside them.
+LIST_EXTRA = ("customer_name", "carrier_name", "order_numbers")
+LIST_COLUMNS = (*shape_of(Shipment).list, *LIST_EXTRA)
+LIST_ORDERING = ("-created_at", "-id")
+
+
+def _list_page_rows(org: Any, status: Any = None, merchandiser: Any = None) -> QuerySet[Shipment, dict[str, Any]]:
+    qs = _shipment_list_columns().filter(organization_id=org)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if merchandiser is not None:
+        qs = qs.filter(
+            Exists(ShipmentLine.objects.filter(shipment=OuterRef("pk"), order__merchandiser_id=merchandiser))
+        )
+    return qs.values(*LIST_COLUMNS)
+
+
+# (status filter, restricted to a merchandiser's orders) → the first page, compiled once per page size
+_FIRST_PAGES = {
+    (False, False): PreparedFirstPage(lambda org: _list_page_rows(org), ordering=LIST_ORDERING, org=UUID),
+    (True, False): PreparedFirstPage(
+        lambda org, status: _list_page_rows(org, status), ordering=LIST_ORDERING, org=UUID, status=str
+    ),
+    (False, True): PreparedFirstPage(
+        lambda org, merchandiser: _list_page_rows(org, merchandiser=merchandiser),
+        ordering=LIST_ORDERING,
+        org=UUID,
+        merchandiser=UUID,
+    ),
+    (True, True): PreparedFirstPage(
+        lambda org, status, merchandiser: _list_page_rows(org, status, merchandiser),
+        ordering=LIST_ORDERING,
+        org=UUID,
+        status=str,
+        merchandiser=UUID,
+    ),
+}
+_FIRST_PAGE_PARAMS = frozenset({"limit", "status"})
+
+
+def shipment_list_first_page(*, organization: Any, membership: Membership, params: Any) -> KeysetPage | None:
+    """The list's first page when the request asks for nothing but a page size and a status — what opening the
+    list and its status tabs ask for — read through a statement compiled once (``PreparedFirstPage``): the same rows
+    and next cursor as ``shipment_list`` filtered by ``filters.ShipmentFilter`` and paged. ``None`` for any other
+    request (a cursor, another filter, a status that is not one: the general path answers, or refuses, it)."""
+    if not params.keys() <= _FIRST_PAGE_PARAMS:
+        return None
+    status = params.get("status") or None
+    if status is not None and status not in states.LABELS:
+        return None
+    limit = parse_limit(params.get("limit"))
+    values: dict[str, Any] = {"org": organization.pk}
+    if status is not None:
+        values["status"] = status
+    restricted = merchandiser_restricted(organization=organization, membership=membership)
+    if restricted:
+        values["merchandiser"] = membership.pk
+    return _FIRST_PAGES[status is not None, restricted].page(limit=limit, **values)
 
 
 def shipment_get(*, organization: Any, membership: Membership, shipment_id: Any) -> Shipment:

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tradeloom.core.shapes import row_encoder, shape_of
-from tradeloom.logistics import states
+from tradeloom.logistics import selectors, states
 from tradeloom.logistics.codes import Incoterm
 from tradeloom.logistics.models import Container, DocumentFile, EtaRevision, Shipment, ShipmentDocument, ShipmentLine
 from tradeloom.records.serializers import input_serializer, output_serializer
@@ -294,8 +294,7 @@ ShipmentListOutput = output_serializer(
     doc="The list's row (the documentation of ``shipment_list_rows``, which produces the same JSON).",
 )
 
-LIST_EXTRA = ("customer_name", "carrier_name", "order_numbers")
-LIST_COLUMNS = (*SHIPMENT.list, *LIST_EXTRA)
+LIST_EXTRA, LIST_COLUMNS = selectors.LIST_EXTRA, selectors.LIST_COLUMNS
 _list_row = row_encoder(Shipment, SHIPMENT.list, extra={name: name for name in LIST_EXTRA})
 
 

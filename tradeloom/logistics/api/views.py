@@ -9,7 +9,7 @@ Every id in a path is looked up in the organisation, among the shipments the mem
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from tradeloom.approvals.services.attachments import ATTACHMENT_MEDIA_TYPES
 from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.schema import api_contract
+from tradeloom.core.pagination import KeysetCursorPagination
 from tradeloom.logistics import detail, selectors, services, states
 from tradeloom.logistics.api import serializers as s
 from tradeloom.logistics.capabilities import SHIPMENTS_MANAGE, SHIPMENTS_VIEW
@@ -97,8 +98,15 @@ class ShipmentsApi(TenantGenericAPIView):
         summary="List shipments (search by number, B/L or AWB, or container number)",
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.shipment_list(organization=self.organization, membership=self.membership)
-        page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
+        first = selectors.shipment_list_first_page(
+            organization=self.organization, membership=self.membership, params=request.query_params
+        )
+        page: list[Any] | None
+        if first is not None:  # opening the list or a status tab: a statement compiled once
+            page = cast(KeysetCursorPagination, self.paginator).take_page(first, request)
+        else:
+            qs = selectors.shipment_list(organization=self.organization, membership=self.membership)
+            page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
         return self.get_paginated_response(s.shipment_list_rows(page))
 
     @extend_schema(
