@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "tradeloom.sales",
     "tradeloom.approvals",
     "tradeloom.logistics",
+    "tradeloom.proformas",
+    "tradeloom.lcs",
+    "tradeloom.invoicing",
+    "tradeloom.receivables",
     "tradeloom.notifications",
     "tradeloom.alerts",
     "tradeloom.webhooks",
@@ -321,6 +325,24 @@ SPECTACULAR_SETTINGS = {
         "ContainerKindEnum": "tradeloom.logistics.models.Container.Kind",
         "ShipmentDocumentKindEnum": "tradeloom.logistics.models.ShipmentDocument.Kind",
         "ShipmentDocumentStatusEnum": "tradeloom.logistics.models.ShipmentDocument.Status",
+        # proformas
+        "ProformaStatusEnum": "tradeloom.proformas.states.STATUSES",
+        "ProformaLineBasisEnum": "tradeloom.proformas.models.ProformaLine.Basis",
+        # lcs
+        "LcStatusEnum": "tradeloom.lcs.states.STATUSES",
+        "LcKindEnum": "tradeloom.lcs.models.LetterOfCredit.Kind",
+        "LcRoleEnum": "tradeloom.lcs.models.LetterOfCredit.Role",
+        "LcAmendmentStatusEnum": "tradeloom.lcs.models.Amendment.Status",
+        "LcPresentationStatusEnum": "tradeloom.lcs.models.Presentation.Status",
+        "LcDiscrepancyStatusEnum": "tradeloom.lcs.models.Discrepancy.Status",
+        # invoicing
+        "InvoiceStatusEnum": "tradeloom.invoicing.states.STATUSES",
+        "CreditNoteStatusEnum": "tradeloom.invoicing.models.CreditNote.Status",
+        # receivables
+        "PaymentStatusEnum": "tradeloom.receivables.models.Payment.Status",
+        "PaymentMethodEnum": "tradeloom.receivables.models.Payment.Method",
+        "AgeingSectionEnum": "tradeloom.receivables.api.serializers.SECTIONS",
+        "StatementEntryKindEnum": "tradeloom.receivables.api.serializers.ENTRY_KINDS",
     },
 }
 

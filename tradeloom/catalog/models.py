@@ -85,10 +85,15 @@ class ExchangeRate(RecordModel):
 
 
 class PaymentTerms(RecordModel):
-    """A payment schedule, e.g. 30 % with the order and 70 % 60 days later; instalments add up to 100 %."""
+    """A payment schedule, e.g. 30 % with the order and 70 % 60 days later; instalments add up to 100 %.
+
+    Each instalment counts its days from a ``basis`` (optional; default ``invoice``): the invoice date, the B/L date
+    (the shipment's departure), the shipment's arrival, or ``sight`` (due on presentation: the invoice date, plus its
+    days, usually 0) — "90 days from B/L date" is ``{"percent": "100", "days": 90, "basis": "bl_date"}``."""
 
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True)
+    # each instalment may name a "basis" (invoice, bl_date, arrival or sight; see the class's docstring)
     schedule = models.JSONField(
         default=list, help_text='Instalments: [{"percent": "30", "days": 0}, {"percent": "70", "days": 60}]'
     )
@@ -114,13 +119,25 @@ class PaymentTerms(RecordModel):
             raise ValidationError({"schedule": errors})
 
 
+class Basis(models.TextChoices):
+    """What an instalment's days count from (``PaymentTerms.schedule[*].basis``)."""
+
+    INVOICE = "invoice", "Invoice date"
+    BL_DATE = "bl_date", "B/L date (departure)"
+    ARRIVAL = "arrival", "Arrival"
+    SIGHT = "sight", "At sight (presentation)"
+
+
+BASES = frozenset(Basis.values)
+
+
 def schedule_errors(schedule: object) -> list[str]:
     if not isinstance(schedule, list) or not schedule:
         return ["Give at least one instalment."]
     total = Decimal(0)
     for index, part in enumerate(schedule, start=1):
-        if not isinstance(part, dict) or set(part) - {"percent", "days", "note"}:
-            return [f"Instalment {index} must have “percent” and “days” (and optionally “note”)."]
+        if not isinstance(part, dict) or set(part) - {"percent", "days", "note", "basis"}:
+            return [f"Instalment {index} must have “percent” and “days” (and optionally “basis” and “note”)."]
         try:
             percent = Decimal(str(part.get("percent")))
             days = int(part.get("days"))  # type: ignore[arg-type]
@@ -128,6 +145,9 @@ def schedule_errors(schedule: object) -> list[str]:
             return [f"Instalment {index} needs a number of percent and a whole number of days."]
         if percent <= 0 or days < 0 or days > 3650:
             return [f"Instalment {index}: percent must be above 0 and days between 0 and 3650."]
+        basis = part.get("basis", Basis.INVOICE)
+        if basis not in BASES:
+            return [f"Instalment {index}: the basis is one of {', '.join(sorted(BASES))} (default invoice)."]
         total += percent
     if total != 100:
         return [f"The instalments add up to {total} %, not 100 %."]

@@ -28,6 +28,8 @@ DEFAULT_FORMATS = {
     "letter_of_credit": "LC-{year}-{n:04d}",
     "shipment": "SH-{year}-{n:05d}",
     "invoice": "INV-{year}-{n:05d}",
+    "credit_note": "CN-{year}-{n:05d}",
+    "payment": "RCPT-{year}-{n:05d}",
 }
 _FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 

@@ -68,7 +68,12 @@ def form_action(request: HttpRequest, form: forms.BaseForm, action: Callable[[di
 
 def posted_uuid(request: HttpRequest, name: str) -> uuid.UUID | None:
     """A posted id, or None when it is missing or not a UUID (the caller answers "choose …" or 404, never 500)."""
+    return uuid_or_none(request.POST.get(name))
+
+
+def uuid_or_none(value: str | None) -> uuid.UUID | None:
+    """An id from a query string or form, or None when it is missing or not a UUID (never a 500 on ``?order=abc``)."""
     try:
-        return uuid.UUID(request.POST.get(name, ""))
+        return uuid.UUID(value or "")
     except ValueError:
         return None

@@ -18,6 +18,7 @@ from tradeloom.core.listing import SortOption, list_page
 from tradeloom.core.web import form_error_message, partial_template
 from tradeloom.logistics import selectors, states
 from tradeloom.logistics.capabilities import SHIPMENTS_MANAGE, SHIPMENTS_VIEW
+from tradeloom.logistics.extensions import shipment_actions_for
 from tradeloom.logistics.filters import ShipmentFilter
 from tradeloom.logistics.forms import (
     MEASURES,
@@ -276,6 +277,8 @@ def shipment_page(request: TenantRequest, shipment_id: Any, *, bound: dict[str, 
         "document_add_open": "document-add" in bound,
         "timeline": shipment_timeline(detail),
         "timeline_limit": TIMELINE_LIMIT,
+        # the floors above's actions on this shipment (``extensions.SHIPMENT_ACTIONS``: invoicing's invoice)
+        "extension_actions": shipment_actions_for(role=role, org_slug=request.organization.slug, shipment=shipment),
     }
     return render(request, "logistics/shipment_detail.html", context)
 

@@ -13,4 +13,4 @@ class OrderAdmin(ReadOnlyOperatorAdmin):
     list_filter = ("status", "order_type")
     search_fields = ("number", "po_number", "organization__slug")
     list_select_related = ("organization", "customer")
-    raw_id_fields = ("customer", "merchandiser")
+    raw_id_fields = ("customer", "merchandiser", "confirmed_by")

@@ -14,11 +14,12 @@ Every figure is computed in SQL, in one statement per panel whatever the number 
 * lines from ``sales_line`` through the partial index of open lines by ETD (``sales_line_open_etd_idx``); a line
   without an ETD of its own is due on its order's ETD (``sales_ordertotals_undated_idx`` finds those orders).
 
-"Open" is the orders' pipeline: status open, not deleted. An open line is neither completed nor archived and not
-fully delivered. Days are the organisation's (``dashboard.today`` is ``timezone.localdate()`` in its zone): "this
-month" and "this quarter" are calendar periods of the order date, "late" an ETD before today, "next 14 days" today
-to today + 14. Visibility is the orders list's: a merchandiser restricted to their orders
-(``selectors.merchandiser_restricted``) sees only theirs in every figure.
+"Open" is the orders' pipeline: status open, not deleted; the profit and top customers count every order not
+cancelled, deleted or still a draft (a draft is not confirmed to the buyer: docs/sales.md). An open line is neither
+completed nor archived and not fully delivered. Days are the organisation's (``dashboard.today`` is
+``timezone.localdate()`` in its zone): "this month" and "this quarter" are calendar periods of the order date,
+"late" an ETD before today, "next 14 days" today to today + 14. Visibility is the orders list's: a merchandiser
+restricted to their orders (``selectors.merchandiser_restricted``) sees only theirs in every figure.
 
 Counts that could reach hundreds of thousands (late lines at a million orders) stop at ``CAP`` and read "1,000+":
 the read walks the index from today backwards and stops, so it costs the same at any size.
@@ -216,7 +217,7 @@ SELECT t.order_date BETWEEN %(month_start)s AND %(month_end)s AS this_month,
        sum(t.line_count), sum(t.cost_missing_lines), sum(t.price_missing_lines), sum(t.profit_left_out_lines)
   FROM sales_ordertotals t
  WHERE t.organization_id = %(org)s AND t.order_date BETWEEN %(start)s AND %(end)s
-   AND t.archived_at IS NULL AND t.status <> 'cancelled'{scope}
+   AND t.archived_at IS NULL AND t.status NOT IN ('cancelled', 'draft'){scope}
  GROUP BY 1, 2
 """
 
@@ -288,7 +289,7 @@ WITH top AS (
     SELECT t.customer_id, count(*) AS orders, sum(t.base_value) AS value
       FROM sales_ordertotals t
      WHERE t.organization_id = %(org)s AND t.order_date BETWEEN %(start)s AND %(end)s
-       AND t.archived_at IS NULL AND t.status <> 'cancelled' AND t.base_value IS NOT NULL{scope}
+       AND t.archived_at IS NULL AND t.status NOT IN ('cancelled', 'draft') AND t.base_value IS NOT NULL{scope}
      GROUP BY t.customer_id
      ORDER BY value DESC, t.customer_id
      LIMIT %(limit)s

@@ -7,7 +7,8 @@ order's own moves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from tradeloom.audit import formats
@@ -25,6 +26,8 @@ class OrderAction(Action):
     DELETION_APPROVED = "sales_order.deletion_approved"
     DELETION_DECLINED = "sales_order.deletion_declined"
     RESTORED = "sales_order.restored"
+    CONFIRMED = "sales_order.confirmed"
+    CANCELLED = "sales_order.cancelled"
 
 
 class LineAction(Action):
@@ -58,10 +61,14 @@ class NoteAction(Action):
 def _order_created(t: Told) -> str:
     t.value("number")
     po = f" (PO {t.value('po_number')})" if t.has("po_number") else ""
+    status = t.raw("status")
+    t.value("status")
+    what = "a draft, " if status == "draft" else ""
+    confirmed = f", confirmed{_worth(t)}{_reason(t)}" if status == "open" else ""
     if t.raw("styles") is None and t.raw("lines") is None:
-        return f"{t.actor} created {t.target}{po}"
+        return f"{t.actor} created {what}{t.target}{po}{confirmed}"
     styles, lines = formats.count(t.raw("styles"), "style"), formats.count(t.raw("lines"), "line")
-    return f"{t.actor} created {t.target}{po} with {styles} and {lines}"
+    return f"{t.actor} created {what}{t.target}{po} with {styles} and {lines}{confirmed}"
 
 
 def _order_merged(t: Told) -> str:
@@ -73,6 +80,17 @@ def _order_merged(t: Told) -> str:
     if t.raw("styles_added") is None and t.raw("lines_added") is None:
         return f"{t.actor} merged a repeated PO into {t.target}"
     return f"{t.actor} merged a repeated PO into {t.target}: {added} added{more}"
+
+
+def _worth(t: Told) -> str:
+    """`` (USD 6,662.50)``: a confirmation's total incl. tax."""
+    currency = t.raw("currency")
+    return f" ({currency} {t.value('amount')})" if t.has("amount") and currency else ""
+
+
+def _order_confirmed(t: Told) -> str:
+    t.value("status")
+    return f"{t.actor} confirmed the draft {t.target}{_worth(t)}{_reason(t)}"
 
 
 def _moved(key: str, *, lower: bool = False) -> Callable[[Told], str]:
@@ -168,6 +186,8 @@ sentences_register(
         OrderAction.DELETION_APPROVED: "{actor} approved deleting {target}",
         OrderAction.DELETION_DECLINED: "{actor} declined deleting {target}",
         OrderAction.RESTORED: "{actor} restored {target}",
+        OrderAction.CONFIRMED: _order_confirmed,
+        OrderAction.CANCELLED: "{actor} cancelled the draft {target}",
         LineAction.UPDATED: "{actor} changed {target}",
         LineAction.STATUS_CHANGED: _moved("status", lower=True),
         LineAction.DELIVERY_RECORDED: _delivery("recorded"),
@@ -190,6 +210,8 @@ sentences_register(
         "note": Field(label="Note", plain=True),
         "decision_note": Field(label="Decision note", plain=True),
         "backdated": Field(hidden=True),
+        "amount": Field(label="Amount", number=True),
+        "warnings": Field(label="Warnings", plain=True),
     },
 )
 
@@ -213,6 +235,24 @@ class LineStatusChanging(Event):
     lines: list[Line]
     status: str
     by: Any  # the acting Membership
+    override_reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderConfirming(Event):
+    """An order is being confirmed — created as confirmed (``order_create``) or a draft confirmed
+    (``order_confirm``) — in that transaction, before anything is audited. ``amount`` is its total incl. tax
+    (``None`` when a line has no selling price), in ``currency``. A subscriber (receivables: the credit-limit check)
+    appends to ``warnings`` what the member should read — the service returns them to the API and the page — or
+    refuses by raising ``ApplicationError``: then nothing is written. ``override_reason`` is what an owner or admin
+    gave to pass a rule."""
+
+    name = "sales.order_confirming"
+    order: Order
+    amount: Decimal | None
+    currency: str
+    by: Any  # the acting Membership
+    warnings: list[str] = field(default_factory=list)
     override_reason: str = ""
 
 

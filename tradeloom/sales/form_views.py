@@ -55,6 +55,7 @@ def order_create_view(request: TenantRequest) -> HttpResponse:
         valid = form.is_valid()
         if styles.is_valid(required=True) and valid:
             header = {k: v for k, v in form.cleaned_data.items() if k != "merge"}
+            draft = "draft" in request.POST  # "Save as draft": confirmed later from the order's page
             try:
                 with transaction.atomic():
                     created = services.order_create(
@@ -63,11 +64,14 @@ def order_create_view(request: TenantRequest) -> HttpResponse:
                         data=header,
                         styles=styles.payload(),
                         merge=form.cleaned_data["merge"],
+                        confirm=not draft,
                     )
             except ApplicationError as error:
                 _show_errors(error, form, styles)
             else:
-                done = "Merged into" if created.merged else "Created"
+                done = "Merged into" if created.merged else "Saved the draft" if draft else "Created"
+                for warning in created.warnings:
+                    messages.warning(request, warning)
                 messages.success(request, f"{done} {created.order.number}.")
                 return redirect("sales:order", org_slug=org.slug, order_id=created.order.pk)
     return _page(request, form=form, styles=styles, title="New order")

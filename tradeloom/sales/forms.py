@@ -146,6 +146,11 @@ class OrderForm(RecordForm):
         else:
             fields["customer"].set_options(pickers.customers)  # type: ignore[attr-defined]
             self.initial.setdefault("currency", pickers.organization.base_currency)
+        fields["tax_rate"].required = False  # blank: no tax
+        fields["tax_rate"].help_text = "The lines' rate where they have none of their own; blank: 0 %."
+
+    def clean_tax_rate(self) -> Decimal:
+        return self.cleaned_data.get("tax_rate") or Decimal(0)
 
 
 class StyleForm(RecordForm):
@@ -169,19 +174,20 @@ class StyleForm(RecordForm):
 
 
 # The order form's line rows (``sales/_line_row.html``), in reading and tab order: what the line is (colour, CAD,
-# item), then its quantity and unit, the selling side (price, commission), the mill side (mill, its price) and the
-# dates; last its figures (value and profit as typed, ``static/js/app.js``). Each column's classes place it in the
-# row: a phone card's 2 columns (``col-span-2``: both), a tablet card's 4, and from xl two bands on the eight tracks
-# of ``.line-row`` (assets/src/app.css) — the second band one field per track, the first band's fields over them,
-# its figures on the last (with the narrow ninth for the remove button). ``.lines-head`` (the desktop header) uses
-# the same classes.
+# item) and its tax rate, then its quantity and unit, the selling side (price, commission), the mill side (mill, its
+# price) and the dates; last its figures (value and profit as typed, ``static/js/app.js``). Each column's classes
+# place it in the row: a phone card's 2 columns (``col-span-2``: both), a tablet card's 4, and from xl two bands on
+# the eight tracks of ``.line-row`` (assets/src/app.css) — the second band one field per track, the first band's
+# fields over them (the item and the tax rate one track each), its figures on the last (with the narrow ninth for the
+# remove button). ``.lines-head`` (the desktop header) uses the same classes.
 LINE_FIGURES = "figures"
 LINE_COLUMNS: dict[str, str] = {
     "colour_code": "",
     "colour_name": "xl:col-span-2",
     "cad_code": "",
     "cad_name": "",
-    "item": "col-span-2",
+    "item": "",
+    "tax_rate": "",
     "quantity": "",
     "unit": "",
     "selling_price": "",
@@ -193,7 +199,7 @@ LINE_COLUMNS: dict[str, str] = {
     LINE_FIGURES: "col-span-2 xl:col-start-8 xl:row-start-1",
 }
 # The columns whose first line's value a button copies to every line (``data-copy-column``).
-LINE_COPY_COLUMNS = ("selling_price", "mill_price", "commission_per_unit", "etd", "eta")
+LINE_COPY_COLUMNS = ("selling_price", "mill_price", "commission_per_unit", "tax_rate", "etd", "eta")
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,7 @@ class LineForm(LineCells, RecordForm):
         fields = LINE.create
         widgets = {"etd": DATE, "eta": DATE}
         labels = {"commission_per_unit": "Commission / unit"}
+        help_texts = {"tax_rate": ""}  # the row has no room for it; the placeholder says it
 
     def __init__(self, *args: Any, pickers: Pickers, **kwargs: Any) -> None:
         super().__init__(*args, organization=pickers.organization, **kwargs)
@@ -280,6 +287,8 @@ def row_widgets(form: forms.BaseForm) -> None:
             form_field.widget.is_required = form_field.required
             form_field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
         form_field.widget.attrs["class"] = "input"
+    if "tax_rate" in form.fields:  # empty: the order's rate
+        form.fields["tax_rate"].widget.attrs["placeholder"] = "order's"
 
 
 class LineEditForm(LineCells, RecordForm):
@@ -290,6 +299,7 @@ class LineEditForm(LineCells, RecordForm):
         fields = tuple(f for f in LINE.update if f not in CALCULATOR_FIELDS)
         widgets = {"etd": DATE, "eta": DATE}
         labels = {"commission_per_unit": "Commission / unit"}
+        help_texts = {"tax_rate": ""}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -47,9 +47,19 @@ class Order(SearchableModel, RecordModel):
         LOCAL = "local", "Local"
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
+        DRAFT = "draft", "Draft"  # a full order (styles, lines) not yet confirmed: reports and alerts leave it out
+        OPEN = "open", "Open"  # confirmed
         CLOSED = "closed", "Closed"
         CANCELLED = "cancelled", "Cancelled"
+
+    # The order's moves by an action (``services.order_confirm``, ``services.order_cancel``); anything else is
+    # ``invalid_transition``. Open orders close and cancel as they always have (no action here yet).
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.DRAFT: frozenset({Status.OPEN, Status.CANCELLED}),
+        Status.OPEN: frozenset(),
+        Status.CLOSED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
 
     number = models.CharField(max_length=40, editable=False)
     po_number = models.CharField("buyer's PO number", max_length=60)
@@ -96,6 +106,21 @@ class Order(SearchableModel, RecordModel):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
         help_text="Empty: the organisation's tolerance.",
     )
+    # Sales tax on the order's lines (0-100 %); a line's own ``tax_rate`` wins where it has one (docs/sales.md).
+    tax_rate = models.DecimalField(
+        "tax %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        db_default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    # Who confirmed the order (draft → open, or created confirmed) and when; empty for a draft and for orders
+    # created before confirmation existed.
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Shape:
         """What a new order takes, what an existing one may change (customer, currency and stage stay: prices are in
@@ -115,6 +140,7 @@ class Order(SearchableModel, RecordModel):
             "stage",
             "notes",
             "shipment_tolerance_percent",
+            "tax_rate",
         )
         update = (
             "po_number",
@@ -130,6 +156,7 @@ class Order(SearchableModel, RecordModel):
             "process_loss_percent",
             "mixed_percent",
             "shipment_tolerance_percent",
+            "tax_rate",
         )
         read = (
             "id",
@@ -149,6 +176,9 @@ class Order(SearchableModel, RecordModel):
             "stage",
             "notes",
             "shipment_tolerance_percent",
+            "tax_rate",
+            "confirmed_at",
+            "confirmed_by_id",
             "version",
             "archived_at",
             "created_at",
@@ -166,6 +196,7 @@ class Order(SearchableModel, RecordModel):
             "eta",
             "status",
             "stage",
+            "tax_rate",
             "version",
             "created_at",
         )
@@ -223,6 +254,8 @@ class Order(SearchableModel, RecordModel):
         totals = getattr(self, "line_totals", None)
         if not totals:
             return Decimal(0)
+        if index >= len(totals):  # read without the tax (``money.LINE_TOTALS_SQL``)
+            return None
         return None if totals[index] is None else Decimal(totals[index])
 
     def _line_count(self, index: int) -> int:
@@ -238,6 +271,15 @@ class Order(SearchableModel, RecordModel):
     cost_missing_lines = property(lambda self: self._line_count(6))
     price_missing_lines = property(lambda self: self._line_count(7))
     profit_left_out_lines = property(lambda self: self._line_count(8))
+    total_tax = property(lambda self: self._line_total(9))  # ``money.ORDER_LIST_TOTALS_SQL``
+    total_incl_tax = property(lambda self: self._line_total(10))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
 
     _stored_dates: tuple[Any, Any] | None = None  # (etd, order_date) as read from the database
 
@@ -375,6 +417,16 @@ class Line(TenantModel):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
+    # This line's tax rate (0-100 %) where it differs from its order's ``tax_rate``; empty: the order's.
+    tax_rate = models.DecimalField(
+        "tax %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Empty: the order's rate.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Shape:
@@ -395,6 +447,7 @@ class Line(TenantModel):
             "commission_per_unit",
             "etd",
             "eta",
+            "tax_rate",
         )
         update = (
             "colour_name",
@@ -407,6 +460,7 @@ class Line(TenantModel):
             "eta",
             "process_loss_percent",
             "mixed_percent",
+            "tax_rate",
         )
         read = (
             "id",
@@ -422,6 +476,7 @@ class Line(TenantModel):
             "supplier_id",
             "mill_price",
             "commission_per_unit",
+            "tax_rate",
             "etd",
             "eta",
             "status",

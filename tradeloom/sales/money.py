@@ -13,6 +13,14 @@ selling price has no value (``price_missing``), and either way its profit and re
 lines left out (``cost_missing_lines``, ``price_missing_lines``, ``profit_left_out_lines``); a figure is ``None``
 when the order has lines and none of them has it. A price of 0 is a price (a free sample line), not a missing one.
 A missing commission is no commission (0).
+
+Tax (docs/sales.md): a line's rate is its own ``tax_rate`` or, empty, its order's (0-100 %). A line's tax is its
+value (quantity x selling price, to cents) x rate / 100, rounded to cents half away from zero (``percent_of``: 0.005
+→ 0.01); the order's tax is the sum of its lines' taxes, its subtotal the value, its total subtotal + tax. A line
+without a selling price has no tax either (``None``) and is left out of the sums as it is of the value: the order's
+tax and total are ``None`` when it has lines and none has a price, and ``price_missing_lines`` says how many are
+left out. Confirming an order (``OrderConfirming``) takes the total only when no price is missing
+(``confirmation_amount``).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tradeloom.core.money import ZERO, amount_sum, cents, convert
+from tradeloom.core.money import ZERO, amount_sum, cents, convert, percent_of
 
 
 def share_of(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
@@ -48,6 +56,13 @@ class LineFigures:
     delivered_ratio: Decimal  # delivered / ordered, not capped (shows over-delivery)
     shortage: Decimal  # ordered - delivered, never negative
     excess: Decimal  # delivered - ordered, never negative
+    tax_rate: Decimal = ZERO  # the line's effective rate: its own, or its order's
+    tax: Decimal | None = ZERO  # None: no selling price
+
+    @property
+    def total(self) -> Decimal | None:
+        """Value + tax (``None`` without a selling price)."""
+        return None if self.value is None or self.tax is None else self.value + self.tax
 
     @property
     def cost_missing(self) -> bool:
@@ -65,8 +80,12 @@ def line_figures(
     mill_price: Decimal | None,
     commission_per_unit: Decimal | None,
     delivered: Decimal,
+    tax_rate: Decimal | None = None,
+    order_tax_rate: Decimal | None = None,
 ) -> LineFigures:
+    """A line's figures; its tax at ``tax_rate``, or (empty) at its order's ``order_tax_rate``, or none."""
     value = None if selling_price is None else cents(quantity * selling_price)
+    rate = effective_tax_rate(tax_rate, order_tax_rate)
     cost = None if mill_price is None else cents(quantity * mill_price)
     commission = cents(quantity * (commission_per_unit or ZERO))
     ratio = (delivered / quantity) if quantity > 0 else ZERO
@@ -83,7 +102,16 @@ def line_figures(
         delivered_ratio=ratio,
         shortage=max(quantity - delivered, ZERO),
         excess=max(delivered - quantity, ZERO),
+        tax_rate=rate,
+        tax=None if value is None else percent_of(value, rate),
     )
+
+
+def effective_tax_rate(line_rate: Decimal | None, order_rate: Decimal | None) -> Decimal:
+    """``Coalesce(line.tax_rate, order.tax_rate)``, 0 when neither is given."""
+    if line_rate is not None:
+        return line_rate
+    return order_rate if order_rate is not None else ZERO
 
 
 @dataclass(frozen=True)
@@ -98,14 +126,33 @@ class OrderFigures:
     profit_left_out_lines: int = 0  # lines whose profit is unknown (either price missing), left out of the profit
     rate: Decimal | None = None  # order currency → base currency on the order date
     base: dict[str, Decimal | None] = field(default_factory=dict)
+    tax: Decimal | None = ZERO  # the sum of the lines' taxes (of the lines with a selling price)
 
     @property
     def rate_missing(self) -> bool:
         return self.rate is None
 
+    @property
+    def subtotal(self) -> Decimal | None:
+        """The value before tax (the lines' values)."""
+        return self.value
+
+    @property
+    def total(self) -> Decimal | None:
+        """Subtotal + tax: ``None`` when the order has lines and none has a selling price."""
+        return None if self.value is None or self.tax is None else self.value + self.tax
+
+
+def confirmation_amount(figures: OrderFigures) -> Decimal | None:
+    """What confirming the order commits the buyer to (``OrderConfirming.amount``): the total incl. tax, or
+    ``None`` when any line has no selling price (a partial total would understate it)."""
+    return None if figures.price_missing_lines else figures.total
+
 
 FIGURES = ("value", "cost", "commission", "profit", "realised_profit")
 COUNTS = ("cost_missing_lines", "price_missing_lines", "profit_left_out_lines")
+# The tax figures, after FIGURES and COUNTS (``ORDER_LIST_TOTALS_SQL``'s last two values are the tax and the total).
+TAX_FIGURES = ("subtotal", "tax", "total")
 
 
 def known_sum(amounts: list[Decimal | None]) -> Decimal | None:
@@ -129,6 +176,7 @@ def order_figures(lines: Iterable[LineFigures], *, rate: Decimal | None) -> Orde
         profit_left_out_lines=sum(1 for line in lines if line.profit is None),
         rate=rate,
         base=base,
+        tax=known_sum([line.tax for line in lines]),
     )
 
 
@@ -143,21 +191,36 @@ def order_figures(lines: Iterable[LineFigures], *, rate: Decimal | None) -> Orde
 # which has the figure (``known_sum``).
 # As text with two decimals (the counts without), ready for the JSON: sums of cents are exact, so the final ROUND
 # only fixes the scale ("0.00" for an order without lines).
-LINE_TOTALS_SQL = """
+_TOTALS_SQL = """
 SELECT ARRAY[ROUND(COALESCE(SUM(t.v), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),
              ROUND(COALESCE(SUM(t.c), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),
              ROUND(COALESCE(SUM(t.m), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),
              ROUND(COALESCE(SUM(t.v - t.c - t.m), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),
              ROUND(COALESCE(SUM(CASE WHEN t.q > 0 THEN ROUND((t.v - t.c - t.m) * t.d / t.q, 2)
                                      ELSE (t.v - t.c - t.m) * 0 END), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),
-             COUNT(*), COUNT(*) - COUNT(t.c), COUNT(*) - COUNT(t.v), COUNT(*) - COUNT(t.v - t.c)]::text[]
+             COUNT(*), COUNT(*) - COUNT(t.c), COUNT(*) - COUNT(t.v), COUNT(*) - COUNT(t.v - t.c)<figures>]::text[]
 FROM (
     SELECT ROUND(l.quantity * l.selling_price, 2) AS v,
            ROUND(l.quantity * l.mill_price, 2) AS c,
            ROUND(l.quantity * COALESCE(l.commission_per_unit, 0), 2) AS m,
            LEAST(l.delivered_quantity, l.quantity)::numeric(48, 30) AS d,
-           l.quantity AS q
+           l.quantity AS q<columns>
     FROM sales_line l
     WHERE l.order_id = "sales_order"."id"
 ) t
 """
+LINE_TOTALS_SQL = _TOTALS_SQL.replace("<figures>", "").replace("<columns>", "")
+# The orders list's statement (``selectors.order_list``) adds the tax and the total to the same subquery — [… nine
+# values as above, tax, total]: each line's tax is its value x its rate (the line's, else the order's:
+# ``"sales_order"."tax_rate"``, the row the subquery is correlated to) / 100 rounded to cents (``percent_of``), NULL
+# without a price; summed as the value is (``known_sum``), and the total is the sum of value + tax. No statement
+# more, no line read twice. (``OrderTotals`` keeps the nine: the dashboard reports values before tax.)
+ORDER_LIST_TOTALS_SQL = _TOTALS_SQL.replace(
+    "<figures>",
+    ",\n             ROUND(COALESCE(SUM(t.x), CASE WHEN COUNT(*) = 0 THEN 0 END), 2),"
+    "\n             ROUND(COALESCE(SUM(t.v + t.x), CASE WHEN COUNT(*) = 0 THEN 0 END), 2)",
+).replace(
+    "<columns>",
+    ",\n           ROUND(ROUND(l.quantity * l.selling_price, 2)"
+    ' * COALESCE(l.tax_rate, "sales_order"."tax_rate") / 100, 2) AS x',
+)

@@ -41,7 +41,7 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
-from tradeloom.sales.money import LINE_TOTALS_SQL, LineFigures, OrderFigures, line_figures, order_figures
+from tradeloom.sales.money import ORDER_LIST_TOTALS_SQL, LineFigures, OrderFigures, line_figures, order_figures
 from tradeloom.sales.search import SEARCH_COLUMNS
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
@@ -98,7 +98,7 @@ def _order_list_columns() -> QuerySet[Order]:
     )
     return Order.objects.defer(*ORDER_SEARCH_COLUMNS).annotate(
         customer_name=Subquery(customer_name.values("label")[:1]),
-        line_totals=RawSQL(LINE_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
+        line_totals=RawSQL(ORDER_LIST_TOTALS_SQL, (), output_field=ArrayField(CharField())),  # noqa: S611
         **{column.annotation: column.expression() for column in ORDER_LIST_COLUMNS},
     )
 
@@ -143,7 +143,7 @@ def order_get(*, organization: Any, membership: Membership, pk: Any) -> Order:
     )
     order = (
         orders_visible(organization=organization, membership=membership)
-        .select_related("organization", "customer", "merchandiser__user")
+        .select_related("organization", "customer", "merchandiser__user", "confirmed_by__user")
         .defer(*_without_search("customer"))
         .prefetch_related(Prefetch("styles", queryset=Style.objects.order_by("position")), Prefetch("lines", lines))
         .filter(pk=pk)
@@ -314,21 +314,24 @@ def order_money(*, order: Order) -> tuple[dict[Any, LineFigures], OrderFigures]:
                 line.mill_price,
                 line.commission_per_unit,
                 line.delivered_quantity,
+                line.tax_rate,
             )
             for line in order.lines.all()
         ),
         organization=order.organization,
         day=order.order_date,
         currency=order.currency,
+        tax_rate=order.tax_rate,
     )
 
 
 def _money(
-    lines: Iterable[tuple[Any, Decimal, Decimal | None, Decimal | None, Decimal | None, Decimal]],
+    lines: Iterable[tuple[Any, Decimal, Decimal | None, Decimal | None, Decimal | None, Decimal, Decimal | None]],
     *,
     organization: Any,
     day: Any,
     currency: str,
+    tax_rate: Decimal | None,
 ) -> tuple[dict[Any, LineFigures], OrderFigures]:
     figures = {
         pk: line_figures(
@@ -337,8 +340,10 @@ def _money(
             mill_price=mill_price,
             commission_per_unit=commission,
             delivered=delivered,
+            tax_rate=line_rate,
+            order_tax_rate=tax_rate,
         )
-        for pk, quantity, selling_price, mill_price, commission, delivered in lines
+        for pk, quantity, selling_price, mill_price, commission, delivered, line_rate in lines
     }
     rate = exchange_rate_on(
         organization=organization, day=day, from_currency=currency, to_currency=organization.base_currency
@@ -416,11 +421,13 @@ def _detail(organization: Any, order: dict[str, Any], styles: list[Any], lines: 
                 line["mill_price"],
                 line["commission_per_unit"],
                 line["delivered_quantity"],
+                line["tax_rate"],
             )
             for line in lines
         ),
         organization=organization,
         day=order["order_date"],
         currency=order["currency"],
+        tax_rate=order["tax_rate"],
     )
     return OrderDetail(order, styles, lines, figures, totals, organization.base_currency)

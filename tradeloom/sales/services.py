@@ -3,6 +3,7 @@ statuses, record deliveries, accept mill offers. Every change is audited in its 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -19,7 +20,14 @@ from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError, field_error
 from tradeloom.core.numbering import number_allocate
 from tradeloom.core.shapes import shape_of
-from tradeloom.sales.events import LineAction, LinesCreated, LineStatusChanging, MillOfferAction, OrderAction
+from tradeloom.sales.events import (
+    LineAction,
+    LinesCreated,
+    LineStatusChanging,
+    MillOfferAction,
+    OrderAction,
+    OrderConfirming,
+)
 from tradeloom.sales.models import (
     MAX_QUANTITY,
     QUANTITY_ABOVE_ZERO,
@@ -31,6 +39,7 @@ from tradeloom.sales.models import (
     Order,
     Style,
 )
+from tradeloom.sales.money import confirmation_amount, line_figures, order_figures
 from tradeloom.sales.search import SEARCH_COLUMNS, order_search_columns
 from tradeloom.sales.selectors import orders_visible
 from tradeloom.tenancy.roles import Role
@@ -55,6 +64,8 @@ class CreatedOrder:
     merged: bool
     styles: list[Style]
     lines: list[Line]
+    # what ``OrderConfirming``'s subscribers said when it was created confirmed
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
 
 def _invalid(errors: dict[str, list[str]], message: str = "The order has invalid fields.") -> ApplicationError:
@@ -125,10 +136,21 @@ def _new_lines(
 
 @transaction.atomic
 def order_create(
-    *, organization: Any, by: Any, data: dict[str, Any], styles: list[dict[str, Any]], merge: bool = False
+    *,
+    organization: Any,
+    by: Any,
+    data: dict[str, Any],
+    styles: list[dict[str, Any]],
+    merge: bool = False,
+    confirm: bool = True,
+    override_reason: str = "",
 ) -> CreatedOrder:
     """Create an order with its styles and lines in one transaction (a constant number of queries), or — with
-    ``merge`` and an open order of the same customer and PO number — merge into that one."""
+    ``merge`` and an open order of the same customer and PO number — merge into that one.
+
+    ``confirm`` (the default) creates it confirmed (open), as orders always were, after ``OrderConfirming``'s
+    subscribers (the credit-limit check) had their say; ``confirm=False`` creates a draft, confirmed later by
+    ``order_confirm``. A merge adds to an order already confirmed: it confirms nothing."""
     styles_check(styles)
     if merge:
         existing = (
@@ -158,6 +180,10 @@ def order_create(
     order = Order(
         organization=organization, created_by_id=by.user_id, **{k: v for k, v in data.items() if k in ORDER.create}
     )
+    if confirm:
+        order.status, order.confirmed_at, order.confirmed_by = Order.Status.OPEN, timezone.now(), by
+    else:
+        order.status = Order.Status.DRAFT
     order.number = number_allocate(organization=organization, kind="sales_order", on=order.order_date)
     try:
         # References arrive resolved inside the organisation (and the database checks them); uniqueness of the
@@ -203,18 +229,150 @@ def order_create(
         lines += _new_lines(organization, by, order, style, payload["lines"], start=len(lines))
     bulk_insert_objects(lines)
     _lines_created(order, lines, by)
+    warnings: list[str] = []
+    changes: dict[str, Any] = {
+        "number": [None, order.number],
+        "po_number": [None, order.po_number],
+        "styles": [None, len(style_rows)],
+        "lines": [None, len(lines)],
+        "status": [None, order.status],
+    }
+    if confirm:
+        amount = _confirmation_amount(order, [_line_inputs(line) for line in lines])
+        warnings = _confirming(order, by=by, amount=amount, override_reason=override_reason)
+        # created confirmed: the creation's event says so (one audit row, as creating always wrote)
+        changes.update(_confirmation_changes(order, amount=amount, warnings=warnings, override_reason=override_reason))
+    audit_record(actor=by, action=OrderAction.CREATED, target=order, changes=changes)
+    return CreatedOrder(order=order, merged=False, styles=style_rows, lines=lines, warnings=warnings)
+
+
+# --- confirmation -------------------------------------------------------------------------------------------------
+# An order is confirmed when it is created (the default) or, made as a draft, by ``order_confirm``. Either way
+# ``OrderConfirming`` is published in the transaction with the order's total incl. tax, so the credit-limit check
+# (receivables) sees every confirmation; its warnings come back to the caller, its refusal writes nothing.
+
+
+def _line_inputs(line: Line) -> tuple[Any, ...]:
+    return (
+        line.quantity,
+        line.selling_price,
+        line.mill_price,
+        line.commission_per_unit,
+        line.delivered_quantity,
+        line.tax_rate,
+    )
+
+
+def _confirmation_amount(order: Order, lines: list[tuple[Any, ...]]) -> Decimal | None:
+    """The order's total incl. tax (``money.confirmation_amount``: ``None`` when a line has no selling price)."""
+    figures = [
+        line_figures(
+            quantity=quantity,
+            selling_price=price,
+            mill_price=mill_price,
+            commission_per_unit=commission,
+            delivered=delivered,
+            tax_rate=tax_rate,
+            order_tax_rate=order.tax_rate,
+        )
+        for quantity, price, mill_price, commission, delivered, tax_rate in lines
+    ]
+    return confirmation_amount(order_figures(figures, rate=None))
+
+
+def _confirming(order: Order, *, by: Any, amount: Decimal | None, override_reason: str) -> list[str]:
+    event = OrderConfirming(
+        order=order, amount=amount, currency=order.currency, by=by, override_reason=override_reason.strip()
+    )
+    publish(event)
+    return list(event.warnings)
+
+
+def _confirmation_changes(
+    order: Order, *, amount: Decimal | None, warnings: list[str], override_reason: str
+) -> dict[str, Any]:
+    """What a confirmation records: the currency and total incl. tax, the override reason, the warnings."""
+    changes: dict[str, Any] = {"currency": [None, order.currency]}
+    if amount is not None:
+        changes["amount"] = [None, str(amount)]
+    if override_reason.strip():
+        changes["reason"] = [None, override_reason.strip()]
+    if warnings:
+        changes["warnings"] = [None, " ".join(warnings)]
+    return changes
+
+
+@dataclass(frozen=True)
+class ConfirmedOrder:
+    """What ``order_confirm`` did: the order (now open) and the warnings ``OrderConfirming``'s subscribers gave."""
+
+    order: Order
+    warnings: list[str]
+
+
+def _lock_order(order: Order, expected_version: int | None) -> Order:
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ApplicationError(
+            "The order was changed by someone else. Reload it and try again.",
+            code="precondition_failed",
+            status=412,
+            extra={"current_version": locked.version},
+        )
+    return locked
+
+
+def _refuse_move(order: Order, status: str, action: str) -> None:
+    if order.archived_at is not None or not order.can_become(status):
+        state = "deleted" if order.archived_at is not None else order.get_status_display().lower()
+        raise ApplicationError(
+            f"{order.number} is {state}: only a draft can be {action}.",
+            code="invalid_transition",
+            status=409,
+            extra={"order_status": order.status, "allowed": sorted(Order.TRANSITIONS.get(order.status, ()))},
+        )
+
+
+@transaction.atomic
+def order_confirm(
+    *, order: Order, by: Any, override_reason: str = "", expected_version: int | None = None
+) -> ConfirmedOrder:
+    """Confirm a draft (draft → open): ``OrderConfirming`` with its total incl. tax (its subscribers may warn or
+    refuse), then the order is open, with who confirmed it and when, and audited (``sales_order.confirmed``)."""
+    order = _lock_order(order, expected_version)
+    _refuse_move(order, Order.Status.OPEN, "confirmed")
+    lines = list(
+        Line.objects.filter(order=order).values_list(
+            "quantity", "selling_price", "mill_price", "commission_per_unit", "delivered_quantity", "tax_rate"
+        )
+    )
+    amount = _confirmation_amount(order, lines)
+    warnings = _confirming(order, by=by, amount=amount, override_reason=override_reason)
+    order.status, order.confirmed_at, order.confirmed_by = Order.Status.OPEN, timezone.now(), by
+    order.version += 1
+    order.save(update_fields=["status", "confirmed_at", "confirmed_by", "version", "updated_at"])
+    changes = {
+        "status": [Order.Status.DRAFT.value, Order.Status.OPEN.value],
+        **_confirmation_changes(order, amount=amount, warnings=warnings, override_reason=override_reason),
+    }
+    audit_record(actor=by, action=OrderAction.CONFIRMED, target=order, changes=changes)
+    return ConfirmedOrder(order=order, warnings=warnings)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by: Any, expected_version: int | None = None) -> Order:
+    """Cancel a draft (draft → cancelled): it was never confirmed, so nothing else follows. Audited."""
+    order = _lock_order(order, expected_version)
+    _refuse_move(order, Order.Status.CANCELLED, "cancelled")
+    order.status, order.version = Order.Status.CANCELLED, order.version + 1
+    order.save(update_fields=["status", "version", "updated_at"])
     audit_record(
         actor=by,
-        action=OrderAction.CREATED,
+        action=OrderAction.CANCELLED,
         target=order,
-        changes={
-            "number": [None, order.number],
-            "po_number": [None, order.po_number],
-            "styles": [None, len(style_rows)],
-            "lines": [None, len(lines)],
-        },
+        changes={"status": [Order.Status.DRAFT.value, Order.Status.CANCELLED.value]},
     )
-    return CreatedOrder(order=order, merged=False, styles=style_rows, lines=lines)
+    return order
 
 
 def order_merge(*, order: Order, by: Any, styles: list[dict[str, Any]]) -> Order:

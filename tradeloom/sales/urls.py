@@ -24,6 +24,8 @@ urlpatterns = [
     path(f"{ORDER}notes/", work_views.note_create_view, name="note-new"),
     path(f"{ORDER}notes/<uuid:note_id>/", work_views.note_edit_view, name="note"),
     path(f"{ORDER}stage/", work_views.stage_change_view, name="order-stage"),
+    path(f"{ORDER}confirm/", work_views.order_confirm_view, name="order-confirm"),
+    path(f"{ORDER}cancel/", work_views.order_cancel_view, name="order-cancel"),
     path(f"{ORDER}deletion-requests/", work_views.deletion_request_view, name="deletion-request"),
     path(
         f"{ORDER}deletion-requests/<uuid:request_id>/decide/",

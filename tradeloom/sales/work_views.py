@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from tradeloom.core.exceptions import ApplicationError
 from tradeloom.core.web import add_application_error, form_action, posted_uuid
+from tradeloom.records.pages import posted_version
 from tradeloom.sales import selectors, services, work
 from tradeloom.sales.capabilities import ORDERS_MANAGE
 from tradeloom.sales.forms import (
@@ -139,6 +140,38 @@ def stage_change_view(request: TenantRequest, order_id: Any) -> HttpResponse:
 
     form_action(request, form, change)
     return _back(request, order, "timeline")
+
+
+@tenant_view(POST=ORDERS_MANAGE)
+def order_confirm_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    """Confirm a draft from its page: the credit limit's warnings are shown, its refusal changes nothing."""
+    order = _order(request, order_id)
+    try:
+        confirmed = services.order_confirm(
+            order=order,
+            by=request.membership,
+            override_reason=request.POST.get("override_reason", "")[:500],
+            expected_version=posted_version(request),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        for warning in confirmed.warnings:
+            messages.warning(request, warning)
+        messages.success(request, f"{order.number} is confirmed.")
+    return _back(request, order, "lines")
+
+
+@tenant_view(POST=ORDERS_MANAGE)
+def order_cancel_view(request: TenantRequest, order_id: Any) -> HttpResponse:
+    order = _order(request, order_id)
+    try:
+        services.order_cancel(order=order, by=request.membership, expected_version=posted_version(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The draft {order.number} is cancelled.")
+    return _back(request, order, "lines")
 
 
 @tenant_view(POST=ORDERS_MANAGE)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from tradeloom.core.validators import currency_codes
-from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE
+from tradeloom.tenancy.models import CREDIT_LIMIT_CHECK, DEFAULT_CREDIT_LIMIT_CHECK, OVER_DELIVERY_TOLERANCE
 from tradeloom.tenancy.roles import Role
 
 
@@ -39,6 +39,16 @@ class OrganizationSettingsForm(forms.Form):
             "or admin's reason. Blank: 10 %."
         ),
     )
+    credit_limit_check = forms.ChoiceField(
+        label="Credit limit check",
+        required=False,
+        choices=[
+            ("warn", "Warn: confirm the order and say the limit is passed"),
+            ("block", "Block: refuse the order unless an owner or admin gives a reason"),
+            ("off", "Off: do not check"),
+        ],
+        help_text="When confirming an order takes the customer past their credit limit.",
+    )
 
     def update_data(self, settings: dict[str, Any] | None) -> dict[str, Any]:
         """What ``services.organization_update`` takes: the fields, and the organisation's ``settings`` with the
@@ -48,6 +58,10 @@ class OrganizationSettingsForm(forms.Form):
         merged = {k: v for k, v in (settings or {}).items() if k != OVER_DELIVERY_TOLERANCE}
         if tolerance is not None:  # a JSON number
             merged[OVER_DELIVERY_TOLERANCE] = int(tolerance) if tolerance == int(tolerance) else float(tolerance)
+        # the credit limit check: kept only when it is not the default (or was set before), absent otherwise
+        check = data.pop(CREDIT_LIMIT_CHECK, "") or ""
+        if check and (check != DEFAULT_CREDIT_LIMIT_CHECK or CREDIT_LIMIT_CHECK in merged):
+            merged[CREDIT_LIMIT_CHECK] = check
         return {**data, "settings": merged}
 
 

@@ -22,6 +22,12 @@ DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT = Decimal(10)
 # before a shipment needs an owner's or admin's reason (an order may set its own, ``Order.shipment_tolerance_percent``).
 SHIPMENT_TOLERANCE = "shipment_tolerance_percent"
 DEFAULT_SHIPMENT_TOLERANCE_PERCENT = Decimal(5)
+# ``settings["credit_limit_check"]``: what confirming an order does when it takes the customer past their credit limit
+# (the receivables floor checks, ``sales.events.OrderConfirming``): "off", "warn" (the default: confirmed with a
+# warning) or "block" (refused unless an owner or admin gives a reason). Validated by ``services.organization_update``.
+CREDIT_LIMIT_CHECK = "credit_limit_check"
+CREDIT_LIMIT_CHECK_MODES = ("off", "warn", "block")
+DEFAULT_CREDIT_LIMIT_CHECK = "warn"
 
 
 class Organization(TimestampedModel):
@@ -50,6 +56,12 @@ class Organization(TimestampedModel):
         if value is None or isinstance(value, bool):
             return DEFAULT_OVER_DELIVERY_TOLERANCE_PERCENT
         return Decimal(str(value))
+
+    @property
+    def credit_limit_check(self) -> str:
+        """ "off", "warn" or "block" (``settings``, default "warn")."""
+        value = (self.settings or {}).get(CREDIT_LIMIT_CHECK)
+        return value if value in CREDIT_LIMIT_CHECK_MODES else DEFAULT_CREDIT_LIMIT_CHECK
 
     @property
     def shipment_tolerance_percent(self) -> Decimal:

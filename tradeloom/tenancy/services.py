@@ -20,6 +20,8 @@ from tradeloom.core.outbox import outbox_enqueue
 from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
 from tradeloom.tenancy.models import (
     AUDIT_EXPORT,
+    CREDIT_LIMIT_CHECK,
+    CREDIT_LIMIT_CHECK_MODES,
     OVER_DELIVERY_TOLERANCE,
     SHIPMENT_TOLERANCE,
     Membership,
@@ -82,6 +84,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
         setattr(organization, field, value)
     _validate_numbering(organization.settings)
     _validate_tolerance(organization.settings)
+    _validate_credit_limit_check(organization.settings)
     organization.full_clean()
     after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     changes = changes_between(before, after)
@@ -132,6 +135,17 @@ def _validate_tolerance(settings: Any) -> None:
             valid = valid and number == number.quantize(Decimal("0.01"))
         if not valid:
             raise ApplicationError(message, code="validation_error", extra={"errors": {f"settings.{key}": [message]}})
+
+
+def _validate_credit_limit_check(settings: Any) -> None:
+    """``settings["credit_limit_check"]``: "off", "warn" or "block" (absent: "warn")."""
+    value = (settings or {}).get(CREDIT_LIMIT_CHECK)
+    if value is None or (isinstance(value, str) and value in CREDIT_LIMIT_CHECK_MODES):
+        return
+    message = f"The credit limit check is one of {', '.join(f'“{mode}”' for mode in CREDIT_LIMIT_CHECK_MODES)}."
+    raise ApplicationError(
+        message, code="validation_error", extra={"errors": {f"settings.{CREDIT_LIMIT_CHECK}": [message]}}
+    )
 
 
 def _active_owners(organization_id: Any) -> QuerySet[Membership]:

@@ -79,6 +79,7 @@ def settings_view(request: TenantRequest) -> HttpResponse:
         "base_currency": organization.base_currency,
         "timezone": organization.timezone,
         "over_delivery_tolerance_percent": (organization.settings or {}).get(OVER_DELIVERY_TOLERANCE),
+        "credit_limit_check": organization.credit_limit_check,
     }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -95,11 +95,79 @@ BUDGETS: dict[str, int] = {
     "service.shipment_create": 16,  # whatever the number of lines and containers
     # alerts: one evaluation pass over every organisation — the savepoint pair, the lock, the pass's settings, the
     # rules, three per kind (its pairs into a table of the transaction, the fire-and-resolve statement, the table
-    # dropped; six kinds), the outbox entries — whatever the number of organisations, records and alerts
-    "service.alerts_evaluate": 24,
+    # dropped; twelve kinds), the outbox entries — whatever the number of organisations, records and alerts
+    "service.alerts_evaluate": 42,
     # telling one organisation's new alerts: the batch, rules, named members, members, the mark, and notify's five or
     # so per call — here 29 alerts to three members, one digest each; never one call per alert beyond DIGEST_AFTER
     "task.alerts_notify": 28,
+    # --- proformas (only the proformas module edits this section) -----------------------------------------------
+    "api.proformas.list": 5,  # customer name and order number come in the page's one statement
+    # the token's user, the tenant, the PI (order, customer, terms, who accepted), its revisions, its and the previous
+    # revision's lines (one statement), the previous revision; the savepoint pair
+    "api.proformas.detail": 8,
+    # the frame (7 with the savepoint pair), the page of PIs (customer name and order number in its statement)
+    "web.proformas.list": 9,
+    # the frame, the PI (order, customer, terms, who accepted), its revisions, the lines of it and its previous
+    # revision, the previous revision, the timeline's events (with their actors)
+    "web.proformas.detail": 12,
+    # the frame, the order and its customer (its payment terms are the default), the payment-terms picker, the
+    # bank-details default, the lines (style, unit) and what of them is on PIs
+    "web.proformas.new": 13,
+    # --- lcs (only the lcs module edits this section) ----------------------------------------------------------------
+    "api.lcs.list": 5,  # the applicant's name, the cap and what is open come in the page's one statement
+    # the token's user, the tenant, the LC (applicant, supplier, master), its amendments, drawings (shipments),
+    # presentations and their discrepancies, linked orders, linked PIs, back-to-back LCs; the savepoint pair
+    "api.lcs.detail": 13,
+    "api.lcs.exposure": 7,  # the token's user, the tenant, the savepoint pair; by bank, applicant, expiry month
+    # the frame (7 with the savepoint pair), the page of LCs (applicant, cap and open amount in its statement)
+    "web.lcs.list": 10,
+    # the frame, the detail's reads (as the API's), the drawings for the presentation form, the timeline's events
+    # and their labels
+    "web.lcs.detail": 20,
+    "web.lcs.exposure": 10,  # the frame, three statements
+    # --- invoicing (only the invoicing module edits this section) ----------------------------------------------------
+    "api.invoices.list": 5,  # customer name, order and shipment numbers, outstanding in the page's one statement
+    # the token's user, the tenant, the invoice (customer, terms, order, shipment, LC, drawing), its lines (order),
+    # its credit notes; the savepoint pair
+    "api.invoices.detail": 7,
+    # the frame (7 with the savepoint pair), the page of invoices, the customer filter's choices
+    "web.invoices.list": 10,
+    # the frame, the invoice, its lines, its credit notes, the timeline's events and the labels they name
+    "web.invoices.detail": 14,
+    # the frame, the shipment's detail (six), its invoice not void, the terms and the LCs to choose from
+    "web.invoices.new_shipment": 17,
+    # the frame, the order, its lines, what invoices bill of them, the terms and the LCs to choose from
+    "web.invoices.new_order": 13,
+    # draft from a shipment, whatever the number of lines: lock, lines, order lines locked, invoiced, rate, number,
+    # save, lines, audit, the savepoint pairs
+    "service.invoice_create": 20,
+    # --- receivables (only the receivables module edits this section) ------------------------------------------------
+    # the order's PIs, LCs, invoices with their credit notes (two), the allocations with their payments, what each
+    # invoice bills of the order — whatever the number of documents
+    "receivables.order_finance": 6,
+    # the token's user, the tenant, the page of payments (customer name and unallocated in its statement)
+    "api.payments.list": 5,
+    # the token's user, the tenant, the payment (customer), its allocations (invoice) — whatever their number
+    "api.payments.detail": 6,
+    "api.receivables.ageing": 5,  # the report is one statement
+    # the token's user, the tenant, the savepoint pair, the customer, the opening balances, the entries, the credit
+    "api.customers.statement": 8,
+    "api.orders.finance": 11,  # the order, then receivables.order_finance
+    # pages: the frame (7 with the savepoint pair), then the page's own reads
+    "web.payments.list": 10,  # the page of payments (customer name in its statement), the customer filter's choices
+    # the payment (customer), its allocations (invoice), the open invoices offered, the timeline and its labels
+    "web.payments.detail": 13,
+    "web.payments.new": 11,  # the customer, the customers to choose from, its open invoices
+    "web.receivables.ageing": 9,  # the report is one statement
+    "web.receivables.statement": 13,  # the customers to choose from, the chosen one, the statement's three
+    "web.orders.finance": 12,  # the tab's partial (no frame): the order, then receivables.order_finance
+    # --- sales tax and confirmation (only the sales change edits this section) ---------------------------------------
+    # confirming a draft: the token's user, the tenant, the order, its lock, its lines' figures, the credit check's
+    # customer and exposure (receivables), the update, the audit row; then the answer's order, styles, lines and rate;
+    # the savepoint pair — whatever the number of lines
+    "api.orders.confirm": 16,
+    # the same from the page (the frame instead of the token) and the redirect
+    "web.orders.confirm": 16,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure, schedule_errors
+from tradeloom.catalog.models import Basis, ExchangeRate, Item, PaymentTerms, UnitOfMeasure, schedule_errors
 from tradeloom.core.shapes import shape_of
 from tradeloom.records.serializers import input_serializer, output_serializer
 
@@ -57,6 +57,11 @@ ExchangeRateInput = input_serializer(
 class InstalmentSerializer(serializers.Serializer):
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
     days = serializers.IntegerField(min_value=0, max_value=3650)
+    basis = serializers.ChoiceField(
+        choices=Basis.choices,
+        required=False,
+        help_text="What the days count from: the invoice date (default), the B/L date, the arrival, or at sight.",
+    )
     note = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -180,3 +180,42 @@ def test_currencies_are_iso_4217(org, client):
     codes = {c["code"] for c in body}
     assert {"USD", "EUR", "BDT", "INR"} <= codes
     assert "XYZ" not in codes
+
+
+def test_payment_terms_instalments_may_count_from_a_basis(org, client):
+    schedule = [
+        {"percent": "30", "days": 0, "basis": "sight"},
+        {"percent": "70", "days": 90, "basis": "bl_date"},
+    ]
+    response = client.post(
+        url(org, "payment-terms"), {"name": "30 sight / 70 B/L+90", "schedule": schedule}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert [(p["days"], p["basis"]) for p in response.json()["schedule"]] == [(0, "sight"), (90, "bl_date")]
+    # without a basis an instalment counts from the invoice date, as before
+    plain = client.post(url(org, "payment-terms"), {"name": "Net 30", "schedule": [{"percent": "100", "days": 30}]})
+    assert "basis" not in plain.json()["schedule"][0]
+
+
+def test_an_unknown_basis_is_refused():
+    from tradeloom.catalog.models import schedule_errors
+
+    assert schedule_errors([{"percent": "100", "days": 30, "basis": "arrival"}]) == []
+    assert schedule_errors([{"percent": "100", "days": 30, "basis": "delivery"}]) == [
+        "Instalment 1: the basis is one of arrival, bl_date, invoice, sight (default invoice)."
+    ]
+
+
+def test_the_schedule_field_reads_and_writes_bases():
+    from tradeloom.catalog.forms import ScheduleField
+
+    field = ScheduleField()
+    text = "30% at 0 days\n70% at 90 days from B/L date\n100% at 30 days from arrival\n100% at sight"
+    parts = field.to_python(text)
+    assert parts == [
+        {"percent": "30", "days": 0},
+        {"percent": "70", "days": 90, "basis": "bl_date"},
+        {"percent": "100", "days": 30, "basis": "arrival"},
+        {"percent": "100", "days": 0, "basis": "sight"},
+    ]
+    assert field.prepare_value(parts) == text

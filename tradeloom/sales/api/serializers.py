@@ -26,7 +26,7 @@ from tradeloom.sales.models import (
     Style,
     Task,
 )
-from tradeloom.sales.money import COUNTS, FIGURES
+from tradeloom.sales.money import COUNTS, FIGURES, TAX_FIGURES
 from tradeloom.sales.selectors import OrderDetail
 
 OVERRIDE_HELP = "An owner or admin may pass a gating rule (approvals) by giving a reason; it is audited."
@@ -46,6 +46,10 @@ StyleInput = input_serializer(
     },
     extra={"lines": LineInput(many=True, allow_empty=False, max_length=500)},  # type: ignore[call-arg]
 )
+CONFIRM_OVERRIDE_HELP = (
+    "An owner or admin may pass a rule the confirmation checks (receivables: the credit limit in block mode) by "
+    "giving a reason; it is audited with the confirmation."
+)
 OrderCreateInput = input_serializer(
     Order,
     ORDER.create,
@@ -53,6 +57,16 @@ OrderCreateInput = input_serializer(
     extra={
         "merge": serializers.BooleanField(
             default=False, help_text="Merge into an open order of the same customer and PO."
+        ),
+        "confirm": serializers.BooleanField(
+            default=True,
+            help_text=(
+                "true (the default): the order is created confirmed (open) and the confirmation's checks run (the "
+                "credit limit); false: it is created as a draft, confirmed later by POST …/confirm/."
+            ),
+        ),
+        "override_reason": serializers.CharField(
+            max_length=500, required=False, allow_blank=True, help_text=CONFIRM_OVERRIDE_HELP
         ),
         "styles": StyleInput(many=True, allow_empty=False, max_length=200),  # type: ignore[call-arg]
     },
@@ -84,6 +98,12 @@ class LineStatusOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
+class OrderConfirmInput(serializers.Serializer):
+    override_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text=CONFIRM_OVERRIDE_HELP
+    )
+
+
 class StageInput(serializers.Serializer):
     stage = serializers.CharField(max_length=40)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -104,6 +124,17 @@ class LineMoneyOutput(serializers.Serializer):
     realised_profit = _amount("Profit x delivered share (at most 100 %); null when the profit is unknown.")
 
 
+class LineTotalsOutput(serializers.Serializer):
+    """A line's tax (docs/sales.md): its value x its rate / 100, to cents half up; nothing without a selling price."""
+
+    tax_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="The line's own tax % where it has one, else its order's."
+    )
+    subtotal = _amount("The line's value before tax; null when it has no selling price.")
+    tax = _amount("Subtotal x tax rate / 100, to cents half up; null when the line has no selling price.")
+    total = _amount("Subtotal + tax; null when the line has no selling price.")
+
+
 class MoneyOutput(serializers.Serializer):
     """An order's money: each figure sums the lines that have it (null when the order has lines and none has it);
     the profit and realised profit sum only the lines with both a selling and a mill price, and the counts say how
@@ -119,6 +150,16 @@ class MoneyOutput(serializers.Serializer):
     profit_left_out_lines = serializers.IntegerField(
         help_text="Lines left out of the profit and realised profit (a price missing)."
     )
+
+
+class TotalsOutput(serializers.Serializer):
+    """An order's value before tax, its tax and its total (docs/sales.md): the tax is the sum of the lines' taxes,
+    each to cents; lines without a selling price add nothing (``money.price_missing_lines`` counts them), and every
+    figure is null when the order has lines and none has a price."""
+
+    subtotal = _amount("The lines' values before tax (money.value).")
+    tax = _amount("Sum of the lines' taxes.")
+    total = _amount("Subtotal + tax.")
 
 
 class BaseMoneyOutput(serializers.Serializer):
@@ -160,6 +201,7 @@ def _column_field(column: OrderListColumn) -> serializers.Field:
 class _OrderListRow(serializers.ModelSerializer):
     customer = serializers.CharField(source="customer_name", read_only=True)
     money = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
     line_count = serializers.IntegerField(read_only=True)
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -176,15 +218,19 @@ class _OrderListRow(serializers.ModelSerializer):
         figures = {name: getattr(order, f"total_{name}") for name in FIGURES}
         return MoneyOutput({**figures, **{name: getattr(order, name) for name in COUNTS}}).data
 
+    @extend_schema_field(TotalsOutput)
+    def get_totals(self, order: Order) -> dict[str, Any]:
+        return TotalsOutput({"subtotal": order.total_value, "tax": order.total_tax, "total": order.total_incl_tax}).data
+
 
 OrderListOutput = output_serializer(
-    Order, ORDER.list, name="OrderListOutput", extra=("customer", "line_count", "money"), base=_OrderListRow
+    Order, ORDER.list, name="OrderListOutput", extra=("customer", "line_count", "money", "totals"), base=_OrderListRow
 )
 OrderListOutput.__doc__ = (
     "The list's row (documentation and the reference for ``order_list_rows``, which produces the same JSON)."
 )
 
-_NO_TOTALS = ("0.00",) * 5 + ("0",) * 4
+_NO_TOTALS = ("0.00",) * 5 + ("0",) * 4 + ("0.00",) * 2
 _order_list_row = row_encoder(Order, ORDER.list, extra={"customer": "customer_name"})
 
 
@@ -198,9 +244,10 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
         row = _order_list_row(o)
         row["line_count"] = int(totals[5])
         money = dict(zip(FIGURES, totals, strict=False))
-        for name, count in zip(COUNTS, totals[6:], strict=True):
+        for name, count in zip(COUNTS, totals[6:9], strict=True):
             money[name] = int(count)
         row["money"] = money
+        row["totals"] = {"subtotal": totals[0], "tax": totals[9], "total": totals[10]}
         for column in columns:
             row[column.key] = column.to_json(o.get(column.annotation))
         rows.append(row)
@@ -210,6 +257,7 @@ def order_list_rows(orders: Any) -> list[dict[str, Any]]:
 class _LineRow(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
     money = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
     shortage = serializers.SerializerMethodField()
     excess = serializers.SerializerMethodField()
     cost_missing = serializers.SerializerMethodField(help_text="No mill price: the line's cost and profit are unknown.")
@@ -223,6 +271,11 @@ class _LineRow(serializers.ModelSerializer):
     @extend_schema_field(LineMoneyOutput)
     def get_money(self, line: Line) -> dict[str, Any]:
         return LineMoneyOutput(self._figures(line)).data
+
+    @extend_schema_field(LineTotalsOutput)
+    def get_totals(self, line: Line) -> dict[str, Any]:
+        f = self._figures(line)
+        return LineTotalsOutput({"tax_rate": f.tax_rate, "subtotal": f.value, "tax": f.tax, "total": f.total}).data
 
     def get_shortage(self, line: Line) -> Decimal:
         return self._figures(line).shortage
@@ -240,7 +293,7 @@ class _LineRow(serializers.ModelSerializer):
 LineOutput = output_serializer(
     Line,
     name="LineOutput",
-    extra=("unit", "shortage", "excess", "cost_missing", "price_missing", "money"),
+    extra=("unit", "shortage", "excess", "cost_missing", "price_missing", "money", "totals"),
     base=_LineRow,
 )
 StyleOutput = output_serializer(Style, name="StyleOutput")
@@ -251,6 +304,7 @@ class _OrderDetail(serializers.ModelSerializer):
     styles = StyleOutput(many=True, read_only=True)
     lines = serializers.SerializerMethodField()
     money = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
     base_money = serializers.SerializerMethodField()
 
     def get_lines(self, order: Order) -> list[dict[str, Any]]:
@@ -259,6 +313,10 @@ class _OrderDetail(serializers.ModelSerializer):
     @extend_schema_field(MoneyOutput)
     def get_money(self, order: Order) -> dict[str, Any]:
         return MoneyOutput(self.context["order_figures"]).data
+
+    @extend_schema_field(TotalsOutput)
+    def get_totals(self, order: Order) -> dict[str, Any]:
+        return TotalsOutput(self.context["order_figures"]).data
 
     def get_base_money(self, order: Order) -> dict[str, Any]:
         figures = self.context["order_figures"]
@@ -273,7 +331,31 @@ class _OrderDetail(serializers.ModelSerializer):
 
 
 OrderDetailOutput = output_serializer(
-    Order, name="OrderDetailOutput", extra=("customer", "styles", "lines", "money", "base_money"), base=_OrderDetail
+    Order,
+    name="OrderDetailOutput",
+    extra=("customer", "styles", "lines", "money", "totals", "base_money"),
+    base=_OrderDetail,
+)
+
+
+class _OrderConfirmed(_OrderDetail):
+    # not read-only, so the documentation does not require it: a create answers with it only when there are some
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "What the confirmation's checks warn about (receivables: the credit limit in warn mode). The confirm "
+            "action always answers with it; a create only when there are warnings."
+        ),
+    )
+
+
+OrderConfirmedOutput = output_serializer(
+    Order,
+    name="OrderConfirmedOutput",
+    extra=("customer", "styles", "lines", "money", "totals", "base_money", "warnings"),
+    base=_OrderConfirmed,
+    doc="The order as its detail shows it, with the warnings its confirmation gave.",
 )
 
 # --- the order detail's fast JSON ----------------------------------------------------------------------------------
@@ -290,6 +372,15 @@ def _money(figures: Any) -> dict[str, str | None]:
     return {name: decimal_text(getattr(figures, name), AMOUNT_PLACES) for name in FIGURES}
 
 
+def _line_totals(figures: Any) -> dict[str, str | None]:
+    return {
+        "tax_rate": decimal_text(figures.tax_rate, AMOUNT_PLACES),
+        "subtotal": decimal_text(figures.value, AMOUNT_PLACES),
+        "tax": decimal_text(figures.tax, AMOUNT_PLACES),
+        "total": decimal_text(figures.total, AMOUNT_PLACES),
+    }
+
+
 def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
     """The detail's JSON (``OrderDetailOutput``) from its rows."""
     figures, totals = detail.figures, detail.totals
@@ -299,11 +390,13 @@ def order_detail_data(detail: OrderDetail) -> dict[str, Any]:
         row = _line_row(line)
         row["shortage"], row["excess"] = f.shortage, f.excess
         row["cost_missing"], row["price_missing"], row["money"] = f.cost_missing, f.price_missing, _money(f)
+        row["totals"] = _line_totals(f)
         lines.append(row)
     data = _order_row(detail.order)
     data["styles"] = [_style_row(style) for style in detail.styles]
     data["lines"] = lines
     data["money"] = {**_money(totals), **{name: getattr(totals, name) for name in COUNTS}}
+    data["totals"] = {name: decimal_text(getattr(totals, name), AMOUNT_PLACES) for name in TAX_FIGURES}
     data["base_money"] = {
         "currency": detail.base_currency,
         "rate": decimal_text(totals.rate, RATE_PLACES),

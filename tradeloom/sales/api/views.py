@@ -44,22 +44,25 @@ class OrderListCreateApi(TenantGenericAPIView):
 
     @extend_schema(
         request=s.OrderCreateInput,
-        responses={201: s.OrderDetailOutput, 200: s.OrderDetailOutput},
-        summary="Create an order with its styles and lines (or merge a repeated PO)",
+        responses={201: s.OrderConfirmedOutput, 200: s.OrderDetailOutput},
+        summary="Create an order with its styles and lines, confirmed or as a draft (or merge a repeated PO)",
     )
-    @api_contract(idempotency_key=True)
+    @api_contract(idempotency_key=True, errors=(409,))
     def post(self, request: Request) -> Response:
         def perform() -> Response:
             data = s.OrderCreateInput(data=request.data, context={"view": self, "request": request})
             data.is_valid(raise_exception=True)
             payload = dict(data.validated_data)
-            styles, merge = payload.pop("styles"), payload.pop("merge")
+            styles, merge, confirm = payload.pop("styles"), payload.pop("merge"), payload.pop("confirm")
+            override_reason = payload.pop("override_reason", "")
             created = services.order_create(
                 organization=self.organization,
                 by=self.membership,
                 data=payload,
                 styles=[dict(st) for st in styles],
                 merge=merge,
+                confirm=confirm,
+                override_reason=override_reason,
             )
             if created.merged:
                 return order_response(self, created.order.pk, status.HTTP_200_OK)
@@ -69,11 +72,15 @@ class OrderListCreateApi(TenantGenericAPIView):
 
 
 def created_response(created: services.CreatedOrder) -> Response:
-    """The new order from what was just inserted (the same JSON a read gives; a test holds them equal)."""
+    """The new order from what was just inserted (the same JSON a read gives; a test holds them equal), with the
+    confirmation's ``warnings`` when it gave some (the ETag is the representation's, without them)."""
     detail = selectors.order_detail_from(created.order, styles=created.styles, lines=created.lines)
     data = s.order_detail_data(detail)
+    etag = representation_etag(created.order.etag, data)
+    if created.warnings:
+        data["warnings"] = list(created.warnings)
     response = Response(data, status=status.HTTP_201_CREATED)
-    response["ETag"] = representation_etag(created.order.etag, data)
+    response["ETag"] = etag
     return response
 
 
@@ -104,6 +111,41 @@ class OrderDetailApi(TenantAPIView):
         data = s.OrderUpdateInput(data=request.data, partial=True, context={"view": self, "instance": order})
         data.is_valid(raise_exception=True)
         record_update(instance=order, by=self.membership, data=dict(data.validated_data), expected_version=version)
+        return order_response(self, order_id)
+
+
+class OrderConfirmApi(TenantAPIView):
+    capabilities = {"POST": ORDERS_MANAGE}
+
+    @extend_schema(
+        request=s.OrderConfirmInput,
+        responses={200: s.OrderConfirmedOutput},
+        summary="Confirm a draft order (draft → open): the credit limit is checked, its warnings are answered",
+    )
+    @api_contract(if_match=True, errors=(409,))
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id)
+        version = expected_version(request, order)
+        data = s.OrderConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        confirmed = services.order_confirm(
+            order=order, by=self.membership, expected_version=version, **data.validated_data
+        )
+        response = order_response(self, order_id)
+        response.data["warnings"] = list(confirmed.warnings)
+        return response
+
+
+class OrderCancelApi(TenantAPIView):
+    capabilities = {"POST": ORDERS_MANAGE}
+
+    @extend_schema(
+        request=None, responses={200: s.OrderDetailOutput}, summary="Cancel a draft order (draft → cancelled)"
+    )
+    @api_contract(if_match=True, errors=(409,))
+    def post(self, request: Request, order_id: Any) -> Response:
+        order = _order(self, order_id)
+        services.order_cancel(order=order, by=self.membership, expected_version=expected_version(request, order))
         return order_response(self, order_id)
 
 

@@ -28,6 +28,10 @@ READS = {
     "notifications.view",
     "alerts.view",
     "shipments.view",
+    "proformas.view",
+    "lcs.view",
+    "invoices.view",
+    "payments.view",
 }
 # One's own inbox and settings: every role, the viewer too.
 PERSONAL = {"notifications.manage"}
@@ -42,15 +46,22 @@ ONLY_OWNERS_AND_ADMINS = {
 }
 
 # The product's rules: the capabilities each role holds (owners and admins hold every one).
+# Trade finance: merchandisers raise proforma invoices; accounts staff run LCs, invoices and payments.
+FINANCE = {"proformas.manage", "lcs.manage", "invoices.manage", "payments.manage"}
 RULES: dict[str, set[str]] = {
-    Role.MANAGER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage", "invitations.view"},
-    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage"},
-    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA,
+    Role.MANAGER: READS | PERSONAL | MASTER_DATA | FINANCE | {"orders.manage", "shipments.manage", "invitations.view"},
+    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage", "proformas.manage"},
+    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA | FINANCE,
     Role.STAFF: READS | PERSONAL,
     Role.VIEWER: READS | PERSONAL,
 }
 EVERY_CODE = (
-    READS | PERSONAL | MASTER_DATA | ONLY_OWNERS_AND_ADMINS | {"orders.manage", "shipments.manage", "invitations.view"}
+    READS
+    | PERSONAL
+    | MASTER_DATA
+    | ONLY_OWNERS_AND_ADMINS
+    | FINANCE
+    | {"orders.manage", "shipments.manage", "invitations.view"}
 )
 
 

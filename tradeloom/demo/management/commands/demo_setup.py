@@ -19,6 +19,10 @@ from tradeloom.demo.data import (
     demo_orders_create,
     demo_shipments_create,
 )
+from tradeloom.demo.finance_invoicing import demo_invoicing_create
+from tradeloom.demo.finance_lcs import demo_lcs_create
+from tradeloom.demo.finance_proformas import demo_proformas_create
+from tradeloom.demo.finance_receivables import demo_receivables_create
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.services import organization_create
 
@@ -46,6 +50,11 @@ class Command(BaseCommand):
                 demo_orders_create(organization=organization, by=owner)
                 demo_approvals_create(organization=organization, by=owner)
                 demo_shipments_create(organization=organization, by=owner)
+                # trade finance: PIs, an LC amended once and partly drawn, invoices, payments (one invoice partly paid)
+                demo_proformas_create(organization=organization, by=owner)
+                demo_lcs_create(organization=organization, by=owner)
+                demo_invoicing_create(organization=organization, by=owner)
+                demo_receivables_create(organization=organization, by=owner)
                 # the demo shows every kind of alert: a kind registered after the demo organisation was made gets its
                 # default rule here (a real organisation sees it off until an admin turns it on); rules it has stay
                 rules_create_defaults(organization=organization, by=owner)

@@ -1,0 +1,1 @@
+"""Commercial invoices and credit notes, from shipments or orders (docs/invoicing.md)."""

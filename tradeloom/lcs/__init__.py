@@ -1,0 +1,1 @@
+"""Letters of credit: terms, amendments, utilisation, presentations and exposure (docs/lcs.md)."""

@@ -1,0 +1,1 @@
+"""Proforma invoices: the offer the buyer accepts before an LC is opened or money is paid (docs/proformas.md)."""
