@@ -17,7 +17,8 @@ from tradeloom.partners.models import Customer
 from tradeloom.receivables.models import Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
+# class "input": the allocation rows render the bare widget in a table cell, outside a .field (as sales.forms' lines)
+MONEY = forms.NumberInput(attrs={"class": "input", "step": "0.01", "min": "0", "inputmode": "decimal"})
 ROW = {"empty_permitted": True, "use_required_attribute": False}
 
 

@@ -209,6 +209,9 @@ class AgeingSection:
     customers: list[AgeingCustomer] = field(default_factory=list)
     by_currency: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     base: dict[str, Decimal] = field(default_factory=_buckets)
+    # some of it is owed in a currency other than base: only then does the base-currency total say something the
+    # per-currency totals do not (a base-currency invoice is at rate 1)
+    other_currencies: bool = False
 
 
 @dataclass
@@ -219,6 +222,7 @@ class Ageing:
     by_currency: dict[str, dict[str, Decimal]]
     base: dict[str, Decimal]
     unrated_invoices: int
+    other_currencies: bool = False  # as AgeingSection's, over the whole report
 
 
 def ageing(*, organization: Any, as_of: datetime.date) -> Ageing:
@@ -246,13 +250,17 @@ def ageing(*, organization: Any, as_of: datetime.date) -> Ageing:
         _add(section.base, base)
         _add(by_currency.setdefault(currency, _buckets()), amounts)
         _add(base_total, base)
+    base_currency = organization.base_currency
+    for section in sections.values():
+        section.other_currencies = any(currency != base_currency for currency in section.by_currency)
     return Ageing(
         as_of=as_of,
-        base_currency=organization.base_currency,
+        base_currency=base_currency,
         sections=[sections[True], sections[False]],
         by_currency=dict(sorted(by_currency.items())),
         base=base_total,
         unrated_invoices=unrated,
+        other_currencies=any(currency != base_currency for currency in by_currency),
     )
 
 
@@ -387,6 +395,7 @@ class OrderFinance:
     invoices: list[FinanceInvoice]
     void_invoices: list[Invoice]
     payments: list[Payment]
+    allocated_here: dict[Any, Decimal]  # by payment id: what it allocated to this order's invoices (their share)
     invoiced: Decimal
     credited: Decimal
     received: Decimal
@@ -422,7 +431,8 @@ def order_finance(*, organization: Any, order: Any) -> OrderFinance:
     """An order's trade finance: its PIs, LCs, invoices (void ones listed, not counted), the payments allocated to
     them and the realised figures — invoiced, credited, received (the allocations to its invoices) and outstanding
     in the order's currency, and in base currency: invoiced and outstanding at each invoice's rate, received at each
-    payment's own rate (what was actually received), the exchange difference apart. An invoice that bills other
+    payment's own rate (what was actually received), the exchange difference apart; and per payment what it
+    allocated to this order's invoices (a payment may pay other orders' invoices too). An invoice that bills other
     orders too (a shipment's) counts for its share: what it bills of this order's lines over its total (each
     figure x share, to cents). A constant number of statements (six)."""
     proformas, lcs, invoices = _order_documents(organization, order)
@@ -442,6 +452,7 @@ def order_finance(*, organization: Any, order: Any) -> OrderFinance:
     for row in allocations:
         per_invoice.setdefault(row.invoice_id, []).append(row)
     rows = []
+    allocated_here: dict[Any, Decimal] = {}
     invoiced = credited = received = received_base = fx = ZERO
     invoiced_base: Decimal | None = ZERO
     outstanding_base: Decimal | None = ZERO
@@ -454,6 +465,9 @@ def order_finance(*, organization: Any, order: Any) -> OrderFinance:
             return amount if part == whole or whole == 0 else share_of(amount, part, whole)
 
         own = per_invoice.get(invoice.pk, [])
+        for allocation in own:
+            here = share(allocation.amount)
+            allocated_here[allocation.payment_id] = allocated_here.get(allocation.payment_id, ZERO) + here
         got = share(sum((a.amount for a in own), ZERO))
         got_base = share(sum((cents(a.amount * a.payment_rate) for a in own), ZERO))
         difference = share(sum((a.fx_difference for a in own), ZERO))
@@ -482,6 +496,7 @@ def order_finance(*, organization: Any, order: Any) -> OrderFinance:
         invoices=rows,
         void_invoices=[i for i in invoices if i.status not in invoice_states.SETTLEABLE],
         payments=list(payments.values()),
+        allocated_here=allocated_here,
         invoiced=invoiced,
         credited=credited,
         received=received,

@@ -160,6 +160,17 @@ def test_lc_backed_apart_currencies_and_base_currency(rx):
     assert open_account.base["total"] == D("1796.90")
     assert report.base["total"] == D("3796.90")
     assert report.by_currency["USD"]["total"] == D("3000.00")
+    # the open-account section and the report owe in EUR too; the LC-backed section only in base currency
+    assert (lc_backed.other_currencies, open_account.other_currencies, report.other_currencies) == (False, True, True)
+
+
+def test_a_report_in_base_currency_only_says_so(rx):
+    """Every invoice in USD, the base currency: the base-currency totals are the USD ones, nothing else to show."""
+    invoice(rx, total="1000.00", issue_date=date(2026, 11, 1), due_date=date(2026, 11, 10))
+    report = selectors.ageing(organization=rx["org"], as_of=AS_OF)
+    assert report.by_currency["USD"]["total"] == report.base["total"] == D("1000.00")
+    assert not report.other_currencies
+    assert not any(section.other_currencies for section in report.sections)
 
 
 def test_the_report_is_one_statement(rx, django_assert_max_num_queries):
@@ -241,8 +252,12 @@ def test_an_orders_realised_figures_use_what_was_received(rx, django_assert_max_
     b = invoice(rx, total="600.00", currency="EUR", rate="1.10", order=order, credited_amount=D("100.00"))
     void = invoice(rx, total="50.00", currency="EUR", rate="1.10", order=order)
     Invoice.objects.filter(pk=void.pk).update(status="void")
-    pay(rx, "1000.00", currency="EUR", exchange_rate=D("1.12"), allocations=[{"invoice": a, "amount": "1000.00"}])
-    pay(rx, "300.00", currency="EUR", exchange_rate=D("1.05"), allocations=[{"invoice": b, "amount": "200.00"}])
+    first = pay(
+        rx, "1000.00", currency="EUR", exchange_rate=D("1.12"), allocations=[{"invoice": a, "amount": "1000.00"}]
+    )
+    second = pay(
+        rx, "300.00", currency="EUR", exchange_rate=D("1.05"), allocations=[{"invoice": b, "amount": "200.00"}]
+    )
     with django_assert_max_num_queries(budget("receivables.order_finance")):
         finance = selectors.order_finance(organization=rx["org"], order=order)
     assert (finance.invoiced, finance.credited, finance.received, finance.outstanding) == (
@@ -259,7 +274,9 @@ def test_an_orders_realised_figures_use_what_was_received(rx, django_assert_max_
     assert finance.fx_difference == D("10.00")
     assert [row.invoice.number for row in finance.invoices] == [a.number, b.number]
     assert [i.pk for i in finance.void_invoices] == [void.pk]
-    assert len(finance.payments) == 2
+    assert [p.pk for p in finance.payments] == [first.pk, second.pk]
+    # what each payment allocated to this order's invoices, not its amount: 100.00 of the second is still credit
+    assert finance.allocated_here == {first.pk: D("1000.00"), second.pk: D("200.00")}
 
 
 def test_a_shipment_invoice_of_two_orders_counts_for_this_orders_share(rx):
@@ -275,3 +292,4 @@ def test_a_shipment_invoice_of_two_orders_counts_for_this_orders_share(rx):
     finance = selectors.order_finance(organization=rx["org"], order=order)
     assert (finance.invoiced, finance.received, finance.outstanding) == (D("250.00"), D("100.00"), D("150.00"))
     assert finance.invoices[0].shared
+    assert list(finance.allocated_here.values()) == [D("100.00")]  # this order's share of the allocation

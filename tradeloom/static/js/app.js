@@ -199,6 +199,7 @@
     box.querySelector("[data-figure=profit]").textContent = profitText;
   }
   function showCurrency(form) {  // the figures' header names the order's currency
+    if (!form) return;  // a currency field outside an order form (a payment, a letter of credit)
     var input = form.querySelector("[name=currency]");
     var currency = (input && input.value) || form.dataset.currency || "";
     form.querySelectorAll("[data-order-currency]").forEach(function (label) {
