@@ -196,6 +196,28 @@ class Session:
         self.page.get_by_label("Legal name").fill(legal_name)
         self.page.get_by_role("button", name="Save").click()
 
+    def create_two_line_order(self, slug: str, po_number: str) -> tuple[str, str]:
+        """An order for Bayside Apparel (created first) with two priced lines through its form: NAVY 1,000 m x 4.25 =
+        4,250.00 and WHITE 500 m x 2.00 = 1,000.00. Returns the order's number and its page's URL."""
+        from playwright.sync_api import expect
+
+        page = self.page
+        self.goto(f"/o/{slug}/orders/new/")
+        page.locator("[name=po_number]").fill(po_number)
+        page.locator("[name=customer]").select_option(label="Bayside Apparel · BAYSIDEA")
+        page.locator("[name=s0-l0-colour_code]").fill("NAVY")
+        page.locator("[name=s0-l0-quantity]").fill("1000")
+        page.locator("[name=s0-l0-unit]").select_option(label="m")
+        page.locator("[name=s0-l0-selling_price]").fill("4.25")
+        page.get_by_role("button", name="Add line").click()
+        page.locator("[name=s0-l1-colour_code]").fill("WHITE")
+        page.locator("[name=s0-l1-quantity]").fill("500")
+        page.locator("[name=s0-l1-selling_price]").fill("2")
+        page.get_by_role("button", name="Create order").click()
+        heading = page.get_by_role("heading", name=f"PO {po_number}")
+        expect(heading).to_be_visible()
+        return heading.inner_text().split()[0], page.url.split("?")[0].rstrip("/")
+
     def log_in(self, email: str, password: str = "e2e-long-password") -> None:
         page = self.page
         page.goto("/login/")

@@ -32,20 +32,7 @@ def test_makes_sends_accepts_and_revises_a_proforma_invoice(person: Any) -> None
     me.create_partner(slug, "customer", "Bayside Apparel")
 
     # an order with two priced lines: NAVY 1,000 m x 4.25 and WHITE 500 m x 2.00
-    me.goto(f"/o/{slug}/orders/new/")
-    page.locator("[name=po_number]").fill("BA-9001")
-    page.locator("[name=customer]").select_option(label="Bayside Apparel · BAYSIDEA")
-    page.locator("[name=s0-l0-colour_code]").fill("NAVY")
-    page.locator("[name=s0-l0-quantity]").fill("1000")
-    page.locator("[name=s0-l0-unit]").select_option(label="m")
-    page.locator("[name=s0-l0-selling_price]").fill("4.25")
-    page.get_by_role("button", name="Add line").click()
-    page.locator("[name=s0-l1-colour_code]").fill("WHITE")
-    page.locator("[name=s0-l1-quantity]").fill("500")
-    page.locator("[name=s0-l1-selling_price]").fill("2")
-    page.get_by_role("button", name="Create order").click()
-    expect(page.get_by_role("heading", name="PO BA-9001")).to_be_visible()
-    number = page.get_by_role("heading", name="PO BA-9001").inner_text().split()[0]
+    number, _ = me.create_two_line_order(slug, "BA-9001")
 
     # the list's "Make from an order" opens the order's new-PI page with every priced line ticked
     me.goto(f"/o/{slug}/proformas/")

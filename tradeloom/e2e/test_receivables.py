@@ -54,21 +54,7 @@ def test_records_allocates_and_reports_a_customer_payment(person: Any) -> None:
     owner.create_partner(slug, "customer", CUSTOMER)
 
     # an order with two priced lines: NAVY 1,000 m x 4.25 = 4,250.00 and WHITE 500 m x 2.00 = 1,000.00
-    owner.goto(f"/o/{slug}/orders/new/")
-    page.locator("[name=po_number]").fill("BA-9201")
-    page.locator("[name=customer]").select_option(label="Bayside Apparel · BAYSIDEA")
-    page.locator("[name=s0-l0-colour_code]").fill("NAVY")
-    page.locator("[name=s0-l0-quantity]").fill("1000")
-    page.locator("[name=s0-l0-unit]").select_option(label="m")
-    page.locator("[name=s0-l0-selling_price]").fill("4.25")
-    page.get_by_role("button", name="Add line").click()
-    page.locator("[name=s0-l1-colour_code]").fill("WHITE")
-    page.locator("[name=s0-l1-quantity]").fill("500")
-    page.locator("[name=s0-l1-selling_price]").fill("2")
-    page.get_by_role("button", name="Create order").click()
-    expect(page.get_by_role("heading", name="PO BA-9201")).to_be_visible()
-    order_number = page.get_by_role("heading", name="PO BA-9201").inner_text().split()[0]
-    order_url = page.url.split("?")[0].rstrip("/")
+    order_number, order_url = owner.create_two_line_order(slug, "BA-9201")
 
     # its proforma invoice (every line) and a letter of credit paying for it
     owner.goto(f"/o/{slug}/proformas/")
