@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from tradeloom.accounts.models import User
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
+from tradeloom.bench.finance import generate_finance
 from tradeloom.bench.shipments import generate_shipments
 from tradeloom.bench.streams import Copy, Ids, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
@@ -504,6 +505,11 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
         today = timezone.localdate()
         for organization, members in ((big, big_members), (small, small_members)):
             counts = generate_shipments(
+                organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
+            )
+            if counts:
+                _log(f"{organization.slug}: {counts}", started)
+            counts = generate_finance(
                 organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
             )
             if counts:

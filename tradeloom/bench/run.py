@@ -40,6 +40,7 @@ from tradeloom.bench.generate import SLUGS, generate, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.core.pagination import cursor_after
+from tradeloom.lcs.models import LetterOfCredit
 from tradeloom.logistics import states
 from tradeloom.logistics.models import Container, EtaRevision, Shipment
 from tradeloom.partners.models import Customer
@@ -198,6 +199,10 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
             f"{base}shipments/{shipment['id']}/",
             target="≥ 40 % of bare",
         ),
+        Endpoint("invoices list", f"{base}invoices/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
+        Endpoint("LC detail (amended, drawn)", f"{base}lcs/{_lc_target(info)}/", target="≥ 40 % of bare"),
+        # every open invoice of the big organisation, bucketed by days past due, LC-backed and open account apart
+        Endpoint("ageing report", f"{base}receivables/ageing/", target="p99 < 1 s alone"),
         # the first screen (HTML): every panel an owner sees, over all of the big organisation's orders
         Endpoint("dashboard", f"/o/{SLUGS['big']}/", org="big-owner", page=True, target="p99 < 300 ms alone"),
         Endpoint(
@@ -209,6 +214,16 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
             target="p50 < 50 ms",
         ),
     ]
+
+
+def _lc_target(info: dict[str, Any]) -> Any:
+    """The LC the detail asks for: one from the middle of the data set, amended and drawn (its amendment, order
+    links and utilisation all on the page)."""
+    with tenant_context(info["big"]):
+        amended = LetterOfCredit.objects.filter(organization=info["big"], revision__gte=1).order_by("created_at", "id")
+        ids = list(amended.values_list("id", flat=True))
+    assert ids, "the data set has no amended letter of credit"
+    return ids[len(ids) // 2]
 
 
 def _shipment_targets(info: dict[str, Any]) -> dict[str, Any]:
