@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 
 from tradeloom.core.validators import currency_codes
-from tradeloom.tenancy.models import CREDIT_LIMIT_CHECK, DEFAULT_CREDIT_LIMIT_CHECK, OVER_DELIVERY_TOLERANCE
+from tradeloom.tenancy.models import (
+    ALLOW_NEGATIVE_STOCK,
+    CREDIT_LIMIT_CHECK,
+    DEFAULT_CREDIT_LIMIT_CHECK,
+    OVER_DELIVERY_TOLERANCE,
+    OVER_RECEIPT_TOLERANCE,
+    PO_APPROVAL_LIMIT,
+)
 from tradeloom.tenancy.roles import Role
 
 
@@ -49,15 +56,47 @@ class OrganizationSettingsForm(forms.Form):
         ],
         help_text="When confirming an order takes the customer past their credit limit.",
     )
+    po_approval_limit = forms.DecimalField(
+        label="PO approval limit (base currency)",
+        required=False,
+        min_value=0,
+        max_digits=17,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"placeholder": "10000", "step": "any"}),
+        help_text=(
+            "A purchase order above this total needs a manager's or owner's approval, never its author's; at or "
+            "below it, submitting approves. Blank: 10,000."
+        ),
+    )
+    over_receipt_tolerance_percent = forms.DecimalField(
+        label="Over-receipt tolerance (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"placeholder": "5", "step": "any"}),
+        help_text="How far a PO line's receipts may go beyond its ordered quantity. Blank: 5 %.",
+    )
+    allow_negative_stock = forms.BooleanField(
+        label="Allow negative stock",
+        required=False,
+        help_text="Let an issue take an item's balance in a warehouse below zero (refused when off).",
+    )
 
     def update_data(self, settings: dict[str, Any] | None) -> dict[str, Any]:
         """What ``services.organization_update`` takes: the fields, and the organisation's ``settings`` with the
         tolerance set (a JSON number) or, left blank, removed (the default applies)."""
         data = dict(self.cleaned_data)
-        tolerance = data.pop(OVER_DELIVERY_TOLERANCE)
-        merged = {k: v for k, v in (settings or {}).items() if k != OVER_DELIVERY_TOLERANCE}
-        if tolerance is not None:  # a JSON number
-            merged[OVER_DELIVERY_TOLERANCE] = int(tolerance) if tolerance == int(tolerance) else float(tolerance)
+        numbers = (OVER_DELIVERY_TOLERANCE, OVER_RECEIPT_TOLERANCE, PO_APPROVAL_LIMIT)
+        merged = {k: v for k, v in (settings or {}).items() if k not in numbers}
+        for key in numbers:
+            number = data.pop(key, None)
+            if number is not None:  # a JSON number
+                merged[key] = int(number) if number == int(number) else float(number)
+        negative = data.pop(ALLOW_NEGATIVE_STOCK, False)
+        if negative or ALLOW_NEGATIVE_STOCK in merged:
+            merged[ALLOW_NEGATIVE_STOCK] = bool(negative)
         # the credit limit check: kept only when it is not the default (or was set before), absent otherwise
         check = data.pop(CREDIT_LIMIT_CHECK, "") or ""
         if check and (check != DEFAULT_CREDIT_LIMIT_CHECK or CREDIT_LIMIT_CHECK in merged):

@@ -28,6 +28,15 @@ DEFAULT_SHIPMENT_TOLERANCE_PERCENT = Decimal(5)
 CREDIT_LIMIT_CHECK = "credit_limit_check"
 CREDIT_LIMIT_CHECK_MODES = ("off", "warn", "block")
 DEFAULT_CREDIT_LIMIT_CHECK = "warn"
+# ``settings["po_approval_limit"]``: a purchase order whose total in the base currency is above it needs a manager's or
+# owner's approval (never its author's); at or below it, submitting approves (the purchasing floor reads it).
+PO_APPROVAL_LIMIT = "po_approval_limit"
+DEFAULT_PO_APPROVAL_LIMIT = Decimal(10000)
+# ``settings["over_receipt_tolerance_percent"]``: how far beyond a PO line's ordered quantity its receipts may go.
+OVER_RECEIPT_TOLERANCE = "over_receipt_tolerance_percent"
+DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT = Decimal(5)
+# ``settings["allow_negative_stock"]``: whether an issue may take a balance below zero (default: refused).
+ALLOW_NEGATIVE_STOCK = "allow_negative_stock"
 
 
 class Organization(TimestampedModel):
@@ -62,6 +71,27 @@ class Organization(TimestampedModel):
         """ "off", "warn" or "block" (``settings``, default "warn")."""
         value = (self.settings or {}).get(CREDIT_LIMIT_CHECK)
         return value if value in CREDIT_LIMIT_CHECK_MODES else DEFAULT_CREDIT_LIMIT_CHECK
+
+    @property
+    def po_approval_limit(self) -> Decimal:
+        """Purchase orders above this total in the base currency need approval (``settings``, default 10,000)."""
+        value = (self.settings or {}).get(PO_APPROVAL_LIMIT)
+        if value is None or isinstance(value, bool):
+            return DEFAULT_PO_APPROVAL_LIMIT
+        return Decimal(str(value))
+
+    @property
+    def over_receipt_tolerance_percent(self) -> Decimal:
+        """The over-receipt tolerance of PO lines in percent (``settings``, default 5)."""
+        value = (self.settings or {}).get(OVER_RECEIPT_TOLERANCE)
+        if value is None or isinstance(value, bool):
+            return DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT
+        return Decimal(str(value))
+
+    @property
+    def allow_negative_stock(self) -> bool:
+        """Whether stock issues may take a balance below zero (``settings``, default no)."""
+        return (self.settings or {}).get(ALLOW_NEGATIVE_STOCK) is True
 
     @property
     def shipment_tolerance_percent(self) -> Decimal:

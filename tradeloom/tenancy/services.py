@@ -19,10 +19,13 @@ from tradeloom.core.models import Job
 from tradeloom.core.outbox import outbox_enqueue
 from tradeloom.tenancy.events import MembershipAction, OrganizationAction, OrganizationCreated
 from tradeloom.tenancy.models import (
+    ALLOW_NEGATIVE_STOCK,
     AUDIT_EXPORT,
     CREDIT_LIMIT_CHECK,
     CREDIT_LIMIT_CHECK_MODES,
     OVER_DELIVERY_TOLERANCE,
+    OVER_RECEIPT_TOLERANCE,
+    PO_APPROVAL_LIMIT,
     SHIPMENT_TOLERANCE,
     Membership,
     Organization,
@@ -85,6 +88,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
     _validate_numbering(organization.settings)
     _validate_tolerance(organization.settings)
     _validate_credit_limit_check(organization.settings)
+    _validate_purchasing(organization.settings)
     organization.full_clean()
     after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     changes = changes_between(before, after)
@@ -114,12 +118,16 @@ def _validate_numbering(settings: Any) -> None:
 
 MAX_OVER_DELIVERY_TOLERANCE_PERCENT = 100
 # The tolerances an organisation's settings hold, each a percentage, and how its error names it.
-TOLERANCE_SETTINGS = {OVER_DELIVERY_TOLERANCE: "over-delivery", SHIPMENT_TOLERANCE: "shipment"}
+TOLERANCE_SETTINGS = {
+    OVER_DELIVERY_TOLERANCE: "over-delivery",
+    SHIPMENT_TOLERANCE: "shipment",
+    OVER_RECEIPT_TOLERANCE: "over-receipt",
+}
 
 
 def _validate_tolerance(settings: Any) -> None:
-    """``settings["over_delivery_tolerance_percent"]`` and ``settings["shipment_tolerance_percent"]``: each a
-    number from 0 to 100 with at most two decimals."""
+    """``settings["over_delivery_tolerance_percent"]``, ``["shipment_tolerance_percent"]`` and
+    ``["over_receipt_tolerance_percent"]``: each a number from 0 to 100 with at most two decimals."""
     for key, name in TOLERANCE_SETTINGS.items():
         value = (settings or {}).get(key)
         if value is None:
@@ -146,6 +154,28 @@ def _validate_credit_limit_check(settings: Any) -> None:
     raise ApplicationError(
         message, code="validation_error", extra={"errors": {f"settings.{CREDIT_LIMIT_CHECK}": [message]}}
     )
+
+
+def _validate_purchasing(settings: Any) -> None:
+    """``settings["po_approval_limit"]``: a number ≥ 0 with at most two decimals; ``settings["allow_negative_stock"]``:
+    true or false."""
+    limit = (settings or {}).get(PO_APPROVAL_LIMIT)
+    if limit is not None:
+        valid = isinstance(limit, int | float) and not isinstance(limit, bool)
+        if valid:
+            number = Decimal(str(limit))
+            valid = number.is_finite() and 0 <= number < Decimal("1e15") and number == number.quantize(Decimal("0.01"))
+        if not valid:
+            message = "The PO approval limit is an amount of at least 0 with at most two decimals."
+            raise ApplicationError(
+                message, code="validation_error", extra={"errors": {f"settings.{PO_APPROVAL_LIMIT}": [message]}}
+            )
+    negative = (settings or {}).get(ALLOW_NEGATIVE_STOCK)
+    if negative is not None and not isinstance(negative, bool):
+        message = "Allow negative stock is true or false."
+        raise ApplicationError(
+            message, code="validation_error", extra={"errors": {f"settings.{ALLOW_NEGATIVE_STOCK}": [message]}}
+        )
 
 
 def _active_owners(organization_id: Any) -> QuerySet[Membership]:

@@ -31,7 +31,7 @@ from tradeloom.tenancy.capabilities import (
 from tradeloom.tenancy.dashboard import dashboard_panels
 from tradeloom.tenancy.filters import MembershipFilter
 from tradeloom.tenancy.forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
-from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE
+from tradeloom.tenancy.models import OVER_DELIVERY_TOLERANCE, OVER_RECEIPT_TOLERANCE, PO_APPROVAL_LIMIT
 from tradeloom.tenancy.roles import Role, all_capabilities, role_has
 from tradeloom.tenancy.web import TenantRequest, frame_resolve, tenant_view
 
@@ -80,6 +80,9 @@ def settings_view(request: TenantRequest) -> HttpResponse:
         "timezone": organization.timezone,
         "over_delivery_tolerance_percent": (organization.settings or {}).get(OVER_DELIVERY_TOLERANCE),
         "credit_limit_check": organization.credit_limit_check,
+        "po_approval_limit": (organization.settings or {}).get(PO_APPROVAL_LIMIT),
+        "over_receipt_tolerance_percent": (organization.settings or {}).get(OVER_RECEIPT_TOLERANCE),
+        "allow_negative_stock": organization.allow_negative_stock,
     }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
