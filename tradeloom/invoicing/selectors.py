@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.db.models import DecimalField as DecimalOutput
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from tradeloom.core.pagination import KeysetPage, PreparedFirstPage, parse_limit
+from tradeloom.core.shapes import shape_of
 from tradeloom.invoicing import states
 from tradeloom.invoicing.models import CreditNote, Invoice, InvoiceLine
 from tradeloom.invoicing.quantities import invoiceable_limit, invoiced_quantities
@@ -89,6 +92,48 @@ def invoice_list(*, organization: Any, membership: Membership | None) -> QuerySe
     page size (filter and page it: ``filters.InvoiceFilter``); only the member's orders' when restricted."""
     qs = _invoice_list_columns().filter(organization=organization)
     return restrict_to_member(qs, organization=organization, membership=membership)
+
+
+# The list's columns: the invoice's own (its ``Shape.list``), the three names the list resolves beside them and the
+# figures outstanding and overdue are computed from (``api.serializers.invoice_list_rows``).
+LIST_EXTRA = ("customer_name", "order_number", "shipment_number")
+LIST_COLUMNS = (*shape_of(Invoice).list, *LIST_EXTRA)
+LIST_ORDERING = ("-created_at", "-id")
+
+
+def _list_page_rows(org: Any, merchandiser: Any = None) -> QuerySet[Invoice, dict[str, Any]]:
+    qs = _invoice_list_columns().filter(organization_id=org)
+    if merchandiser is not None:
+        qs = qs.filter(Q(order__merchandiser_id=merchandiser) | Q(Exists(_billed(merchandiser))))
+    return qs.values(*LIST_COLUMNS)
+
+
+def _billed(merchandiser: Any) -> QuerySet[InvoiceLine]:
+    return InvoiceLine.objects.filter(invoice=OuterRef("pk"), order__merchandiser_id=merchandiser)
+
+
+# restricted to a merchandiser's orders → the first page, compiled once per page size
+_FIRST_PAGES = {
+    False: PreparedFirstPage(lambda org: _list_page_rows(org), ordering=LIST_ORDERING, org=UUID),
+    True: PreparedFirstPage(
+        lambda org, merchandiser: _list_page_rows(org, merchandiser),
+        ordering=LIST_ORDERING,
+        org=UUID,
+        merchandiser=UUID,
+    ),
+}
+
+
+def invoice_list_first_page(*, organization: Any, membership: Membership, params: Any) -> KeysetPage | None:
+    """The list's first page when the request asks for nothing but a page size — what opening the invoices list asks
+    for — read through a statement compiled once (``PreparedFirstPage``): the same rows and next cursor as
+    ``invoice_list(...).values(*LIST_COLUMNS)`` paged. ``None`` for any other request (the general path answers it)."""
+    if not params.keys() <= {"limit"}:
+        return None
+    limit = parse_limit(params.get("limit"))
+    if merchandiser_restricted(organization=organization, membership=membership):
+        return _FIRST_PAGES[True].page(limit=limit, org=organization.pk, merchandiser=membership.pk)
+    return _FIRST_PAGES[False].page(limit=limit, org=organization.pk)
 
 
 def invoice_get(*, organization: Any, membership: Membership | None, invoice_id: Any) -> Invoice:

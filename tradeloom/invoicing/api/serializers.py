@@ -4,14 +4,16 @@ adds (names, numbers, outstanding, the due date's basis) are written out here.""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tradeloom.core.shapes import shape_of
-from tradeloom.invoicing import states
+from tradeloom.core.shapes import row_encoder, shape_of
+from tradeloom.invoicing import selectors, states
 from tradeloom.invoicing.models import CreditNote, Invoice, InvoiceLine
 from tradeloom.logistics.models import Shipment
 from tradeloom.records.api import TenantPrimaryKeyRelatedField
@@ -72,6 +74,25 @@ InvoiceListOutput = output_serializer(
     extra=("customer_name", "order_number", "shipment_number", "outstanding", "overdue"),
     base=_InvoiceRow,
 )
+
+LIST_EXTRA, LIST_COLUMNS = selectors.LIST_EXTRA, selectors.LIST_COLUMNS
+_list_row = row_encoder(Invoice, INVOICE.list, extra={name: name for name in LIST_EXTRA})
+CENT = Decimal("0.01")
+
+
+def invoice_list_rows(rows: Any, *, today: date) -> list[dict[str, Any]]:
+    """``values(*LIST_COLUMNS)`` rows of ``selectors.invoice_list`` as the JSON of ``InvoiceListOutput`` (a test
+    holds them equal), without building a model or a serializer per row."""
+    out = []
+    tz = timezone.get_current_timezone()
+    for row in rows:
+        data = _list_row(row, tz)
+        outstanding = row["total"] - row["paid_amount"] - row["credited_amount"]
+        data["outstanding"] = str(outstanding.quantize(CENT))
+        due = row["due_date"]
+        data["overdue"] = row["status"] in states.OPEN and due is not None and due < today and outstanding > 0
+        out.append(data)
+    return out
 
 
 class _InvoiceDetail(_InvoiceRow):

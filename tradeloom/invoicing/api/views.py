@@ -8,7 +8,7 @@ invoice honour ``If-Match`` with the invoice's ``ETag`` (412 when stale) and ans
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.schema import api_contract
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.pagination import KeysetCursorPagination
 from tradeloom.invoicing import selectors, services, states
 from tradeloom.invoicing.api import serializers as s
 from tradeloom.invoicing.capabilities import INVOICES_MANAGE, INVOICES_VIEW
@@ -77,10 +78,16 @@ class InvoicesApi(TenantGenericAPIView):
         summary="List invoices (filter by status, customer, order, shipment, LC, due dates, overdue; search by number)",
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.invoice_list(organization=self.organization, membership=self.membership)
-        page = self.paginate_queryset(self.filter_queryset(qs))
-        rows = s.InvoiceListOutput(page, many=True, context={"today": timezone.localdate()}).data
-        return self.get_paginated_response(rows)
+        first = selectors.invoice_list_first_page(
+            organization=self.organization, membership=self.membership, params=request.query_params
+        )
+        page: list[Any] | None
+        if first is not None:  # opening the list: a statement compiled once
+            page = cast(KeysetCursorPagination, self.paginator).take_page(first, request)
+        else:
+            qs = selectors.invoice_list(organization=self.organization, membership=self.membership)
+            page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
+        return self.get_paginated_response(s.invoice_list_rows(page, today=timezone.localdate()))
 
     @extend_schema(
         request=s.InvoiceCreateInput,

@@ -258,6 +258,24 @@ def test_the_list_filters_and_its_cost(ctx, django_assert_max_num_queries):
         assert ctx.client.get(f"{ctx.url}{from_shipment['id']}/").status_code == 200
 
 
+def test_the_fast_list_rows_are_the_documented_serializer_output(ctx):
+    from tradeloom.invoicing import selectors
+    from tradeloom.invoicing.api.serializers import LIST_COLUMNS, InvoiceListOutput, invoice_list_rows
+
+    first, _second = ctx.lines
+    create(ctx, {"shipment": str(ctx.shipment.pk)})
+    issued = create(ctx, {"order": str(ctx.order.pk), "lines": [{"line": str(first.pk), "quantity": "3"}]}).json()
+    ctx.client.post(f"{ctx.url}{issued['id']}/issue/")
+    with tenant_context(ctx.w.org):
+        Invoice.objects.filter(pk=issued["id"]).update(due_date=TODAY - DAY, paid_amount=Decimal("1.10"))
+        queryset = selectors.invoice_list(organization=ctx.w.org, membership=None)
+        documented = [dict(row) for row in InvoiceListOutput(list(queryset), many=True, context={"today": TODAY}).data]
+        fast = invoice_list_rows(list(queryset.values(*LIST_COLUMNS)), today=TODAY)
+    assert len(fast) == 2
+    assert [row["overdue"] for row in fast] == [True, False]
+    assert fast == documented
+
+
 def test_money_figures_are_strings_with_two_decimals(ctx):
     data = create(ctx, {"order": str(ctx.order.pk)}).json()
     # 100 x 2.50 = 250.00 + 10 % = 25.00; 40 x 1.25 = 50.00 + 5 % = 2.50
