@@ -16,8 +16,8 @@ reaches the SQL unchanged. A parameter the SQL does not carry unchanged (e.g. in
                           org=UUID, pk=UUID)
     ORDER.first(org=organization.pk, pk=order_id)   # {"id": ..., "number": ...} or None
 
-A ``values()`` queryset gives dicts; a plain model queryset (no ``select_related``, no annotations) gives model
-instances, exactly as Django would build them.
+A ``values()`` queryset gives dicts; a model queryset gives model instances exactly as Django would build them, with
+its ``select_related`` objects and annotations (``prefetch_related`` is refused: it would be another statement).
 
 These statements, the tenant's and every keyset list page run under ``server_binding()``: the parameters travel
 apart from the SQL, so the text is the same on every request and psycopg prepares it once the connection has run it
@@ -38,7 +38,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, ValuesIterable
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 
 @contextmanager
@@ -74,6 +74,9 @@ class _Compiled:
     expressions: tuple[Any, ...]
     model: type[Model] | None  # set when rows become model instances
     using: str
+    span: tuple[int, int]  # models: where the model's own columns are in a row
+    populators: tuple[Any, ...]  # models: select_related's (Django's RelatedPopulator)
+    annotations: tuple[tuple[str, int], ...]  # models: each annotation's attribute and position in a row
 
 
 class PreparedQuery:
@@ -101,17 +104,27 @@ class PreparedQuery:
                 "use a plain comparison."
             )
         select = [column for column, _sql, _alias in compiler.select]
+        span = (0, len(select))
+        populators: tuple[Any, ...] = ()
+        annotations: tuple[tuple[str, int], ...] = ()
+        if getattr(queryset, "_prefetch_related_lookups", ()):
+            raise ImproperlyConfigured("Prepared query: prefetch_related is not run; read the related rows apart.")
         if queryset._iterable_class is ValuesIterable:
             query = queryset.query
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
             model = None
-        elif queryset._iterable_class is ModelIterable and not queryset.query.select_related:
-            if queryset.query.annotation_select or queryset.query.extra_select:
-                raise ImproperlyConfigured("Prepared query: a model queryset with annotations; use values().")
-            names = tuple(column.target.attname for column in select)
+        elif queryset._iterable_class is ModelIterable and not queryset.query.extra_select:
+            # what ModelIterable does with the compiler's plan: the model's columns, select_related's populators
+            # (built once: they hold no per-row state) and the annotations' positions
+            klass_info: Any = compiler.klass_info
+            fields = klass_info["select_fields"]
+            span = (fields[0], fields[-1] + 1)
+            names = tuple(column.target.attname for column in select[span[0] : span[1]])
+            populators = tuple(get_related_populators(klass_info, compiler.select, queryset.db))  # type: ignore[call-arg]
+            annotations = tuple(compiler.annotation_col_map.items())
             model = queryset.model
         else:
-            raise ImproperlyConfigured("Prepared query: only values() or plain model querysets.")
+            raise ImproperlyConfigured("Prepared query: only values() or model querysets (no extra()).")
         converters = compiler.get_converters(select)
         return _Compiled(
             sql=sql,
@@ -122,6 +135,9 @@ class PreparedQuery:
             expressions=tuple(select),
             model=model,
             using=queryset.db,
+            span=span,
+            populators=populators,
+            annotations=annotations,
         )
 
     @property
@@ -144,7 +160,16 @@ class PreparedQuery:
             rows = [_convert(row, c, connection) for row in rows]
         if c.model is None:
             return [dict(zip(c.names, row, strict=True)) for row in rows]
-        return [c.model.from_db(c.using, c.names, row) for row in rows]
+        start, end = c.span
+        objects = []
+        for row in rows:
+            obj = c.model.from_db(c.using, c.names, row[start:end])
+            for populator in c.populators:
+                populator.populate(row, obj)
+            for name, position in c.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
     def first(self, **values: Any) -> Any:
         rows = self.all(**values)

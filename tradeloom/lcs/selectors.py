@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.db.models import (
     Count,
@@ -20,7 +21,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 
+from tradeloom.core.prepared import PreparedQuery
 from tradeloom.lcs import states, terms
 from tradeloom.lcs.models import (
     AMENDABLE_TERMS,
@@ -178,31 +179,94 @@ class LcDetail:
         }
 
 
+def _visible_lc(org: Any, pk: Any, merchandiser: Any = None) -> QuerySet[LetterOfCredit]:
+    """``lc_get`` for one LC: a restricted merchandiser sees it only when it is linked to one of their orders."""
+    qs = LetterOfCredit.objects.filter(organization_id=org, pk=pk).select_related("customer", "supplier", "master")
+    if merchandiser is not None:
+        qs = qs.filter(
+            Exists(LcOrder.objects.filter(letter_of_credit=OuterRef("pk"), order__merchandiser_id=merchandiser))
+        )
+    return qs
+
+
+# The detail's reads, each compiled once per process (``core.prepared``): building their SQL cost more than running it.
+_LC = PreparedQuery(_visible_lc, org=UUID, pk=UUID)
+_OWN_LC = PreparedQuery(_visible_lc, org=UUID, pk=UUID, merchandiser=UUID)
+_AMENDMENTS = PreparedQuery(
+    lambda lc: Amendment.objects.filter(letter_of_credit_id=lc).select_related("decided_by").order_by("revision"),
+    lc=UUID,
+)
+_UTILISATIONS = PreparedQuery(
+    lambda lc: (
+        Utilisation.objects.filter(letter_of_credit_id=lc).select_related("shipment").order_by("created_at", "id")
+    ),
+    lc=UUID,
+)
+_PRESENTATIONS = PreparedQuery(
+    lambda lc: Presentation.objects.filter(letter_of_credit_id=lc).order_by("presented_on", "created_at", "id"),
+    lc=UUID,
+)
+_DISCREPANCIES = PreparedQuery(
+    lambda lc: Discrepancy.objects.filter(presentation__letter_of_credit_id=lc).order_by(
+        "raised_on", "created_at", "id"
+    ),
+    lc=UUID,
+)
+_ORDERS = PreparedQuery(
+    lambda lc: LcOrder.objects.filter(letter_of_credit_id=lc).select_related("order").order_by("created_at", "id"),
+    lc=UUID,
+)
+_PROFORMAS = PreparedQuery(
+    lambda lc: (
+        LcProforma.objects.filter(letter_of_credit_id=lc).select_related("proforma").order_by("created_at", "id")
+    ),
+    lc=UUID,
+)
+_BACK_TO_BACKS = PreparedQuery(
+    lambda lc: LetterOfCredit.objects.filter(master_id=lc).order_by("created_at", "id"), lc=UUID
+)
+# where a presentation's related manager looks for its prefetched discrepancies
+_DISCREPANCIES_CACHE = Presentation.discrepancies.field.remote_field.cache_name
+
+
+def _presentations(lc_id: Any) -> list[Presentation]:
+    """The LC's presentations with their discrepancies (two statements, one without presentations), as
+    ``prefetch_related`` leaves them."""
+    presentations = _PRESENTATIONS.all(lc=lc_id)
+    if not presentations:
+        return presentations
+    by_presentation: dict[Any, list[Discrepancy]] = {p.pk: [] for p in presentations}
+    for discrepancy in _DISCREPANCIES.all(lc=lc_id):
+        by_presentation[discrepancy.presentation_id].append(discrepancy)
+    for presentation in presentations:
+        found = presentation.discrepancies.all()
+        found._result_cache = by_presentation[presentation.pk]
+        found._prefetch_done = True
+        presentation._prefetched_objects_cache = {_DISCREPANCIES_CACHE: found}
+    return presentations
+
+
 def lc_detail(*, organization: Any, membership: Membership | None, lc_id: Any) -> LcDetail:
-    """Everything an LC's page and API detail show, in a constant number of statements (eight) whatever the number
-    of amendments, drawings, presentations and links."""
-    lc = lc_get(organization=organization, membership=membership, lc_id=lc_id)
-    amendments = list(Amendment.objects.filter(letter_of_credit=lc).select_related("decided_by").order_by("revision"))
+    """Everything an LC's page and API detail show, in a constant number of statements (at most eight) whatever the
+    number of amendments, drawings, presentations and links — each compiled once per process
+    (``LetterOfCredit.DoesNotExist`` when the member may not see it)."""
+    if membership is not None and merchandiser_restricted(organization=organization, membership=membership):
+        lc = _OWN_LC.first(org=organization.pk, pk=lc_id, merchandiser=membership.pk)
+    else:
+        lc = _LC.first(org=organization.pk, pk=lc_id)
+    if lc is None:
+        raise LetterOfCredit.DoesNotExist("No such letter of credit.")
+    amendments = _AMENDMENTS.all(lc=lc.pk)
     return LcDetail(
         lc=lc,
         terms=lc_terms(lc, amendments),
         original=lc_original_terms(lc, amendments),
         amendments=amendments,
-        utilisations=list(
-            Utilisation.objects.filter(letter_of_credit=lc).select_related("shipment").order_by("created_at", "id")
-        ),
-        presentations=list(
-            Presentation.objects.filter(letter_of_credit=lc)
-            .prefetch_related(
-                Prefetch("discrepancies", queryset=Discrepancy.objects.order_by("raised_on", "created_at"))
-            )
-            .order_by("presented_on", "created_at")
-        ),
-        orders=list(LcOrder.objects.filter(letter_of_credit=lc).select_related("order").order_by("created_at")),
-        proformas=list(
-            LcProforma.objects.filter(letter_of_credit=lc).select_related("proforma").order_by("created_at")
-        ),
-        back_to_backs=list(LetterOfCredit.objects.filter(master=lc).order_by("created_at")),
+        utilisations=_UTILISATIONS.all(lc=lc.pk),
+        presentations=_presentations(lc.pk),
+        orders=_ORDERS.all(lc=lc.pk),
+        proformas=_PROFORMAS.all(lc=lc.pk),
+        back_to_backs=_BACK_TO_BACKS.all(lc=lc.pk),
     )
 
 

@@ -87,12 +87,45 @@ def test_a_parameter_that_does_not_reach_the_sql_unchanged_is_refused():
         contains.all(code="EU")
 
 
-def test_only_scalar_parameters_and_plain_querysets():
+def test_only_scalar_parameters_and_no_prefetch():
     with pytest.raises(ImproperlyConfigured, match="UUID, str or int"):
         PreparedQuery(lambda day: ExchangeRate.objects.filter(date=day), day=date)
-    joined = PreparedQuery(lambda pk: ExchangeRate.objects.select_related("organization").filter(pk=pk), pk=UUID)
-    with pytest.raises(ImproperlyConfigured, match="values"):
-        joined.first(pk=UUID(int=1))
+    prefetched = PreparedQuery(lambda pk: ExchangeRate.objects.prefetch_related("organization").filter(pk=pk), pk=UUID)
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        prefetched.first(pk=UUID(int=1))
+    extra = PreparedQuery(lambda pk: ExchangeRate.objects.extra(select={"one": "1"}).filter(pk=pk), pk=UUID)
+    with pytest.raises(ImproperlyConfigured, match="extra"):
+        extra.first(pk=UUID(int=1))
+
+
+JOINED = PreparedQuery(
+    lambda pk: (
+        ExchangeRate.objects.select_related("organization", "created_by")
+        .defer("updated_at")
+        .annotate(doubled=F("rate") * 2)
+        .filter(pk=pk)
+    ),
+    pk=UUID,
+)
+
+
+def test_select_related_and_annotations_are_built_as_django_builds_them(org, django_assert_num_queries):
+    made = _rates(org)
+    with tenant_context(org):
+        expected = (
+            ExchangeRate.objects.select_related("organization", "created_by")
+            .defer("updated_at")
+            .annotate(doubled=F("rate") * 2)
+            .get(pk=made[0].pk)
+        )
+        with django_assert_num_queries(1):
+            rate = JOINED.first(pk=made[0].pk)
+            assert rate.organization.slug == org.slug  # joined: no statement
+            assert rate.created_by is None
+            assert rate.doubled == Decimal("2.2") == expected.doubled
+        assert (rate.pk, rate.rate, rate.organization_id) == (expected.pk, expected.rate, expected.organization_id)
+        assert rate.get_deferred_fields() == expected.get_deferred_fields() == {"updated_at"}
+        assert JOINED.first(pk=UUID(int=5)) is None
 
 
 def test_the_named_parameters_are_required():

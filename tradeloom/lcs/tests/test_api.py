@@ -224,8 +224,11 @@ def test_the_detail_costs_the_same_whatever_its_size(api, django_assert_max_num_
     for _ in range(3):
         grow()
     with CaptureQueriesContext(connection) as many, django_assert_max_num_queries(budget("api.lcs.detail")):
-        client.get(f"{url}{lc.pk}/")
+        body = client.get(f"{url}{lc.pk}/").json()
     assert len(many) == len(few)
+    # each presentation with its own discrepancy (read apart from the presentations, put back in place)
+    assert [len(p["discrepancies"]) for p in body["presentations"]] == [1, 1, 1, 1]
+    assert len({p["discrepancies"][0]["id"] for p in body["presentations"]}) == 4
 
 
 def test_exposure(api, django_assert_max_num_queries):
