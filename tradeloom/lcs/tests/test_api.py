@@ -259,3 +259,33 @@ def test_a_shipment_drawing_by_api(api):
     assert body.status_code == 201, body.content
     # 100 x 2.50 + 50 x 4.00
     assert body.json()["utilisations"][0]["amount"] == "450.00"
+
+
+def test_the_fast_detail_is_the_documented_serializer_output(api):
+    """``detail_data`` writes the JSON itself; it is ``LcDetailOutput``'s, key order included, for an LC with every
+    part: an accepted amendment, a drawing, a presentation with a discrepancy, an order and a back-to-back LC."""
+    import json
+
+    from tradeloom.lcs.api.serializers import detail_data, documented_detail_data
+    from tradeloom.lcs.selectors import lc_detail
+
+    client, url = api["client"], api["url"]
+    with tenant_context(api["org"]):
+        lc = lc_make(api, tolerance_percent=Decimal(5), incoterm="FOB")
+    base = f"{url}{lc.pk}/"
+    amendment = client.post(f"{base}amendments/", {"changes": {"amount": "120000.00"}}, format="json").json()
+    client.post(f"{base}amendments/{amendment['amendments'][0]['id']}/accept/", {}, format="json")
+    drawing = client.post(f"{base}utilisations/", {"amount": "1000.50"}, format="json").json()["utilisations"][0]
+    presented = client.post(f"{base}presentations/", {"utilisation": drawing["id"]}, format="json").json()
+    client.post(
+        f"{base}presentations/{presented['presentations'][0]['id']}/discrepancies/", {"text": "Late"}, format="json"
+    )
+    with tenant_context(api["org"]):
+        LetterOfCreditFactory(organization=api["org"], customer=api["customer"], master=lc, role="back_to_back")
+        detail = lc_detail(organization=api["org"], membership=None, lc_id=lc.pk)
+        fast, documented = detail_data(detail), documented_detail_data(detail)
+    assert fast["amendments"]
+    assert fast["presentations"][0]["discrepancies"]
+    assert fast["back_to_backs"]
+    assert fast["orders"]
+    assert json.dumps(fast) == json.dumps(documented)
