@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "tradeloom.sales",
     "tradeloom.approvals",
     "tradeloom.logistics",
+    "tradeloom.inventory",
+    "tradeloom.purchasing",
     "tradeloom.proformas",
     "tradeloom.lcs",
     "tradeloom.invoicing",
@@ -338,6 +340,13 @@ SPECTACULAR_SETTINGS = {
         # invoicing
         "InvoiceStatusEnum": "tradeloom.invoicing.states.STATUSES",
         "CreditNoteStatusEnum": "tradeloom.invoicing.models.CreditNote.Status",
+        # inventory (add below this line only)
+        "WarehouseKindEnum": "tradeloom.inventory.models.Warehouse.Kind",
+        "StockMoveKindEnum": "tradeloom.inventory.models.StockMove.Kind",
+        # purchasing (add below this line only)
+        "PurchaseOrderStatusEnum": "tradeloom.purchasing.states.STATUSES",
+        "ReceiptStatusEnum": "tradeloom.purchasing.models.Receipt.Status",
+        "PurchaseOrderApprovalDecisionEnum": "tradeloom.purchasing.models.Approval.Decision",
         # receivables
         "PaymentStatusEnum": "tradeloom.receivables.models.Payment.Status",
         "PaymentMethodEnum": "tradeloom.receivables.models.Payment.Method",

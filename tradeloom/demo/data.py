@@ -642,3 +642,61 @@ def demo_shipments_create(*, organization: Any, by: Any) -> None:
             kind, name, text = plan["file"]
             upload = SimpleUploadedFile(name, text.encode(), content_type="text/plain")
             services.document_file_attach(document=documents[kind], by=by, upload=upload)
+
+
+# --- purchasing: purchase orders in every status (the purchasing module edits this section) ------------------------
+def demo_purchasing_create(*, organization: Any, by: Any) -> None:
+    """Purchase orders in every status, one amended, one back to back, with receipts into the demo warehouses
+    (``demo.purchasing``; the warehouses first, ``demo_inventory_create`` being idempotent)."""
+    from tradeloom.demo.purchasing import demo_purchases_create
+
+    demo_purchases_create(organization=organization, by=by, inventory=demo_inventory_create)
+
+
+# --- inventory: two warehouses with opening stock (the inventory module edits this section) ------------------------
+DEMO_WAREHOUSES = [
+    ("MAIN", "Main store, Gazipur", "own_store", None, "Plot 12, BSCIC Industrial Estate, Gazipur"),
+    ("SQT-MILL", "At Square Textiles", "at_mill", "SQTEX", "Kaliakoir composite, Gazipur"),
+]
+# (warehouse, item code, quantity, unit code, unit cost per that unit in base currency, reason)
+DEMO_OPENING_STOCK = [
+    ("MAIN", "SJ-160", "1250", "kg", "4.85", "Opening stock: count of 30 Nov"),
+    ("MAIN", "TW-240", "3200", "yd", "2.95", "Opening stock: count of 30 Nov"),
+    ("MAIN", "BTN-18L", "240", "dz", "1.10", "Opening stock: count of 30 Nov"),
+    ("SQT-MILL", "SJ-160", "800", "kg", "4.60", "Greige held at the mill for the next booking"),
+    ("SQT-MILL", "TW-240", "1500", "m", "3.20", "Finished fabric held at the mill"),
+]
+
+
+def demo_inventory_create(*, organization: Any, by: Any) -> None:
+    """Two warehouses (an own store and one at a mill) with opening stock of the demo items, through adjustments;
+    only when the organisation has no warehouse yet."""
+    from tradeloom.inventory.models import Warehouse
+    from tradeloom.inventory.services import stock_adjust
+
+    if Warehouse.objects.filter(organization=organization).exists():
+        return
+    suppliers = {s.code: s for s in Supplier.objects.filter(organization=organization)}
+    warehouses = {}
+    for code, name, kind, supplier, address in DEMO_WAREHOUSES:
+        data: dict[str, Any] = {"code": code, "name": name, "kind": kind, "address": address}
+        if supplier and supplier in suppliers:
+            data["supplier"] = suppliers[supplier]
+        warehouses[code] = record_create(model=Warehouse, organization=organization, by=by, data=data)
+    items = {i.code: i for i in Item.objects.filter(organization=organization).select_related("unit")}
+    units = {u.code: u for u in UnitOfMeasure.objects.filter(organization=organization)}
+    for warehouse, item_code, quantity, unit, cost, reason in DEMO_OPENING_STOCK:
+        item = items.get(item_code)
+        if item is None or unit not in units or units[unit].dimension != item.unit.dimension:
+            continue
+        stock_adjust(
+            organization=organization,
+            by=by,
+            warehouse=warehouses[warehouse],
+            item=item,
+            quantity=Decimal(quantity),
+            unit=units[unit],
+            unit_cost=Decimal(cost),
+            reason=reason,
+            reference="Opening stock",
+        )

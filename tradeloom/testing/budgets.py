@@ -141,6 +141,44 @@ BUDGETS: dict[str, int] = {
     # draft from a shipment, whatever the number of lines: lock, lines, order lines locked, invoiced, rate, number,
     # save, lines, audit, the savepoint pairs
     "service.invoice_create": 20,
+    # --- inventory (only the inventory module edits this section) ---------------------------------------------------
+    # the token's user, the tenant, the page of balances (item, its unit and warehouse joined), the savepoint pair
+    "api.stock-balances.list": 5,
+    "api.stock-moves.list": 5,  # the same: the page of moves with item, unit, warehouse and given unit joined
+    "api.warehouses.list": 7,
+    "api.warehouses.detail": 7,
+    # pages: the frame (7 with the savepoint pair), then the page's own reads
+    "web.stock": 11,  # the page of balances, their totals per unit, the item and warehouse filters' choices
+    "web.stock.moves": 11,  # the page of moves, the item and warehouse filters' choices
+    "web.stock.item_ledger": 11,  # the item, its balances per warehouse, the page of moves, the warehouse filter
+    "web.stock.transfer": 12,  # the item named in the address, the warehouses, items and units to choose from
+    "web.warehouses.list": 10,
+    "web.warehouses.detail": 10,  # the warehouse, its stock on hand
+    "web.shipments.warehouse": 12,  # the shipment, its warehouse, its stock moves, the warehouses to choose from
+    # one move whatever the organisation's ledger: the balance created if missing and locked, its update, the move,
+    # the audit row, the savepoint pair
+    "service.stock_receive": 8,
+    # --- purchasing (only the purchasing module edits this section) -------------------------------------------------
+    "api.purchase-orders.list": 5,  # supplier and customer names and the order's number in the page's one statement
+    # the token's user, the tenant, the PO (supplier, plant, customer, carrier, terms, warehouse, order, approver), its
+    # lines (unit, item, order line and its order), approvals, amendments, receipts, their lines; the savepoint pair
+    "api.purchase-orders.detail": 10,
+    # the frame (7 with the savepoint pair), the page of POs, the totals per currency, the filters' supplier and
+    # customer choices — whatever the page size
+    "web.purchase-orders.list": 12,
+    # the frame, the PO's detail (six), the timeline's events and the labels they name
+    "web.purchase-orders.detail": 15,
+    "web.purchase-orders.approvals": 8,  # the frame and the queue's one statement
+    # the frame, the items and units the rows offer, the header's choices (supplier, plant, customer, carrier, terms,
+    # warehouse) — whatever the number of lines
+    "web.purchase-orders.new": 16,
+    # the tab's partial (no frame but the tenant): the order, its POs, what its lines are on, the lines
+    "web.orders.purchasing": 11,
+    "web.orders.back_to_back": 13,  # the frame, the order, its lines, what of them is on POs, the warehouses
+    # the frame, the PO (its references), its lines, the warehouses to choose from — whatever the number of lines
+    "web.purchase-orders.receipt_new": 10,
+    # the frame, the PO, its lines, the items and units the rows offer, the header's choices (no supplier: it stays)
+    "web.purchase-orders.amend": 16,
     # --- receivables (only the receivables module edits this section) ------------------------------------------------
     # the order's PIs, LCs, invoices with their credit notes (two), the allocations with their payments, what each
     # invoice bills of the order — whatever the number of documents

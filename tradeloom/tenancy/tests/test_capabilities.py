@@ -32,6 +32,8 @@ READS = {
     "lcs.view",
     "invoices.view",
     "payments.view",
+    "purchasing.view",
+    "inventory.view",
 }
 # One's own inbox and settings: every role, the viewer too.
 PERSONAL = {"notifications.manage"}
@@ -48,10 +50,22 @@ ONLY_OWNERS_AND_ADMINS = {
 # The product's rules: the capabilities each role holds (owners and admins hold every one).
 # Trade finance: merchandisers raise proforma invoices; accounts staff run LCs, invoices and payments.
 FINANCE = {"proformas.manage", "lcs.manage", "invoices.manage", "payments.manage"}
+# Purchasing: merchandisers and managers raise POs, managers approve those above the limit; stock is kept by them and
+# by accounts staff (valuation, counts).
+BUYING = {"purchasing.manage", "inventory.manage"}
 RULES: dict[str, set[str]] = {
-    Role.MANAGER: READS | PERSONAL | MASTER_DATA | FINANCE | {"orders.manage", "shipments.manage", "invitations.view"},
-    Role.MERCHANDISER: READS | PERSONAL | MASTER_DATA | {"orders.manage", "shipments.manage", "proformas.manage"},
-    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA | FINANCE,
+    Role.MANAGER: READS
+    | PERSONAL
+    | MASTER_DATA
+    | FINANCE
+    | BUYING
+    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve"},
+    Role.MERCHANDISER: READS
+    | PERSONAL
+    | MASTER_DATA
+    | BUYING
+    | {"orders.manage", "shipments.manage", "proformas.manage"},
+    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA | FINANCE | {"inventory.manage"},
     Role.STAFF: READS | PERSONAL,
     Role.VIEWER: READS | PERSONAL,
 }
@@ -61,7 +75,8 @@ EVERY_CODE = (
     | MASTER_DATA
     | ONLY_OWNERS_AND_ADMINS
     | FINANCE
-    | {"orders.manage", "shipments.manage", "invitations.view"}
+    | BUYING
+    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve"}
 )
 
 

@@ -54,6 +54,7 @@ from tradeloom.approvals.tests.factories import AttachmentFactory, RuleFactory
 from tradeloom.catalog.models import ExchangeRate, Item, PaymentTerms, UnitOfMeasure
 from tradeloom.catalog.tests.factories import ExchangeRateFactory, ItemFactory
 from tradeloom.core.context import tenant_context
+from tradeloom.inventory.models import Warehouse
 from tradeloom.partners.models import Address, Carrier, Contact, Customer, Plant, Supplier, SupplierPlantMapping
 from tradeloom.partners.tests.factories import AddressFactory
 from tradeloom.sales.models import Line
@@ -83,6 +84,7 @@ RECORD_RESOURCES = {
     "exchange-rates": ExchangeRate,
     "payment-terms": PaymentTerms,
     "items": Item,
+    "warehouses": Warehouse,
 }
 # Body fields that name another record (``TenantPrimaryKeyRelatedField``, a gate's code) → the records they name.
 REFERENCES: dict[str, Any] = {
@@ -92,6 +94,9 @@ REFERENCES: dict[str, Any] = {
     "payment_terms": PaymentTerms,
     "unit": UnitOfMeasure,
     "item": Item,
+    "warehouse": Warehouse,
+    "from_warehouse": Warehouse,
+    "to_warehouse": Warehouse,
     "merchandiser": Membership,
     "assignee": Membership,
     "line": Line,

@@ -15,8 +15,10 @@ from tradeloom.alerts.services import rules_create_defaults
 from tradeloom.core.context import tenant_context
 from tradeloom.demo.data import (
     demo_approvals_create,
+    demo_inventory_create,
     demo_master_data_create,
     demo_orders_create,
+    demo_purchasing_create,
     demo_shipments_create,
 )
 from tradeloom.demo.finance_invoicing import demo_invoicing_create
@@ -50,11 +52,14 @@ class Command(BaseCommand):
                 demo_orders_create(organization=organization, by=owner)
                 demo_approvals_create(organization=organization, by=owner)
                 demo_shipments_create(organization=organization, by=owner)
+                demo_inventory_create(organization=organization, by=owner)  # two warehouses, opening stock
                 # trade finance: PIs, an LC amended once and partly drawn, invoices, payments (one invoice partly paid)
                 demo_proformas_create(organization=organization, by=owner)
                 demo_lcs_create(organization=organization, by=owner)
                 demo_invoicing_create(organization=organization, by=owner)
                 demo_receivables_create(organization=organization, by=owner)
+                # purchasing: POs in every status, receipts into the demo warehouses (after the inventory's)
+                demo_purchasing_create(organization=organization, by=owner)
                 # the demo shows every kind of alert: a kind registered after the demo organisation was made gets its
                 # default rule here (a real organisation sees it off until an admin turns it on); rules it has stay
                 rules_create_defaults(organization=organization, by=owner)

@@ -1,0 +1,1 @@
+"""Purchasing: purchase orders to mills and vendors, their approvals, amendments and receipts (docs/purchasing.md)."""
