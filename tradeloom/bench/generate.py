@@ -28,6 +28,7 @@ from django.utils import timezone
 from tradeloom.accounts.models import User
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
 from tradeloom.bench.finance import generate_finance
+from tradeloom.bench.purchasing import generate_purchasing
 from tradeloom.bench.shipments import generate_shipments
 from tradeloom.bench.streams import Copy, Ids, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
@@ -511,6 +512,17 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
                 _log(f"{organization.slug}: {counts}", started)
             counts = generate_finance(
                 organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
+            )
+            if counts:
+                _log(f"{organization.slug}: {counts}", started)
+            counts = generate_purchasing(
+                organization=organization,
+                by=members[1],  # a merchandiser raises the POs, the owner approves those above the limit
+                approver=members[0],
+                seed=seed,
+                today=today,
+                connect=superuser_conn,
+                orders=spec.orders if organization == big else spec.small_orders,
             )
             if counts:
                 _log(f"{organization.slug}: {counts}", started)

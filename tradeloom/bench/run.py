@@ -44,6 +44,7 @@ from tradeloom.lcs.models import LetterOfCredit
 from tradeloom.logistics import states
 from tradeloom.logistics.models import Container, EtaRevision, Shipment
 from tradeloom.partners.models import Customer
+from tradeloom.purchasing.models import PurchaseOrder
 from tradeloom.sales import totals
 from tradeloom.sales.models import Order
 
@@ -148,6 +149,7 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
     term = f"{word} {target[-2][:4]}"
     base = f"/api/v1/o/{SLUGS['big']}/"
     shipment = _shipment_targets(info)
+    purchase = _po_target(info)
     return [
         Endpoint("orders list", f"{base}orders/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
         Endpoint(
@@ -203,6 +205,16 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
         Endpoint("LC detail (amended, drawn)", f"{base}lcs/{_lc_target(info)}/", target="≥ 40 % of bare"),
         # every open invoice of the big organisation, bucketed by days past due, LC-backed and open account apart
         Endpoint("ageing report", f"{base}receivables/ageing/", target="p99 < 1 s alone"),
+        Endpoint("purchase orders list", f"{base}purchase-orders/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
+        Endpoint(
+            f"PO detail ({purchase['lines']} lines, received, amended)",
+            f"{base}purchase-orders/{purchase['id']}/",
+            target="≥ 40 % of bare",
+        ),
+        Endpoint("stock on hand", f"{base}stock/balances/?limit={limit}", target="≥ 40 % of bare"),
+        Endpoint(
+            "stock on hand page", f"/o/{SLUGS['big']}/stock/", org="big-owner", page=True, target="p99 < 300 ms alone"
+        ),
         # the first screen (HTML): every panel an owner sees, over all of the big organisation's orders
         Endpoint("dashboard", f"/o/{SLUGS['big']}/", org="big-owner", page=True, target="p99 < 300 ms alone"),
         Endpoint(
@@ -224,6 +236,18 @@ def _lc_target(info: dict[str, Any]) -> Any:
         ids = list(amended.values_list("id", flat=True))
     assert ids, "the data set has no amended letter of credit"
     return ids[len(ids) // 2]
+
+
+def _po_target(info: dict[str, Any]) -> dict[str, Any]:
+    """The PO the detail asks for: the amended PO with the most lines that has goods received (its approval,
+    amendment and receipts all on the page), from the middle of the data set among those."""
+    with tenant_context(info["big"]):
+        pos = PurchaseOrder.objects.filter(organization=info["big"], revision__gte=1).exclude(
+            pk__in=PurchaseOrder.objects.filter(organization=info["big"], receipts__isnull=True).values("pk")
+        )
+        rows = list(pos.order_by("-line_count", "created_at", "id").values("id", "line_count")[:1])
+    assert rows, "the data set has no amended purchase order with goods received"
+    return {"id": rows[0]["id"], "lines": rows[0]["line_count"]}
 
 
 def _shipment_targets(info: dict[str, Any]) -> dict[str, Any]:
