@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from tradeloom.core.pagination import KeysetPage, PreparedFirstPage, parse_limit
+from tradeloom.core.prepared import PreparedQuery
+from tradeloom.core.shapes import shape_of
 from tradeloom.inventory.models import Warehouse
 from tradeloom.partners.models import Customer, Supplier
 from tradeloom.purchasing import states
@@ -52,6 +56,44 @@ def purchase_order_list(*, organization: Any) -> QuerySet[PurchaseOrder]:
     return _list_columns().filter(organization=organization)
 
 
+# The list's columns: the PO's own (its ``Shape.list``) and the three the list resolves beside them.
+LIST_EXTRA = ("supplier_name", "customer_name", "order_number")
+LIST_COLUMNS = (*shape_of(PurchaseOrder).list, *LIST_EXTRA)
+LIST_ORDERING = ("-created_at", "-id")
+
+
+def _list_page_rows(org: Any, status: Any = None) -> QuerySet[PurchaseOrder, dict[str, Any]]:
+    qs = _list_columns().filter(organization_id=org)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.values(*LIST_COLUMNS)
+
+
+# (a status asked for) → the first page, compiled once per page size
+_FIRST_PAGES = {
+    False: PreparedFirstPage(lambda org: _list_page_rows(org), ordering=LIST_ORDERING, org=UUID),
+    True: PreparedFirstPage(
+        lambda org, status: _list_page_rows(org, status), ordering=LIST_ORDERING, org=UUID, status=str
+    ),
+}
+
+
+def purchase_order_list_first_page(*, organization: Any, params: Any) -> KeysetPage | None:
+    """The list's first page when the request asks for nothing but a page size and a status — opening the list and
+    its status tabs — read through a statement compiled once (``PreparedFirstPage``): the same rows and next cursor
+    as ``purchase_order_list(...).values(*LIST_COLUMNS)`` filtered and paged. ``None`` for any other request (a
+    cursor, another filter, a status that is not one: the general path answers, or refuses, it)."""
+    if not params.keys() <= {"limit", "status"}:
+        return None
+    status = params.get("status") or None
+    if status is not None and status not in states.LABELS:
+        return None
+    limit = parse_limit(params.get("limit"))
+    if status is None:
+        return _FIRST_PAGES[False].page(limit=limit, org=organization.pk)
+    return _FIRST_PAGES[True].page(limit=limit, org=organization.pk, status=status)
+
+
 @dataclass(frozen=True)
 class CurrencyTotal:
     currency: str
@@ -80,22 +122,28 @@ def warehouses_to_choose(*, organization: Any) -> QuerySet[Warehouse]:
     return Warehouse.objects.filter(organization=organization, archived_at__isnull=True).order_by("code")
 
 
+_PO_RELATED = ("supplier", "plant", "customer", "carrier", "payment_terms", "warehouse", "order", "approved_by")
+_PO_HEAVY = tuple(f"{p}__{c}" for p in ("supplier", "customer") for c in PARTNER_HEAVY)
+
+
 def purchase_order_get(*, organization: Any, purchase_order_id: Any) -> PurchaseOrder:
     """One PO of the organisation with its supplier, plant, customer, carrier, terms, warehouse, order and who
     approved it (``PurchaseOrder.DoesNotExist`` otherwise)."""
-    related = ("supplier", "plant", "customer", "carrier", "payment_terms", "warehouse", "order", "approved_by")
-    heavy = [f"{p}__{c}" for p in ("supplier", "customer") for c in PARTNER_HEAVY]
     return (
         purchase_orders_visible(organization=organization)
-        .select_related(*related)
-        .defer(*heavy)
+        .select_related(*_PO_RELATED)
+        .defer(*_PO_HEAVY)
         .get(pk=purchase_order_id)
     )
 
 
 def purchase_order_lines(purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
+    return _lines_of(purchase_order.pk)
+
+
+def _lines_of(po: Any) -> QuerySet[PurchaseOrderLine]:
     return (
-        PurchaseOrderLine.objects.filter(purchase_order=purchase_order)
+        PurchaseOrderLine.objects.filter(purchase_order_id=po)
         .select_related("unit", "item", "sales_line__order")
         .order_by("position", "id")
     )
@@ -111,19 +159,47 @@ class PurchaseOrderDetail:
     receipt_lines: dict[Any, list[ReceiptLine]]
 
 
+# The detail's reads, each compiled once per process (``core.prepared``): building their SQL cost more than running it.
+_PO = PreparedQuery(
+    lambda org, pk: (
+        PurchaseOrder.objects.filter(organization_id=org, pk=pk).select_related(*_PO_RELATED).defer(*_PO_HEAVY)
+    ),
+    org=UUID,
+    pk=UUID,
+)
+_LINES = PreparedQuery(_lines_of, po=UUID)
+_APPROVALS = PreparedQuery(
+    lambda po: Approval.objects.filter(purchase_order_id=po).select_related("decided_by").order_by("created_at", "id"),
+    po=UUID,
+)
+_AMENDMENTS = PreparedQuery(
+    lambda po: Amendment.objects.filter(purchase_order_id=po).select_related("created_by").order_by("revision"),
+    po=UUID,
+)
+_RECEIPTS = PreparedQuery(
+    lambda po: Receipt.objects.filter(purchase_order_id=po).select_related("warehouse").order_by("sequence"),
+    po=UUID,
+)
+_RECEIPT_LINES = PreparedQuery(
+    lambda po: ReceiptLine.objects.filter(receipt__purchase_order_id=po).order_by("created_at", "id"), po=UUID
+)
+
+
 def purchase_order_detail(*, organization: Any, purchase_order_id: Any) -> PurchaseOrderDetail:
-    """Everything a PO's page and API detail show, in six statements whatever the number of lines and receipts: the
-    PO, its lines, approvals (who decided), amendments, receipts (warehouse) and their lines."""
-    po = purchase_order_get(organization=organization, purchase_order_id=purchase_order_id)
-    lines = list(purchase_order_lines(po))
-    approvals = list(Approval.objects.filter(purchase_order=po).select_related("decided_by"))
-    amendments = list(Amendment.objects.filter(purchase_order=po).select_related("created_by"))
-    receipts = list(Receipt.objects.filter(purchase_order=po).select_related("warehouse"))
+    """Everything a PO's page and API detail show, in six statements whatever the number of lines and receipts (five
+    without receipts), each compiled once per process: the PO, its lines, approvals (who decided), amendments,
+    receipts (warehouse) and their lines (``PurchaseOrder.DoesNotExist`` when it is not the organisation's)."""
+    po = _PO.first(org=organization.pk, pk=purchase_order_id)
+    if po is None:
+        raise PurchaseOrder.DoesNotExist("No such purchase order.")
+    receipts = _RECEIPTS.all(po=po.pk)
     receipt_lines: dict[Any, list[ReceiptLine]] = {}
     if receipts:
-        for row in ReceiptLine.objects.filter(receipt__purchase_order=po).order_by("created_at", "id"):
+        for row in _RECEIPT_LINES.all(po=po.pk):
             receipt_lines.setdefault(row.receipt_id, []).append(row)
-    return PurchaseOrderDetail(po, lines, approvals, amendments, receipts, receipt_lines)
+    return PurchaseOrderDetail(
+        po, _LINES.all(po=po.pk), _APPROVALS.all(po=po.pk), _AMENDMENTS.all(po=po.pk), receipts, receipt_lines
+    )
 
 
 def receipt_get(*, organization: Any, purchase_order: PurchaseOrder, receipt_id: Any) -> Receipt:

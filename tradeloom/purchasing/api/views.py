@@ -9,7 +9,7 @@ an ``Idempotency-Key``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.schema import api_contract
+from tradeloom.core.pagination import KeysetCursorPagination
 from tradeloom.purchasing import selectors, services, states
 from tradeloom.purchasing.api import serializers as s
 from tradeloom.purchasing.capabilities import PURCHASING_APPROVE, PURCHASING_MANAGE, PURCHASING_VIEW
@@ -69,8 +70,13 @@ class PurchaseOrdersApi(TenantGenericAPIView):
         summary="List purchase orders (filter by status, supplier, customer, order, PO date; search by number)",
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.purchase_order_list(organization=self.organization)
-        page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
+        first = selectors.purchase_order_list_first_page(organization=self.organization, params=request.query_params)
+        page: list[Any] | None
+        if first is not None:  # opening the list or a status tab: a statement compiled once
+            page = cast(KeysetCursorPagination, self.paginator).take_page(first, request)
+        else:
+            qs = selectors.purchase_order_list(organization=self.organization)
+            page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
         return self.get_paginated_response(s.purchase_order_list_rows(page))
 
     @extend_schema(

@@ -111,6 +111,13 @@ def test_the_list_filters_and_costs_one_statement_a_page(ctx, django_assert_max_
     mine = ctx["client"].get(ctx["url"], {"supplier": str(other.pk)}).json()["results"]
     assert [r["supplier_name"] for r in mine] == [other.legal_name]
     assert ctx["client"].get(ctx["url"], {"status": "approved"}).json()["results"] == []
+    # the compiled first page (no filter, or a status) pages as the general path does, and follows its cursor
+    drafts = ctx["client"].get(ctx["url"], {"status": "draft", "limit": 4}).json()
+    general = ctx["client"].get(ctx["url"], {"status": "draft", "limit": 4, "supplier": ""}).json()
+    assert [r["id"] for r in drafts["results"]] == [r["id"] for r in general["results"]]
+    rest = ctx["client"].get(drafts["next"]).json()["results"]
+    assert len(drafts["results"]) + len(rest) == 5
+    problem(ctx["client"].get(ctx["url"], {"status": "nope"}), 400, "validation_error")
 
 
 @pytest.mark.django_db
@@ -274,3 +281,39 @@ def test_the_lists_fast_rows_are_what_the_list_serializer_writes(ctx):
         expected = PurchaseOrderListOutput(purchase_order_list(organization=ctx["org"]), many=True).data
     assert rows == [dict(r) for r in expected]
     assert list(rows[0]) == list(expected[0])  # the same keys, in the same order
+
+
+@pytest.mark.django_db
+def test_the_fast_detail_is_what_the_detail_serializer_writes(ctx, member, api_as):
+    """``detail_data`` writes the JSON itself; it is ``PurchaseOrderDetailOutput``'s, key order included, for a PO
+    with every part: lines (a material, an item), a manager's approval, an amendment and two receipts with lines."""
+    import json
+
+    from tradeloom.purchasing import selectors
+    from tradeloom.purchasing.api.serializers import detail_data, documented_detail_data
+
+    w = ctx["w"]
+    lines = body(ctx, warehouse=str(w.warehouse.pk))["lines"]
+    lines[0]["quantity"] = "12000"  # above the approval limit: a manager approves
+    po = create(ctx, body(ctx, warehouse=str(w.warehouse.pk), lines=lines)).json()
+    url = f"{ctx['url']}{po['id']}/"
+    assert ctx["client"].post(f"{url}submit/", {}, format="json").json()["status"] == "submitted"
+    approved = ctx["manager"].post(f"{url}approve/", {}, format="json").json()
+    first, second = approved["lines"]
+    amended = {**lines[1], "id": second["id"], "quantity": "20"}
+    ctx["client"].post(
+        f"{url}amend/", {"reason": "More", "lines": [{**lines[0], "id": first["id"]}, amended]}, format="json"
+    )
+    assert ctx["client"].get(url).json()["status"] == "submitted"  # the amendment raised it: approved again
+    ctx["manager"].post(f"{url}approve/", {}, format="json")
+    for quantity in ("5", "6"):
+        received = ctx["client"].post(
+            f"{url}receipts/", {"lines": [{"po_line": second["id"], "quantity": quantity}]}, format="json"
+        )
+        assert received.status_code == 201, received.content
+    with tenant_context(ctx["org"]):
+        detail = selectors.purchase_order_detail(organization=ctx["org"], purchase_order_id=po["id"])
+        fast, documented = detail_data(detail), documented_detail_data(detail)
+    assert [len(fast[part]) for part in ("lines", "approvals", "amendments", "receipts")] == [2, 2, 1, 2]
+    assert [len(receipt["lines"]) for receipt in fast["receipts"]] == [1, 1]
+    assert json.dumps(fast) == json.dumps(documented)
