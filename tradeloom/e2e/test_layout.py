@@ -212,12 +212,12 @@ def test_profile_keeps_the_sidebar_the_board_has_no_orphan_label_and_api_docs_ke
     page.get_by_role("menuitem", name="Profile").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     sidebar = page.locator("#sidebar")
-    expect(sidebar.get_by_role("link", name="Orders")).to_have_attribute("href", f"/o/{slug}/orders/")
+    expect(sidebar.get_by_role("link", name="Orders", exact=True)).to_have_attribute("href", f"/o/{slug}/orders/")
     expect(page.get_by_label("Switch organisation")).not_to_contain_text("Choose an organisation")
     page.get_by_label("Full name").fill("Mira M. Merch")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
-    expect(sidebar.get_by_role("link", name="Orders")).to_be_visible()  # still framed after saving
+    expect(sidebar.get_by_role("link", name="Orders", exact=True)).to_be_visible()  # still framed after saving
     shoot(me, "profile-framed")
 
     me.goto(f"/o/{slug}/approvals/")
