@@ -123,6 +123,9 @@ def _datetime_text(value: datetime | None, tz: tzinfo) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+datetime_text = _datetime_text  # for JSON written by hand beside the encoders
+
+
 def _converter(field: models.Field) -> tuple[str, Callable[..., Any]] | None:
     """How a column's value becomes JSON: (name of the helper, helper), or None when it is JSON already."""
     if isinstance(field, models.DecimalField):

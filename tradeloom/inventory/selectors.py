@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, QuerySet, Sum
 
 from tradeloom.catalog.models import Item, UnitOfMeasure
 from tradeloom.core.money import ZERO
+from tradeloom.core.pagination import KeysetPage, PreparedFirstPage, parse_limit
 from tradeloom.inventory.models import ShipmentWarehouse, StockBalance, StockMove, Warehouse
 from tradeloom.logistics.models import Shipment
 from tradeloom.logistics.selectors import shipments_visible
@@ -46,6 +48,44 @@ def item_of(*, organization: Any, pk: Any) -> Item | None:
 def balance_list(*, organization: Any) -> QuerySet[StockBalance]:
     """Stock on hand: each balance with its item (and stock unit) and warehouse — one statement a page."""
     return StockBalance.objects.filter(organization=organization).select_related("item__unit", "warehouse")
+
+
+# The API list's columns (``api.serializers.balance_list_rows`` writes its JSON from them) and its order.
+BALANCE_COLUMNS = (
+    "id",
+    "item_id",
+    "item__code",
+    "item__name",
+    "warehouse_id",
+    "warehouse__code",
+    "warehouse__name",
+    "lot",
+    "quantity",
+    "item__unit__code",
+    "average_unit_cost",
+    "value",
+    "move_count",
+    "updated_at",
+    "created_at",
+)
+BALANCE_ORDERING = ("created_at", "id")
+
+
+def _balance_page_rows(org: Any) -> QuerySet[StockBalance, dict[str, Any]]:
+    # what ``filters.BalanceFilter`` leaves when nothing is asked: the balances that are not empty
+    return StockBalance.objects.filter(organization_id=org).exclude(quantity=0, value=0).values(*BALANCE_COLUMNS)
+
+
+_BALANCES_FIRST_PAGE = PreparedFirstPage(_balance_page_rows, ordering=BALANCE_ORDERING, org=UUID)
+
+
+def balance_list_first_page(*, organization: Any, params: Any) -> KeysetPage | None:
+    """The API list's first page when the request asks for nothing but a page size, through a statement compiled
+    once (``PreparedFirstPage``): the rows and next cursor ``balance_list`` filtered by ``BalanceFilter`` and paged
+    as ``values(*BALANCE_COLUMNS)`` would give. ``None`` for any other request (the general path answers it)."""
+    if not params.keys() <= {"limit"}:
+        return None
+    return _BALANCES_FIRST_PAGE.page(limit=parse_limit(params.get("limit")), org=organization.pk)
 
 
 @dataclass(frozen=True)

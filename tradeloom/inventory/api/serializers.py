@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from tradeloom.catalog.models import Item, UnitOfMeasure
-from tradeloom.core.shapes import shape_of
+from tradeloom.core.money import decimal_text
+from tradeloom.core.shapes import datetime_text, shape_of
 from tradeloom.inventory.models import StockMove, Warehouse
 from tradeloom.records.api import TenantPrimaryKeyRelatedField
 from tradeloom.records.serializers import input_serializer, output_serializer
@@ -53,6 +55,31 @@ class StockBalanceOutput(serializers.Serializer):
     value = serializers.DecimalField(**VALUE, read_only=True, help_text="In the organisation's base currency.")
     move_count = serializers.IntegerField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+
+def balance_list_rows(rows: Any) -> list[dict[str, Any]]:
+    """``values(*selectors.BALANCE_COLUMNS)`` rows as the JSON of ``StockBalanceOutput`` (key order included; a test
+    holds the two equal), without a model instance or a serializer field per row."""
+    tz = timezone.get_current_timezone()
+    return [
+        {
+            "id": str(row["id"]),
+            "item": {"id": str(row["item_id"]), "code": row["item__code"], "name": row["item__name"]},
+            "warehouse": {
+                "id": str(row["warehouse_id"]),
+                "code": row["warehouse__code"],
+                "name": row["warehouse__name"],
+            },
+            "lot": row["lot"],
+            "quantity": decimal_text(row["quantity"], QUANTITY["decimal_places"]),
+            "unit": row["item__unit__code"],
+            "average_unit_cost": decimal_text(row["average_unit_cost"], COST["decimal_places"]),
+            "value": decimal_text(row["value"], VALUE["decimal_places"]),
+            "move_count": row["move_count"],
+            "updated_at": datetime_text(row["updated_at"], tz),
+        }
+        for row in rows
+    ]
 
 
 class StockMoveOutput(serializers.Serializer):

@@ -9,7 +9,7 @@ another dimension than the item's; ``already_reversed`` / ``invalid_transition``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tradeloom.core.api.schema import api_contract
+from tradeloom.core.pagination import KeysetCursorPagination
 from tradeloom.inventory import selectors, services
 from tradeloom.inventory.api import serializers as s
 from tradeloom.inventory.capabilities import INVENTORY_MANAGE, INVENTORY_VIEW
@@ -71,9 +72,14 @@ class StockBalancesApi(TenantGenericAPIView):
         "currency (moving average). Balances at zero are left out unless `empty=true`.",
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.balance_list(organization=self.organization)
-        page = self.paginate_queryset(self.filter_queryset(qs))
-        return self.get_paginated_response(s.StockBalanceOutput(page, many=True).data)
+        first = selectors.balance_list_first_page(organization=self.organization, params=request.query_params)
+        page: list[Any] | None
+        if first is not None:  # opening the list: a statement compiled once
+            page = cast(KeysetCursorPagination, self.paginator).take_page(first, request)
+        else:
+            qs = selectors.balance_list(organization=self.organization)
+            page = self.paginate_queryset(self.filter_queryset(qs).values(*selectors.BALANCE_COLUMNS))
+        return self.get_paginated_response(s.balance_list_rows(page))
 
 
 class StockMovesApi(TenantGenericAPIView):

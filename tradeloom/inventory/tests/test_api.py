@@ -89,6 +89,35 @@ def test_balances_list_with_filters_and_keyset_pages(stock, api_as, django_asser
 
 
 @pytest.mark.django_db
+def test_the_fast_balance_rows_are_the_documented_serializer_output(stock, api_as):
+    """The list's JSON is written from ``values()`` rows; it is ``StockBalanceOutput``'s, key order included — on the
+    compiled first page and on the general path, which leave out the empty balances alike."""
+    import json
+
+    from tradeloom.inventory import selectors
+    from tradeloom.inventory.api.serializers import StockBalanceOutput, balance_list_rows
+
+    s = stock
+    _receive(s, "12.5", "2.125")
+    _receive(s, "30", "4.00", item=s.yarn)
+    moved = _receive(s, "5", "1.00", warehouse=s.mill)
+    services.stock_moves_reverse(
+        organization=s.org, by=s.owner, source_type=moved.source_type, source_id=moved.source_id, reason="Wrong"
+    )  # the mill's balance is empty now
+    with tenant_context(s.org):
+        queryset = selectors.balance_list(organization=s.org).exclude(quantity=0, value=0).order_by("created_at", "id")
+        documented = StockBalanceOutput(list(queryset), many=True).data
+        fast = balance_list_rows(list(queryset.values(*selectors.BALANCE_COLUMNS)))
+    assert json.dumps(fast) == json.dumps(documented)
+    api = api_as(s.viewer)
+    first_page = api.get(f"{base(s.org)}stock/balances/").json()["results"]
+    general = api.get(f"{base(s.org)}stock/balances/", {"lot": ""}).json()["results"]
+    assert json.loads(json.dumps(fast)) == first_page == general
+    assert len(first_page) == 2
+    assert len(api.get(f"{base(s.org)}stock/balances/", {"empty": "true"}).json()["results"]) == 3
+
+
+@pytest.mark.django_db
 def test_moves_list_and_detail(stock, api_as, django_assert_max_num_queries):
     s = stock
     move = _receive(s)
