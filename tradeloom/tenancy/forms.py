@@ -8,13 +8,16 @@ from typing import Any
 from django import forms
 
 from tradeloom.core.validators import currency_codes
+from tradeloom.core.workdays import WEEKDAYS
 from tradeloom.tenancy.models import (
     ALLOW_NEGATIVE_STOCK,
     CREDIT_LIMIT_CHECK,
     DEFAULT_CREDIT_LIMIT_CHECK,
+    DEFAULT_WEEKLY_OFF_DAYS,
     OVER_DELIVERY_TOLERANCE,
     OVER_RECEIPT_TOLERANCE,
     PO_APPROVAL_LIMIT,
+    WEEKLY_OFF_DAYS,
 )
 from tradeloom.tenancy.roles import Role
 
@@ -84,6 +87,24 @@ class OrganizationSettingsForm(forms.Form):
         help_text="Let an issue take an item's balance in a warehouse below zero (refused when off).",
     )
 
+    weekly_off_days = forms.TypedMultipleChoiceField(
+        label="Weekly days off",
+        required=False,
+        coerce=int,
+        choices=list(enumerate(WEEKDAYS)),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "The days your office and mills do not work: T&A plans counted in working days and the production rate "
+            "skip them. None ticked: every day is a working day."
+        ),
+    )
+
+    def clean_weekly_off_days(self) -> list[int]:
+        days = sorted(set(self.cleaned_data.get("weekly_off_days") or []))
+        if len(days) == 7:
+            raise forms.ValidationError("Leave at least one working day in the week.")
+        return days
+
     def update_data(self, settings: dict[str, Any] | None) -> dict[str, Any]:
         """What ``services.organization_update`` takes: the fields, and the organisation's ``settings`` with the
         tolerance set (a JSON number) or, left blank, removed (the default applies)."""
@@ -94,6 +115,10 @@ class OrganizationSettingsForm(forms.Form):
             number = data.pop(key, None)
             if number is not None:  # a JSON number
                 merged[key] = int(number) if number == int(number) else float(number)
+        # the days off: kept only when they are not the default (or were set before), absent otherwise
+        days = data.pop(WEEKLY_OFF_DAYS, [])
+        if tuple(days) != DEFAULT_WEEKLY_OFF_DAYS or WEEKLY_OFF_DAYS in merged:
+            merged[WEEKLY_OFF_DAYS] = days
         negative = data.pop(ALLOW_NEGATIVE_STOCK, False)
         if negative or ALLOW_NEGATIVE_STOCK in merged:
             merged[ALLOW_NEGATIVE_STOCK] = bool(negative)

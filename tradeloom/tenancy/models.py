@@ -12,6 +12,7 @@ from django.db.models import Q
 from tradeloom.core.jobs import JobKind
 from tradeloom.core.models import TenantModel, TimestampedModel
 from tradeloom.core.validators import validate_currency_code, validate_timezone
+from tradeloom.core.workdays import WorkWeek
 from tradeloom.tenancy.roles import Role
 
 # ``settings["over_delivery_tolerance_percent"]``: how far beyond its ordered quantity a line's deliveries may go
@@ -37,6 +38,10 @@ OVER_RECEIPT_TOLERANCE = "over_receipt_tolerance_percent"
 DEFAULT_OVER_RECEIPT_TOLERANCE_PERCENT = Decimal(5)
 # ``settings["allow_negative_stock"]``: whether an issue may take a balance below zero (default: refused).
 ALLOW_NEGATIVE_STOCK = "allow_negative_stock"
+# ``settings["weekly_off_days"]``: the weekdays the organisation and its mills do not work (0 Monday … 6 Sunday;
+# default Sunday): T&A plans counted in working days and the production rate skip them (``core.workdays``).
+WEEKLY_OFF_DAYS = "weekly_off_days"
+DEFAULT_WEEKLY_OFF_DAYS = (6,)
 
 
 class Organization(TimestampedModel):
@@ -92,6 +97,19 @@ class Organization(TimestampedModel):
     def allow_negative_stock(self) -> bool:
         """Whether stock issues may take a balance below zero (``settings``, default no)."""
         return (self.settings or {}).get(ALLOW_NEGATIVE_STOCK) is True
+
+    @property
+    def weekly_off_days(self) -> tuple[int, ...]:
+        """The weekdays off (``settings``, default Sunday), sorted."""
+        value = (self.settings or {}).get(WEEKLY_OFF_DAYS)
+        if not isinstance(value, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in value) or len(value) > 6:
+            return DEFAULT_WEEKLY_OFF_DAYS
+        return tuple(sorted(set(value)))
+
+    @property
+    def work_week(self) -> WorkWeek:
+        """The organisation's working week (``core.workdays``)."""
+        return WorkWeek.of(self.weekly_off_days)
 
     @property
     def shipment_tolerance_percent(self) -> Decimal:

@@ -27,6 +27,7 @@ from tradeloom.tenancy.models import (
     OVER_RECEIPT_TOLERANCE,
     PO_APPROVAL_LIMIT,
     SHIPMENT_TOLERANCE,
+    WEEKLY_OFF_DAYS,
     Membership,
     Organization,
 )
@@ -89,6 +90,7 @@ def organization_update(*, organization: Organization, by: Membership, data: dic
     _validate_tolerance(organization.settings)
     _validate_credit_limit_check(organization.settings)
     _validate_purchasing(organization.settings)
+    _validate_weekly_off_days(organization.settings)
     organization.full_clean()
     after = {field: getattr(organization, field) for field in ORGANIZATION_EDITABLE_FIELDS}
     changes = changes_between(before, after)
@@ -175,6 +177,19 @@ def _validate_purchasing(settings: Any) -> None:
         message = "Allow negative stock is true or false."
         raise ApplicationError(
             message, code="validation_error", extra={"errors": {f"settings.{ALLOW_NEGATIVE_STOCK}": [message]}}
+        )
+
+
+def _validate_weekly_off_days(settings: Any) -> None:
+    """``settings["weekly_off_days"]``: a list of distinct weekday numbers (0 Monday … 6 Sunday), not all seven."""
+    days = (settings or {}).get(WEEKLY_OFF_DAYS)
+    if days is None:
+        return
+    valid = isinstance(days, list) and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days)
+    if not valid or len(set(days)) != len(days) or len(days) == 7:
+        message = "The weekly days off are distinct weekday numbers from 0 (Monday) to 6 (Sunday), not all seven."
+        raise ApplicationError(
+            message, code="validation_error", extra={"errors": {f"settings.{WEEKLY_OFF_DAYS}": [message]}}
         )
 
 

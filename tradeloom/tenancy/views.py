@@ -83,6 +83,7 @@ def settings_view(request: TenantRequest) -> HttpResponse:
         "po_approval_limit": (organization.settings or {}).get(PO_APPROVAL_LIMIT),
         "over_receipt_tolerance_percent": (organization.settings or {}).get(OVER_RECEIPT_TOLERANCE),
         "allow_negative_stock": organization.allow_negative_stock,
+        "weekly_off_days": list(organization.weekly_off_days),
     }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -56,7 +56,7 @@ def test_the_settings_page_shows_and_saves_the_check(org, member):
     page = client.get(f"/o/{org.slug}/settings/").content.decode()
     assert 'name="credit_limit_check"' in page
     assert '<option value="warn" selected>' in page
-    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC"}
+    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC", "weekly_off_days": ["6"]}
     # the default chosen and nothing set before: the setting stays absent
     assert client.post(f"/o/{org.slug}/settings/", {**fields, "credit_limit_check": "warn"}).status_code == 302
     org.refresh_from_db()

@@ -4,6 +4,7 @@ set through the organisation API and the settings page."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -79,7 +80,13 @@ def test_the_settings_page_shows_and_saves_them(org, member):
     page = client.get(f"/o/{org.slug}/settings/").content.decode()
     for name in ("po_approval_limit", "over_receipt_tolerance_percent", "allow_negative_stock"):
         assert f'name="{name}"' in page
-    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC", "credit_limit_check": "warn"}
+    fields = {
+        "name": org.name,
+        "base_currency": "USD",
+        "timezone": "UTC",
+        "credit_limit_check": "warn",
+        "weekly_off_days": ["6"],
+    }
     saved = {
         **fields,
         "po_approval_limit": "5000",
@@ -103,3 +110,40 @@ def test_the_settings_page_shows_and_saves_them(org, member):
     org.refresh_from_db()
     assert org.settings == {"merchandisers_see_all_orders": False, "allow_negative_stock": False}
     assert org.po_approval_limit == Decimal(10000)
+
+
+@pytest.mark.django_db
+def test_the_weekly_days_off_default_to_sunday_and_are_saved_from_the_settings_page(org, member):
+    assert org.weekly_off_days == (6,)
+    assert org.work_week.is_working(datetime.date(2026, 12, 5))  # a Saturday
+    assert not org.work_week.is_working(datetime.date(2026, 12, 6))
+    client = Client()
+    client.force_login(member(Role.ADMIN).user)
+    page = client.get(f"/o/{org.slug}/settings/").content.decode()
+    assert 'value="6"' in page
+    assert "checked" in page.split('value="6"')[1].split(">")[0]
+    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC", "credit_limit_check": "warn"}
+    # Friday off (the six-day week of many mills)
+    assert client.post(f"/o/{org.slug}/settings/", {**fields, "weekly_off_days": ["4"]}).status_code == 302
+    org.refresh_from_db()
+    assert org.settings["weekly_off_days"] == [4]
+    assert org.weekly_off_days == (4,)
+    # all seven days off: refused next to the field, nothing saved
+    refused = client.post(f"/o/{org.slug}/settings/", {**fields, "weekly_off_days": [str(d) for d in range(7)]})
+    assert 'id="id_weekly_off_days_error"' in refused.content.decode()
+    org.refresh_from_db()
+    assert org.weekly_off_days == (4,)
+    # nothing ticked: every day is a working day
+    assert client.post(f"/o/{org.slug}/settings/", fields).status_code == 302
+    org.refresh_from_db()
+    assert org.weekly_off_days == ()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [[7], [1, 1], list(range(7)), "6", [True]])
+def test_the_api_refuses_days_off_that_are_not_distinct_weekdays(org, member, api_as, days):
+    response = patch(api_as, member, org, {"weekly_off_days": days})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["settings.weekly_off_days"]
+    org.refresh_from_db()
+    assert org.settings == {}

@@ -128,7 +128,7 @@ def test_settings_form_shows_and_saves_the_over_delivery_tolerance(org, member):
     page = client.get(f"/o/{org.slug}/settings/").content.decode()
     assert 'name="over_delivery_tolerance_percent"' in page
     assert "Over-delivery tolerance (%)" in page
-    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC"}
+    fields = {"name": org.name, "base_currency": "USD", "timezone": "UTC", "weekly_off_days": ["6"]}
     assert (
         client.post(f"/o/{org.slug}/settings/", {**fields, "over_delivery_tolerance_percent": "7.5"}).status_code == 302
     )
