@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "tradeloom.logistics",
     "tradeloom.inventory",
     "tradeloom.purchasing",
+    "tradeloom.production",
+    "tradeloom.tna",
     "tradeloom.proformas",
     "tradeloom.lcs",
     "tradeloom.invoicing",
@@ -72,6 +75,9 @@ INSTALLED_APPS = [
     "tradeloom.notifications",
     "tradeloom.alerts",
     "tradeloom.webhooks",
+    "tradeloom.documents",
+    "tradeloom.exports",
+    "tradeloom.printing",
     "tradeloom.demo",
     "tradeloom.bench",
 ]
@@ -199,10 +205,33 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 # Without nginx, WhiteNoise serves static files; in development straight from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files (attachments, export files) go to an S3-compatible bucket when TRADELOOM_S3_BUCKET is set (AWS S3,
+# MinIO, Cloudflare R2, GCS interoperability …; docs/configuration.md), else to MEDIA_ROOT. The bucket stays private:
+# downloads are streamed by the app after its permission check (docs/documents.md).
+S3_BUCKET = env.str("TRADELOOM_S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("TRADELOOM_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("TRADELOOM_S3_REGION", default="") or None,
+            "access_key": env.str("TRADELOOM_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("TRADELOOM_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("TRADELOOM_S3_PREFIX", default=""),
+            "addressing_style": env.str("TRADELOOM_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,  # the bucket's own policy (private)
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Attachments: the largest file one upload may be, and what one organisation's files may take in all (bytes).
+ATTACHMENT_MAX_BYTES = env.int("TRADELOOM_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_QUOTA_BYTES = env.int("TRADELOOM_ATTACHMENT_QUOTA_BYTES", default=1024 * 1024 * 1024)
 
 # --- Cache, broker and background jobs ------------------------------------------------------------------------
 # One Redis for the cache (and with it the rate-limit counters) and the Celery broker: REDIS_URL, or else the embedded
@@ -347,6 +376,18 @@ SPECTACULAR_SETTINGS = {
         "PurchaseOrderStatusEnum": "tradeloom.purchasing.states.STATUSES",
         "ReceiptStatusEnum": "tradeloom.purchasing.models.Receipt.Status",
         "PurchaseOrderApprovalDecisionEnum": "tradeloom.purchasing.models.Approval.Decision",
+        # production (add below this line only)
+        "WorkOrderStatusEnum": "tradeloom.production.states.STATUSES",
+        "WorkOrderPriorityEnum": "tradeloom.production.states.PRIORITIES",
+        "WorkOrderRequirementKindEnum": "tradeloom.production.models.WorkOrderRequirement.Kind",
+        # tna (add below this line only)
+        "TnaAnchorEnum": "tradeloom.tna.models.Anchor",
+        "TnaMilestoneStatusEnum": "tradeloom.tna.models.Milestone.Status",
+        "TnaCompletedByEnum": "tradeloom.tna.models.Milestone.CompletedBy",
+        "TnaChangeFieldEnum": "tradeloom.tna.models.MilestoneChange.Field",
+        # documents
+        "AttachmentTargetTypeEnum": "tradeloom.documents.api.serializers.TARGET_TYPES",
+        "AttachmentSourceEnum": "tradeloom.documents.models.Attachment.Source",
         # receivables
         "PaymentStatusEnum": "tradeloom.receivables.models.Payment.Status",
         "PaymentMethodEnum": "tradeloom.receivables.models.Payment.Method",

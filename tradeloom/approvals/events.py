@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from tradeloom.approvals import states
 from tradeloom.audit import formats
 from tradeloom.audit.actions import Action
 from tradeloom.audit.sentences import Field, Told, sentences_register
+from tradeloom.core.events import Event
 
 
 class GateAction(Action):
@@ -39,6 +44,20 @@ class LineGatingAction(Action):
     """A line's move to a status past a gating rule, with an owner's or admin's reason."""
 
     RULE_OVERRIDDEN = "sales_line.gate_rule_overridden"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateStateChanged(Event):
+    """A line's gate took a new current state (an entry recorded or corrected), in that transaction: ``state`` is the
+    gate's state now, ``since`` its effective date (``None`` when nothing stands). T&A completes the milestones tied
+    to the gate from it."""
+
+    name = "approvals.gate_state_changed"
+    line_gate: Any  # approvals.LineGate, with its gate and line
+    old_state: str
+    state: str
+    since: date | None
+    by: Any  # the acting Membership
 
 
 # --- how the actions read (audit.sentences) -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.utils import timezone
 from tradeloom.accounts.models import User
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
 from tradeloom.bench.finance import generate_finance
+from tradeloom.bench.production import generate_production
 from tradeloom.bench.purchasing import generate_purchasing
 from tradeloom.bench.shipments import generate_shipments
 from tradeloom.bench.streams import Copy, Ids, superuser_conn
@@ -523,6 +524,11 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
                 today=today,
                 connect=superuser_conn,
                 orders=spec.orders if organization == big else spec.small_orders,
+            )
+            if counts:
+                _log(f"{organization.slug}: {counts}", started)
+            counts = generate_production(
+                organization=organization, by=members[1], seed=seed, today=today, connect=superuser_conn
             )
             if counts:
                 _log(f"{organization.slug}: {counts}", started)

@@ -457,7 +457,7 @@ def _stores(organization: Any, by: Any, rng: random.Random, items: int) -> tuple
             code=code,
             name=name,
             kind=kind,
-            supplier=mill if kind == Warehouse.Kind.AT_MILL else None,
+            supplier_id=mill.pk if mill is not None and kind == Warehouse.Kind.AT_MILL else None,
         )
         for code, name, kind in WAREHOUSES
     )

@@ -47,6 +47,7 @@ from tradeloom.partners.models import Customer
 from tradeloom.purchasing.models import PurchaseOrder
 from tradeloom.sales import totals
 from tradeloom.sales.models import Order
+from tradeloom.tna.models import Plan
 
 ROOT = Path(settings.BASE_DIR)
 RESULTS = ROOT / "bench" / "results"
@@ -215,6 +216,17 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
         Endpoint(
             "stock on hand page", f"/o/{SLUGS['big']}/stock/", org="big-owner", page=True, target="p99 < 300 ms alone"
         ),
+        Endpoint("work orders list", f"{base}work-orders/?limit={limit}", target="≥ 40 % of bare; ≤ 5 queries"),
+        # an order's T&A grid (its plan's 14 milestones, their changes) and this month's calendar of the whole big
+        # organisation's milestones (HTML)
+        Endpoint("T&A grid (order)", f"{base}orders/{_tna_target(info)}/tna/", target="≥ 40 % of bare"),
+        Endpoint(
+            "T&A calendar page",
+            f"/o/{SLUGS['big']}/tna/calendar/?month={timezone.localdate():%Y-%m}",
+            org="big-owner",
+            page=True,
+            target="p99 < 300 ms alone",
+        ),
         # the first screen (HTML): every panel an owner sees, over all of the big organisation's orders
         Endpoint("dashboard", f"/o/{SLUGS['big']}/", org="big-owner", page=True, target="p99 < 300 ms alone"),
         Endpoint(
@@ -226,6 +238,15 @@ def _endpoints(info: dict[str, Any], size: str) -> list[Endpoint]:
             target="p50 < 50 ms",
         ),
     ]
+
+
+def _tna_target(info: dict[str, Any]) -> Any:
+    """The order whose T&A grid the benchmark reads: a planned one from the middle of the data set."""
+    with tenant_context(info["big"]):
+        orders = Plan.objects.filter(organization=info["big"]).order_by("created_at", "id")
+        ids = list(orders.values_list("order_id", flat=True))
+    assert ids, "the data set has no T&A plan"
+    return ids[len(ids) // 2]
 
 
 def _lc_target(info: dict[str, Any]) -> Any:

@@ -173,7 +173,20 @@ def test_the_order_page_its_tabs_and_the_orders_list_fit_a_phone_and_a_desktop(p
     page.get_by_role("button", name="Add task").click()
     expect(page.locator("#order-tab")).to_contain_text("Chase the lab dip")
 
-    tabs = ["Lines", "Mill offers", "Deliveries", "Tasks", "Notes", "Approvals", "Shipments", "Calculator", "Timeline"]
+    tabs = [
+        "Lines",
+        "Mill offers",
+        "Deliveries",
+        "Tasks",
+        "Notes",
+        "Approvals",
+        "Shipments",
+        "Production",
+        "T&A",
+        "Files",
+        "Calculator",
+        "Timeline",
+    ]
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         page.goto(order_url)

@@ -74,7 +74,8 @@ def _partner_related(kind: str) -> Any:
                 },
                 *sections,
             ]
-        return {"related": sections}
+        # the Attachments card (documents:panel, loaded by the page): the floors above keep the files
+        return {"related": sections, "attachments_target": f"partners.{kind}"}
 
     return related
 

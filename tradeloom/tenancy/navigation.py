@@ -19,7 +19,7 @@ from tradeloom.core.registry import Registry
 from tradeloom.tenancy.roles import Capability, role_has
 
 # Sidebar sections, top to bottom; a link names one of these.
-SECTIONS = ("Workspace", "Purchasing", "Inventory", "Finance", "Partners", "Catalog", "Organisation")
+SECTIONS = ("Workspace", "Production", "Purchasing", "Inventory", "Finance", "Partners", "Catalog", "Organisation")
 
 
 @dataclass(frozen=True)

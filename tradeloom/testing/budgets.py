@@ -179,6 +179,85 @@ BUDGETS: dict[str, int] = {
     "web.purchase-orders.receipt_new": 10,
     # the frame, the PO, its lines, the items and units the rows offer, the header's choices (no supplier: it stays)
     "web.purchase-orders.amend": 16,
+    # --- production, API (only the production core builder edits this section) ------------------------------------
+    # the token's user, the tenant, the page of work orders (order number, mill, unit, item in its one statement), the
+    # savepoint pair — whatever the page size
+    "api.work-orders.list": 5,
+    # the token's user, the tenant, the work order (its references), its lines, requirements, entries, stock moves;
+    # the savepoint pair — whatever their number
+    "api.work-orders.detail": 9,
+    # reporting rows on two work orders: the savepoint pair, the lock of the work orders, their lines, the current
+    # entries, the insert; then each work order's totals, daily figures, update and audit row — whatever the rows
+    "service.production_report": 16,
+    # --- production, pages (only the production web builder edits this section) -----------------------------------
+    # the frame (7 with the savepoint pair), the page of work orders (order number, mill, unit and item in its
+    # statement), the mill filter's choices — whatever the page size
+    "web.work-orders.list": 9,
+    # the frame, the work order (its references), its lines, requirements, entries (current and superseded), stock
+    # moves, the warehouses, items and units its forms offer, the timeline's events and the labels they name —
+    # whatever the number of lines, requirements, entries and corrections
+    "web.work-orders.detail": 16,
+    # the frame, the orders to choose from, the chosen order's lines and what of them is on work orders, the header's
+    # choices (item, purchase order, mill, unit, warehouse) — whatever the number of lines
+    "web.work-orders.new": 15,
+    # the same, and the work order with its lines
+    "web.work-orders.edit": 17,
+    # the frame, the mills to choose from (two), the running work orders (one statement), their lines, that day's
+    # current entries — whatever the number of work orders and lines
+    "web.production.daily": 12,
+    # the tab's partial (no frame: session, user, membership and the savepoint pair), the order, its work orders, its
+    # lines, what of them is on work orders, their totals, the series
+    "web.orders.production": 11,
+    # --- tna, API (only the T&A core builder edits this section) -----------------------------------------------------
+    "api.tna-templates.list": 6,  # the templates page, then every row of theirs in one statement
+    "api.orders.tna": 8,  # the order, its plans, their milestones (responsible), their changes (who)
+    "api.tna.calendar": 5,  # the month's milestones with order, customer, merchandiser, line in one statement
+    "service.tna_plan_apply": 30,
+    "service.tna_milestone_record": 12,
+    "service.tna_plans_refresh": 10,  # per organisation: its tenant context (5), the plans, their milestones, 1 update
+    # --- tna, pages (only the T&A web builder edits this section) ----------------------------------------------------
+    # the tab's partial (session, user, membership, the savepoint pair): the order, its lines, its plans, their
+    # milestones, their changes, the templates to apply, the proposed one (two), the gates' names — whatever the number
+    # of plans and milestones
+    "web.orders.tna": 14,
+    # the frame (7 with the savepoint pair), the merchandisers to filter by, the month's milestones (with their
+    # orders, customers, merchandisers, lines) in one statement — whatever the number of milestones
+    "web.tna.calendar": 10,
+    "web.tna.templates": 8,  # the frame and the templates with their customers and milestone counts
+    "web.tna.template_new": 10,  # the frame, the gates a row may name, the customers to choose from
+    "web.tna.template": 12,  # the frame, the template (customer), its milestones, the gates, the customers
+    # --- documents: attachments, PDFs (only the documents builder edits this section) -------------------------------
+    # the token's user, the tenant, the record (is it visible?), the page of files with their uploaders and whether each
+    # is its document's current version (one statement), the savepoint pair — whatever the number of files and versions
+    "api.attachments.list": 6,
+    "api.attachments.detail": 6,  # the token's user, the tenant, the file (uploader, current?), its record, savepoints
+    "api.attachments.download": 6,
+    # the user, the tenant, the record, the service's savepoint pair, the quota lock and sum, the insert, its audit row,
+    # the request's savepoint pair
+    "api.attachments.upload": 11,
+    # the panel loaded into a record's page (no frame: session, user, membership, savepoint pair), the record, its files
+    "web.attachments.panel": 7,
+    # --- printing: PDF documents (only the printing builder edits this section) --------------------------------------
+    # the token's user, the tenant, the record, its current PDF, the PDF being made — whatever the number of versions
+    "api.printing.pdf": 12,
+    # asking for a PDF and the worker making it (record, lines, profile, the attachment's checks and rows, audit,
+    # outbox) — whatever the number of lines
+    "printing.generate_pdf": 60,
+    "api.printing.profile": 8,
+    "web.printing.panel": 14,
+    "web.printing.profile": 14,
+    # --- exports (only the exports builder edits this section) -------------------------------------------------------
+    # a CSV streamed: the session, user and membership, the count (at most the rows at once?), the savepoint pair;
+    # then the stream's own transaction (its tenant context set and restored: six) and one statement per chunk of
+    # 1,000 rows — whatever the number of rows up to a chunk
+    "web.exports.orders": 15,
+    "web.exports.order-lines": 15,
+    # an XLSX in the request: the frame's three, the count, each sheet's chunk (orders, lines), the savepoint pair
+    "web.exports.orders-with-lines": 8,
+    # a partner list (its primary contacts prefetched: one more) or stock on hand (item, unit, warehouse joined)
+    "web.exports.list": 16,
+    # the same through the API: the token's user and the tenant instead of the session, user and membership
+    "api.exports.orders": 14,
     # --- receivables (only the receivables module edits this section) ------------------------------------------------
     # the order's PIs, LCs, invoices with their credit notes (two), the allocations with their payments, what each
     # invoice bills of the order — whatever the number of documents

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tradeloom.approvals import states
+from tradeloom.approvals.events import GateStateChanged
 from tradeloom.approvals.models import Gate, GateEntry, LineGate, Sample
 from tradeloom.approvals.services.attachments import attachment_add
 from tradeloom.approvals.services.rules import submission_check
 from tradeloom.audit.services import audit_record
+from tradeloom.core.events import publish
 from tradeloom.core.exceptions import ApplicationError, field_error
 from tradeloom.sales.models import Line
 
@@ -95,6 +97,12 @@ def entry_append(
         changes["supersedes"] = [None, str(supersedes.pk)]
     action = "approval_line_gate.corrected" if supersedes is not None else "approval_line_gate.recorded"
     audit_record(actor=by, action=action, target=line_gate, changes=changes)
+    if old_state != line_gate.state or supersedes is not None:
+        publish(
+            GateStateChanged(
+                line_gate=line_gate, old_state=old_state, state=line_gate.state, since=line_gate.state_since, by=by
+            )
+        )
     return entry
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.db.models import Sum
+from django.utils import timezone
 
 from tradeloom.accounts.models import User
 from tradeloom.alerts.models import Alert
@@ -140,3 +141,49 @@ def test_the_demo_shipments_raise_each_shipment_alert(as_owner):
         "shipment_eta_beyond_order": {numbers[2], numbers[5]},
         "shipment_not_departed": {numbers[5]},
     }
+
+
+# --- production and T&A -----------------------------------------------------------------------------------------------
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_the_demo_has_a_slipped_plan_and_a_work_order_behind_its_due_date():
+    from tradeloom.production import states as wo_states
+    from tradeloom.production.models import WorkOrder
+    from tradeloom.tna.models import Milestone, MilestoneChange, Plan
+
+    call_command("demo_setup", stdout=StringIO())
+    organization = Organization.objects.get(slug="demo")
+    with tenant_context(organization):
+        plans = {p.order.po_number: p for p in Plan.objects.filter(organization=organization).select_related("order")}
+        assert set(plans) == {"UT-5610", "NA-2026-117", "UT-5543", "NA-2026-131"}
+        slipped = plans["UT-5610"]
+        ex_factory = Milestone.objects.get(plan=slipped, code="ex_factory")
+        assert ex_factory.forecast_date > slipped.order.etd  # the warning the issue asks for
+        assert ex_factory.slippage_days > 0
+        knitting = Milestone.objects.get(plan=slipped, code="knitting")
+        assert knitting.is_done
+        assert knitting.slippage_days == 9
+        # finishing not reported: late (its date passed), and what follows it forecast later than planned
+        finishing = Milestone.objects.get(plan=slipped, code="finishing")
+        assert finishing.status == "pending"
+        assert finishing.planned_date < timezone.localdate()
+        assert Milestone.objects.get(plan=slipped, code="cutting").slippage_days > 0
+        # on track: nothing forecast past the ETD, one date moved with its reason
+        on_track = plans["NA-2026-117"]
+        assert Milestone.objects.get(plan=on_track, code="ex_factory").forecast_date <= on_track.order.etd
+        moved = MilestoneChange.objects.get(milestone__plan=on_track, field="planned")
+        assert "QA" in moved.reason
+        work_orders = {wo.order.po_number: wo for wo in WorkOrder.objects.filter(organization=organization)}
+        assert set(work_orders) == {"UT-5610", "NA-2026-117", "UT-5543", "KM-0877"}
+        behind = work_orders["UT-5610"]
+        assert behind.status == wo_states.IN_PROGRESS
+        assert behind.is_late
+        assert behind.estimated_completion > behind.due_date
+        assert not work_orders["NA-2026-117"].is_late
+        assert work_orders["UT-5543"].status == wo_states.DRAFT
+        assert work_orders["KM-0877"].status == wo_states.COMPLETED
+        assert work_orders["KM-0877"].finished_quantity == work_orders["KM-0877"].quantity
+    # idempotent: a second run adds nothing
+    call_command("demo_setup", stdout=StringIO())
+    with tenant_context(organization):
+        assert Plan.objects.filter(organization=organization).count() == 4
+        assert WorkOrder.objects.filter(organization=organization).count() == 4

@@ -34,6 +34,10 @@ READS = {
     "payments.view",
     "purchasing.view",
     "inventory.view",
+    "production.view",
+    "tna.view",
+    "documents.view",
+    "printing.view",
 }
 # One's own inbox and settings: every role, the viewer too.
 PERSONAL = {"notifications.manage"}
@@ -53,19 +57,30 @@ FINANCE = {"proformas.manage", "lcs.manage", "invoices.manage", "payments.manage
 # Purchasing: merchandisers and managers raise POs, managers approve those above the limit; stock is kept by them and
 # by accounts staff (valuation, counts).
 BUYING = {"purchasing.manage", "inventory.manage"}
+# Production and T&A: merchandisers and managers run work orders, report the mills' figures and keep the plans;
+# managers own the templates.
+MAKING = {"production.manage", "production.report", "tna.manage"}
+# Documents in and out: managers, merchandisers and accounts staff attach files, export in the background and print
+# PDFs (staff and viewers read and download); managers keep the print profile.
+PAPER = {"documents.attach", "exports.run", "printing.generate"}
 RULES: dict[str, set[str]] = {
     Role.MANAGER: READS
     | PERSONAL
     | MASTER_DATA
     | FINANCE
     | BUYING
-    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve"},
+    | MAKING
+    | PAPER
+    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve", "tna.templates"}
+    | {"printing.manage"},
     Role.MERCHANDISER: READS
     | PERSONAL
     | MASTER_DATA
     | BUYING
+    | MAKING
+    | PAPER
     | {"orders.manage", "shipments.manage", "proformas.manage"},
-    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA | FINANCE | {"inventory.manage"},
+    Role.ACCOUNTS: READS | PERSONAL | MASTER_DATA | FINANCE | PAPER | {"inventory.manage"},
     Role.STAFF: READS | PERSONAL,
     Role.VIEWER: READS | PERSONAL,
 }
@@ -76,7 +91,10 @@ EVERY_CODE = (
     | ONLY_OWNERS_AND_ADMINS
     | FINANCE
     | BUYING
-    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve"}
+    | MAKING
+    | PAPER
+    | {"orders.manage", "shipments.manage", "invitations.view", "purchasing.approve", "tna.templates"}
+    | {"printing.manage"}
 )
 
 

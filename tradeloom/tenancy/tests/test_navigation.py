@@ -100,7 +100,15 @@ def test_links_within_a_section_follow_their_order():
 
     # then
     assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Shipments", "Alerts"]
-    assert sections["Organisation"] == ["Members", "Invitations", "Audit log", "Alert rules", "Webhooks", "Settings"]
+    assert sections["Organisation"] == [
+        "Members",
+        "Invitations",
+        "Audit log",
+        "Alert rules",
+        "Webhooks",
+        "Print profile",
+        "Settings",
+    ]
 
 
 def test_each_link_points_at_its_page_in_the_organisation():

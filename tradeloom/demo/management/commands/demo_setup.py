@@ -25,6 +25,7 @@ from tradeloom.demo.finance_invoicing import demo_invoicing_create
 from tradeloom.demo.finance_lcs import demo_lcs_create
 from tradeloom.demo.finance_proformas import demo_proformas_create
 from tradeloom.demo.finance_receivables import demo_receivables_create
+from tradeloom.demo.production import demo_production_create, demo_tna_create
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.services import organization_create
 
@@ -60,6 +61,9 @@ class Command(BaseCommand):
                 demo_receivables_create(organization=organization, by=owner)
                 # purchasing: POs in every status, receipts into the demo warehouses (after the inventory's)
                 demo_purchasing_create(organization=organization, by=owner)
+                # production and T&A: a slipped plan and a work order behind its due date, one on track
+                demo_tna_create(organization=organization, by=owner)
+                demo_production_create(organization=organization, by=owner)
                 # the demo shows every kind of alert: a kind registered after the demo organisation was made gets its
                 # default rule here (a real organisation sees it off until an admin turns it on); rules it has stay
                 rules_create_defaults(organization=organization, by=owner)
