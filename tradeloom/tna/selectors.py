@@ -289,6 +289,37 @@ def calendar_month(
     return dict(sorted(days.items()))
 
 
+def calendar_day_counts(
+    *,
+    organization: Any,
+    month: datetime.date,
+    merchandiser: Any = None,
+    membership: Any = None,
+    today: datetime.date | None = None,
+) -> dict[datetime.date, CalendarCounts]:
+    """Per day of ``month`` (those that have some), the counts (``CalendarCounts``) of every milestone
+    ``calendar_month`` would list: one statement (a large organisation's calendar shows these when its month holds
+    more milestones than a page can)."""
+    today = today or timezone.localdate()
+    qs = _calendar_milestones(organization=organization, month=month, merchandiser=merchandiser, membership=membership)
+    pending = Q(status=Milestone.Status.PENDING)
+    rows = (
+        qs.annotate(calendar_day=CALENDAR_DAY)
+        .order_by()
+        .values("calendar_day")
+        .annotate(
+            due=Count("id", filter=pending),
+            late=Count("id", filter=pending & Q(planned_date__lt=today)),
+            slipped=Count("id", filter=pending & Q(planned_date__gte=today, slippage_days__gt=0)),
+            done=Count("id", filter=Q(status=Milestone.Status.DONE)),
+        )
+    )
+    return {
+        r["calendar_day"]: CalendarCounts(due=r["due"], late=r["late"], slipped=r["slipped"], done=r["done"])
+        for r in sorted(rows, key=lambda r: r["calendar_day"])
+    }
+
+
 def calendar_counts(
     *,
     organization: Any,
@@ -297,17 +328,20 @@ def calendar_counts(
     membership: Any = None,
     today: datetime.date | None = None,
 ) -> CalendarCounts:
-    """The month's counts (``CalendarCounts``) over every milestone ``calendar_month`` would list: one statement."""
-    today = today or timezone.localdate()
-    qs = _calendar_milestones(organization=organization, month=month, merchandiser=merchandiser, membership=membership)
-    pending = Q(status=Milestone.Status.PENDING)
-    figures = qs.aggregate(
-        due=Count("id", filter=pending),
-        late=Count("id", filter=pending & Q(planned_date__lt=today)),
-        slipped=Count("id", filter=pending & Q(planned_date__gte=today, slippage_days__gt=0)),
-        done=Count("id", filter=Q(status=Milestone.Status.DONE)),
+    """The month's counts over every milestone ``calendar_month`` would list: one statement."""
+    days = calendar_day_counts(
+        organization=organization, month=month, merchandiser=merchandiser, membership=membership, today=today
     )
-    return CalendarCounts(**{k: int(v or 0) for k, v in figures.items()})
+    return month_counts(days)
+
+
+def month_counts(days: dict[datetime.date, CalendarCounts]) -> CalendarCounts:
+    return CalendarCounts(
+        due=sum(c.due for c in days.values()),
+        late=sum(c.late for c in days.values()),
+        slipped=sum(c.slipped for c in days.values()),
+        done=sum(c.done for c in days.values()),
+    )
 
 
 # --- the pages -------------------------------------------------------------------

@@ -381,6 +381,7 @@ class CalendarDay:
     is_off: bool
     entries: list[CalendarEntry]
     total: int = 0  # the day's milestones in all (``entries`` holds at most CALENDAR_PER_DAY)
+    counts: Any = None  # the day's selectors.CalendarCounts
 
     @property
     def hidden(self) -> int:
@@ -390,6 +391,8 @@ class CalendarDay:
 # A day of a large organisation's month may hold hundreds of milestones: the calendar shows the first of them (late
 # first, then slipped ones) and how many more there are; a merchandiser's calendar rarely has that many.
 CALENDAR_PER_DAY = 12
+# More milestones than this in the month (everyone's, in a large organisation): the days show their counts only.
+CALENDAR_MAX_LISTED = 2000
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -424,17 +427,24 @@ def calendar_view(request: TenantRequest) -> HttpResponse:
     first = month - datetime.timedelta(days=month.weekday())
     last = last_day + datetime.timedelta(days=6 - last_day.weekday())
     # the month's milestones (core's one statement); the grid's days of the months around it are shown empty
-    found = selectors.calendar_month(
-        organization=organization,
-        month=month,
-        merchandiser=chosen,
-        membership=request.membership,
-        today=today,
-        per_day=CALENDAR_PER_DAY,
-    )
-    totals = {day: entries[0].day_total for day, entries in found.items() if entries}
-    counts = selectors.calendar_counts(
+    per_day = selectors.calendar_day_counts(
         organization=organization, month=month, merchandiser=chosen, membership=request.membership, today=today
+    )
+    counts = selectors.month_counts(per_day)
+    totals = {day: c.due + c.done for day, c in per_day.items()}
+    # a large organisation's month (thousands of milestones) shows each day's counts until a merchandiser is chosen
+    summary_only = sum(totals.values()) > CALENDAR_MAX_LISTED
+    found = (
+        {}
+        if summary_only
+        else selectors.calendar_month(
+            organization=organization,
+            month=month,
+            merchandiser=chosen,
+            membership=request.membership,
+            today=today,
+            per_day=CALENDAR_PER_DAY,
+        )
     )
     by_day: dict[datetime.date, list[CalendarEntry]] = {
         day: [CalendarEntry(e.milestone, _state(e.milestone, today, slipped=True)) for e in entries]
@@ -455,6 +465,7 @@ def calendar_view(request: TenantRequest) -> HttpResponse:
                 is_off=not week.is_working(day),
                 entries=by_day.get(day, []),
                 total=totals.get(day, 0),
+                counts=per_day.get(day),
             )
         )
         day += datetime.timedelta(days=1)
@@ -465,12 +476,13 @@ def calendar_view(request: TenantRequest) -> HttpResponse:
         "next": _shift(month, 1),
         "this_month": today.replace(day=1),
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
-        "listed": [d for d in days if d.in_month and d.entries],
+        "listed": [d for d in days if d.in_month and (d.entries or (summary_only and d.total))],
         "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         "merchandisers": merchandisers,
         "chosen": chosen,
         "merchandiser_value": str(chosen.pk) if chosen else "all",
         "counts": {"due": counts.due, "late": counts.late, "slipped": counts.slipped, "done": counts.done},
+        "summary_only": summary_only,
         "today": today,
     }
     return render(request, "tna/calendar.html", context)

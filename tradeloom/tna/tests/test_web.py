@@ -510,3 +510,20 @@ def test_a_milestones_state_on_the_pages():
     assert _state(m(today + 20 * day, today + 25 * day), today) == "pending"
     assert _state(m(today + 3 * day, today + 3 * day), today) == "due"
     assert _state(m(today - day, today, status="done"), today) == "done"
+
+
+def test_a_month_with_more_milestones_than_a_calendar_can_show_shows_each_days_counts(ctx, monkeypatch):
+    from tradeloom.tna import views
+
+    monkeypatch.setattr(views, "CALENDAR_MAX_LISTED", 2)
+    applied(ctx)
+    url = f"/o/{ctx['org'].slug}/tna/calendar/"
+    html = text(ctx["manager"].get(url, {"merchandiser": "all"}))
+    assert 'id="tna-summary-only"' in html
+    assert "tna-chip-order" not in html  # no milestone listed, only the days' counts
+    assert " due" in html
+    # within the limit the milestones are listed again
+    monkeypatch.setattr(views, "CALENDAR_MAX_LISTED", 10_000)
+    listed = text(ctx["manager"].get(url, {"merchandiser": "all"}))
+    assert 'id="tna-summary-only"' not in listed
+    assert "tna-chip-order" in listed
