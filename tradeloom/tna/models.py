@@ -255,6 +255,10 @@ class Milestone(TenantModel):
                 fields=["organization", "forecast_date"], condition=Q(status="pending"), name="tna_milestone_due_idx"
             ),
             models.Index(fields=["organization", "planned_date"], name="tna_milestone_planned_idx"),
+            # the calendar's done milestones, by the day they were done (with the pending ones' index: a bitmap OR)
+            models.Index(
+                fields=["organization", "actual_date"], condition=Q(status="done"), name="tna_milestone_done_idx"
+            ),
         ]
         ordering = ("position",)
 

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tradeloom.approvals.models import Gate
-from tradeloom.sales.models import Line, Order
+from tradeloom.sales.models import Line
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 from tradeloom.tna import models, planning
@@ -208,7 +208,7 @@ CALENDAR_DAY = Coalesce("actual_date", "forecast_date")
 def _calendar_milestones(
     *, organization: Any, month: datetime.date, merchandiser: Any, membership: Any
 ) -> QuerySet[Milestone]:
-    from tradeloom.sales.selectors import orders_visible
+    from tradeloom.sales.selectors import merchandiser_restricted
 
     first, last = month_bounds(month)
     qs = Milestone.objects.filter(
@@ -219,10 +219,11 @@ def _calendar_milestones(
     if merchandiser is not None:
         mid = getattr(merchandiser, "pk", merchandiser)
         qs = qs.filter(Q(plan__order__merchandiser_id=mid) | Q(responsible_id=mid))
-    if membership is not None:
-        qs = qs.filter(plan__order__in=orders_visible(organization=organization, membership=membership).values("pk"))
-    else:
-        qs = qs.filter(plan__order__in=Order.objects.filter(organization=organization).values("pk"))
+    # a restricted merchandiser sees their orders' milestones only (``sales.selectors.orders_visible``); anyone else
+    # every milestone of the organisation, with no join to the plans and orders (a large month holds tens of
+    # thousands)
+    if membership is not None and merchandiser_restricted(organization=organization, membership=membership):
+        qs = qs.filter(plan__order__merchandiser=membership)
     return qs
 
 
