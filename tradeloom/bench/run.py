@@ -710,6 +710,8 @@ def _verdict(endpoint: Endpoint, result: Result, counts: dict[str, int]) -> str:
         checks.append(result.single_p50_ms < 50)
     if "p99 < 300 ms" in endpoint.target:
         checks.append(result.single_p99_ms < 300)
+    if "p99 < 1 s" in endpoint.target:
+        checks.append(result.single_p99_ms < 1000)
     if result.errors:
         checks.append(False)
     if not checks:

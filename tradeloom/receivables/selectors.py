@@ -122,34 +122,37 @@ BUCKET_KEYS = tuple(key for key, _ in BUCKETS)
 # on or before the day still owed that day — its total less the allocations of payments received on or before it
 # and the credit notes issued on or before it — in its age bucket by the days past its due date, summed per section
 # (LC-backed or open account), customer and currency, in the currency and in base currency at the invoice's rate.
-# The allocations and credit notes are summed per invoice first (hash aggregates over the organisation's rows:
-# ``allocation_invoice_idx`` on the invoice), the invoices read by ``invoice_list_idx``'s leading
-# organisation column; nothing is computed per invoice in Python.
+# What is owed is read from the invoice's own running figures (``paid_amount`` is the sum of its allocations,
+# ``credited_amount`` of its issued credit notes: both written with them, under the invoice's lock) with back what
+# came in **after** the day added again: for today's report nothing, for an earlier day only the payments received
+# since (``payment_list_idx``, organisation and date) and the credit notes issued since. So the statement never sums
+# the whole allocation ledger of a large organisation; nothing is computed per invoice in Python.
 AGEING_SQL = """
-WITH paid AS (
+WITH paid_after AS (
     SELECT a.invoice_id, SUM(a.amount) AS amount
-      FROM receivables_allocation a
-      JOIN receivables_payment p ON p.id = a.payment_id
-     WHERE a.organization_id = %(org)s AND p.received_on <= %(as_of)s
+      FROM receivables_payment p
+      JOIN receivables_allocation a ON a.payment_id = p.id
+     WHERE p.organization_id = %(org)s AND p.received_on > %(as_of)s
      GROUP BY a.invoice_id
 ),
-credited AS (
+credited_after AS (
     SELECT c.invoice_id, SUM(c.amount) AS amount
       FROM invoicing_creditnote c
-     WHERE c.organization_id = %(org)s AND c.status = 'issued' AND c.issue_date <= %(as_of)s
+     WHERE c.organization_id = %(org)s AND c.status = 'issued' AND c.issue_date > %(as_of)s
      GROUP BY c.invoice_id
 ),
 owed AS (
     SELECT i.customer_id, i.currency, (i.letter_of_credit_id IS NOT NULL) AS lc_backed, i.exchange_rate,
-           i.total - COALESCE(paid.amount, 0) - COALESCE(credited.amount, 0) AS outstanding,
+           i.total - i.paid_amount - i.credited_amount + COALESCE(pa.amount, 0) + COALESCE(ca.amount, 0)
+               AS outstanding,
            CASE WHEN i.due_date IS NULL OR i.due_date >= %(as_of)s THEN 0
                 WHEN %(as_of)s - i.due_date <= 30 THEN 1
                 WHEN %(as_of)s - i.due_date <= 60 THEN 2
                 WHEN %(as_of)s - i.due_date <= 90 THEN 3
                 ELSE 4 END AS bucket
       FROM invoicing_invoice i
-      LEFT JOIN paid ON paid.invoice_id = i.id
-      LEFT JOIN credited ON credited.invoice_id = i.id
+      LEFT JOIN paid_after pa ON pa.invoice_id = i.id
+      LEFT JOIN credited_after ca ON ca.invoice_id = i.id
      WHERE i.organization_id = %(org)s AND i.issue_date <= %(as_of)s
        AND i.status IN ('issued', 'partly_paid', 'paid')
 )
