@@ -3,13 +3,16 @@
 ``?limit=`` (default 25, 1 to 200; anything else is a 400 naming ``limit``) picks the page size; ``next``/
 ``previous`` are opaque cursors that hold the ordering values of the last (first) row on the page, so the next page
 is ``WHERE (ordering) > (those values)``: constant time at any depth, and every row is returned exactly once even
-while rows are inserted or deleted between pages. The ordering must use NOT NULL columns of the model's own table
-and end in a unique one (the views' orderings end in ``id``). ``count`` is only computed when ``?with_count=1``
-asks for it.
+while rows are inserted or deleted between pages. The ordering must end in a unique NOT NULL column (the views'
+orderings end in ``id``). ``count`` is only computed when ``?with_count=1`` asks for it.
 
-When every ordering field runs in the same direction the condition is one SQL row comparison
-(``(created_at, id) < (%s, %s)``), which PostgreSQL answers from a composite index; mixed directions fall back
-to the equivalent OR-chain.
+A nullable ordering column (an invoice's due date) sorts its NULLs **last** in either direction, and the cursor
+condition says so: after a row with a value come the larger (smaller) values *and* the NULLs; after a row with NULL
+only the NULLs further on by the next column; before a NULL row every row with a value.
+
+When every ordering field runs in the same direction on NOT NULL columns the condition is one SQL row comparison
+(``(created_at, id) < (%s, %s)``), which PostgreSQL answers from a composite index; otherwise it is the equivalent
+OR-chain.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -87,19 +90,26 @@ def _fields(queryset: QuerySet[Any], ordering: Sequence[str]) -> list[tuple[str,
     return fields
 
 
+def _nullable(field: Any) -> bool:
+    return bool(getattr(field, "null", False))
+
+
 def _after(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], *, forward: bool) -> Any:
     fields = _fields(queryset, ordering)
-    python_values = []
+    python_values: list[Any] = []
     for (_name, _desc, field), raw in zip(fields, values, strict=True):
+        if raw is None and _nullable(field):
+            python_values.append(None)
+            continue
         try:
             python_values.append(field.to_python(raw))
         except Exception as exc:
             raise InvalidCursor() from exc
-    if any(v is None for v in python_values):
-        raise InvalidCursor()
+        if python_values[-1] is None:
+            raise InvalidCursor()
     directions = {descending for _name, descending, _field in fields}
     local = all(name not in queryset.query.annotations for name, _d, _f in fields)
-    if len(directions) == 1 and local:
+    if len(directions) == 1 and local and not any(_nullable(f) for _n, _d, f in fields):
         operator = "<" if directions.pop() == forward else ">"
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for _n, _d, f in fields)
@@ -107,13 +117,44 @@ def _after(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any], 
         # Only quoted column names of the model are interpolated; values are parameters.
         condition_sql = f"({columns}) {operator} ({placeholders})"
         return queryset.filter(RawSQL(condition_sql, python_values, output_field=BooleanField()))  # noqa: S611
-    condition = Q()
-    for index, (name, descending, _field) in enumerate(fields):
-        step = Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": python_values[index]})
+
+    def equal(index: int) -> Q:
+        name, value = fields[index][0], python_values[index]
+        return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+
+    condition = Q(pk__in=[])  # nothing, until a step adds rows
+    for index, (name, descending, field) in enumerate(fields):
+        value = python_values[index]
+        if value is None:
+            # NULLs sort last: going forward nothing but NULLs follows a NULL (the next column decides among them);
+            # going back every row with a value comes before it
+            if forward:
+                continue
+            step = Q(**{f"{name}__isnull": False})
+        else:
+            step = Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": value})
+            if forward and _nullable(field):
+                step |= Q(**{f"{name}__isnull": True})
         for prev_index in range(index):
-            step &= Q(**{fields[prev_index][0]: python_values[prev_index]})
+            step &= equal(prev_index)
         condition |= step
     return queryset.filter(condition)
+
+
+def order_expressions(queryset: QuerySet[Any], ordering: Sequence[str], *, forward: bool = True) -> list[Any]:
+    """``ordering`` as ``order_by`` takes it, NULLs last going forward (first going back) on nullable columns."""
+    expressions: list[Any] = []
+    for name, descending, field in _fields(queryset, ordering):
+        if not _nullable(field):
+            item = f"-{name}" if descending else name
+            if not forward:
+                item = item[1:] if item.startswith("-") else f"-{item}"
+            expressions.append(item)
+        elif forward:
+            expressions.append(OrderBy(F(name), descending=descending, nulls_last=True))
+        else:
+            expressions.append(OrderBy(F(name), descending=not descending, nulls_first=True))
+    return expressions
 
 
 def _row_values(row: Any, names: list[str]) -> list[Any]:
@@ -141,7 +182,7 @@ def keyset_page(queryset: QuerySet[Any], *, ordering: Sequence[str], cursor: str
             raise InvalidCursor()
         forward = direction == "n"
         queryset = _after(queryset, ordering, values, forward=forward)
-    order_by = ordering if forward else tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+    order_by = order_expressions(queryset, ordering, forward=forward)
     with server_binding(queryset.db):  # a page's statement repeats with new values: prepared (core.prepared)
         rows = list(queryset.order_by(*order_by)[: limit + 1])
     has_more = len(rows) > limit
@@ -182,7 +223,8 @@ class PreparedFirstPage:
             build, ordering = self._build, self._ordering
 
             def page_of(**values: Any) -> QuerySet[Any]:
-                return build(**values).order_by(*ordering)[: limit + 1]
+                queryset = build(**values)
+                return queryset.order_by(*order_expressions(queryset, ordering))[: limit + 1]
 
             query = self._queries[limit] = PreparedQuery(page_of, **self._params)
         return query

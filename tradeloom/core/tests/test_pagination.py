@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from itertools import pairwise
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tradeloom.accounts.models import User
+from tradeloom.core.pagination import keyset_page
 from tradeloom.testing.budgets import budget
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tradeloom.core.tests.urls")]
@@ -137,3 +142,35 @@ def test_a_page_costs_the_same_queries_at_any_depth(django_assert_max_num_querie
     # ATOMIC_REQUESTS adds a savepoint and its release; the page itself is one SELECT.
     with django_assert_max_num_queries(budget("api.keyset_page.any_depth")):
         api.get(deep["next"])
+
+
+def _walk_pages(queryset, ordering, limit):
+    pages, cursor = [], None
+    while True:
+        page = keyset_page(queryset, ordering=ordering, cursor=cursor, limit=limit)
+        pages.append(page)
+        if not page.next_cursor:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("ordering", [("last_login", "id"), ("-last_login", "id"), ("-last_login", "-id")])
+def test_a_nullable_sort_column_walks_every_row_once_nulls_last_both_ways(ordering):
+    """An invoice list sorted by due date, half the invoices without one: every row once, NULLs last, and the
+    previous cursor of each page gives back the page before it."""
+    users = make_users(23, prefix="n")
+    now = timezone.now()
+    for i, user in enumerate(users):
+        if i % 2:
+            user.last_login = now - timedelta(days=i % 5)  # ties among the dated ones too
+    User.objects.bulk_update(users, ["last_login"])
+    queryset = User.objects.filter(email__startswith="n")
+    pages = _walk_pages(queryset, ordering, limit=4)
+    seen = [row.email for page in pages for row in page.rows]
+    assert len(seen) == 23 == len(set(seen))
+    dated = [u.email for u in queryset.exclude(last_login=None).order_by(*ordering)]
+    undated = [u.email for u in queryset.filter(last_login=None).order_by(*ordering[1:])]
+    assert seen == dated + undated  # NULLs last, whichever the direction
+    for before, page in pairwise(pages):
+        back = keyset_page(queryset, ordering=ordering, cursor=page.previous_cursor, limit=4)
+        assert [r.email for r in back.rows] == [r.email for r in before.rows]
