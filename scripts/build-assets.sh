@@ -11,6 +11,10 @@ mkdir -p "$STATIC/vendor" "$STATIC/fonts" "$STATIC/css"
 cp node_modules/htmx.org/dist/htmx.min.js "$STATIC/vendor/htmx.min.js"
 cp node_modules/chart.js/dist/chart.umd.min.js "$STATIC/vendor/chart.umd.min.js"
 cp node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2 "$STATIC/fonts/"
+# The PDFs' font (tradeloom/printing/layout.py, DOCUMENT_FONT): Noto Sans (SIL Open Font License 1.1) — Latin with
+# every accent (Turkish, Polish, Vietnamese …), Greek and Cyrillic, embedded by fpdf2 in the subset a document uses.
+cp node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf "$STATIC/fonts/DocumentSans.ttf"
+cp node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf "$STATIC/fonts/DocumentSans-Bold.ttf"
 # Icons (Heroicons, MIT) as template includes: {% include "icons/users.svg" %}.
 ICONS="home users envelope clipboard-document-list cog-6-tooth bell bars-3 chevron-up-down plus
        arrow-right-start-on-rectangle user-circle building-office-2 check-circle x-circle information-circle

@@ -3,10 +3,10 @@ the logo, the company's name and address and the document's title, number and da
 table of lines that repeats its header on each page; totals; then terms, bank details, notes and the signature
 block; a footer with the profile's footer text and "Page n of m".
 
-Text: fpdf2's core fonts (Helvetica) speak Latin-1. When a TTF font is bundled in ``tradeloom/static/fonts``
-(``DOCUMENT_FONT``) it is used and every character prints as it is; without one, text outside Latin-1 is folded to
-its closest Latin-1 form (``é`` stays, ``ł`` → ``l``, ``“”`` → ``""``) and anything left becomes ``?`` — a document
-always renders, never fails on a name.
+Text: the TTF font bundled in ``tradeloom/static/fonts`` (``DOCUMENT_FONT``: Noto Sans, vendored by ``make assets``)
+is embedded and every character it has prints as it is. Were it missing, fpdf2's core font (Helvetica, Latin-1) is
+used and text outside Latin-1 is folded to its closest Latin-1 form (``é`` stays, ``ł`` → ``l``, ``“”`` → ``""``)
+and anything left becomes ``?`` — a document always renders, never fails on a name.
 """
 
 from __future__ import annotations

@@ -11,13 +11,15 @@ from tradeloom.core.context import tenant_context
 from tradeloom.invoicing.tests.factories import InvoiceFactory, InvoiceLineFactory
 from tradeloom.logistics.tests.factories import ContainerFactory, ShipmentFactory, ShipmentLineFactory
 from tradeloom.partners.tests.factories import AddressFactory, CustomerFactory, SupplierFactory
-from tradeloom.printing import services
+from tradeloom.printing import layout, services
 from tradeloom.printing.selectors import printable_resolve
 from tradeloom.printing.tests.conftest import pdf_text
 from tradeloom.printing.tests.factories import PrintProfileFactory
 from tradeloom.proformas.tests.factories import ProformaFactory, ProformaLineFactory
 from tradeloom.purchasing.tests.factories import PurchaseOrderFactory, PurchaseOrderLineFactory
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory
+
+TURKISH = "\u015f\u0131k a\u011f \u0131l\u0131k"  # Turkish: s with cedilla, dotless i, g with breve
 
 
 def text_of(org, owner, kind: str, record) -> str:
@@ -164,17 +166,28 @@ def test_an_order_confirmation_prints_styles_colours_prices_and_the_total(org, o
 
 
 @pytest.mark.django_db
-def test_without_a_print_profile_the_organisations_name_prints_and_unicode_never_fails(org, owner):
+def test_without_a_print_profile_the_organisations_name_prints_and_every_accent_prints_as_written(org, owner):
+    supplier = SupplierFactory(organization=org, legal_name="Łódź Textil “Ünal” Ltd \u2013 Türkiye")
+    po = PurchaseOrderFactory(organization=org, supplier=supplier)
+    PurchaseOrderLineFactory(organization=org, purchase_order=po, material_name="Garn № 30 — çok iyi, " + TURKISH)
+    text = text_of(org, owner, "purchase-order", po)
+    assert org.name in text
+    assert po.number in text
+    assert "Łódź Textil “Ünal” Ltd \u2013 Türkiye" in text  # the bundled Noto Sans has them all
+    assert TURKISH in text
+    assert f"For {org.name}" in text
+
+
+@pytest.mark.django_db
+def test_without_the_bundled_font_text_is_folded_to_latin1_and_never_fails(org, owner, monkeypatch, tmp_path):
+    monkeypatch.setattr(layout, "FONT_DIR", tmp_path)  # no TTF there: fpdf2's core font
     supplier = SupplierFactory(organization=org, legal_name="Łódź Textil “Ünal” Ltd \u2013 Türkiye")
     po = PurchaseOrderFactory(organization=org, supplier=supplier)
     PurchaseOrderLineFactory(organization=org, purchase_order=po, material_name="Garn № 30 — çok iyi")
     text = text_of(org, owner, "purchase-order", po)
-    assert org.name in text
-    assert po.number in text
     assert 'Lódz Textil "Ünal" Ltd - Türkiye' in text  # folded to what the core font prints
     assert "Garn" in text
     assert "çok iyi" in text
-    assert f"For {org.name}" in text
 
 
 @pytest.mark.django_db
