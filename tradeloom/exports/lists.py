@@ -1,7 +1,7 @@
 """The lists that export: each one a declaration over its list page's own selector, FilterSet and sorts.
 
-Registered by ``ExportsConfig.ready()``. The T&A workbook (issue #21) will be one more ``ExportWorkbook`` here,
-over sheet lists declared the same way on ``tradeloom.tna``'s selectors.
+Registered by ``ExportsConfig.ready()``. The T&A workbook (issue #21) is one more ``ExportWorkbook`` here, over
+two sheet lists declared the same way on ``tradeloom.tna``'s selectors and its ``PlanFilter``.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ from tradeloom.sales.capabilities import ORDERS_VIEW
 from tradeloom.sales.filters import OrderFilter
 from tradeloom.sales.models import Line
 from tradeloom.sales.views import ORDER_SORTS
+from tradeloom.tna import selectors as tna
+from tradeloom.tna.capabilities import TNA_VIEW
+from tradeloom.tna.filters import PlanFilter
 
 CENT = Decimal("0.01")
 
@@ -420,6 +423,97 @@ STOCK = ExportList(
     ),
 )
 
+
+# --- Time & Action ---------------------------------------------------------------------------------------------------
+def _plans(query: Query) -> QuerySet[Any]:
+    return tna.export_plans(organization=query.organization, membership=query.membership)
+
+
+def _milestones_of(query: Query, plans: QuerySet[Any]) -> QuerySet[Any]:
+    return tna.export_milestones_of(organization=query.organization, plans=plans)
+
+
+# The orders' order (newest first, as the orders list), then the order's plan before its lines' in line order.
+PLAN_SORTS = (
+    SortOption("newest", "Newest first", ("-order_created", "-order_ref", "line_rank", "id")),
+    SortOption("oldest", "Oldest first", ("order_created", "order_ref", "line_rank", "id")),
+)
+# Each plan's milestones in its order.
+MILESTONE_SORTS = (
+    SortOption("newest", "Newest first", ("-order_created", "-order_ref", "line_rank", "plan_id", "position", "id")),
+    SortOption("oldest", "Oldest first", ("order_created", "order_ref", "line_rank", "plan_id", "position", "id")),
+)
+
+
+def _plan_keys() -> tuple[Column, ...]:
+    return (
+        Column("Order", attr("order_number")),
+        Column("Buyer's PO", attr("order_po")),
+        Column("Customer", attr("customer_name")),
+        Column("Style", attr("style_number")),
+        Column("Colour", attr("colour_code")),
+    )
+
+
+TNA_PLANS = ExportList(
+    key="tna-plans",
+    label="T&A plans",
+    filename="tna-plans",
+    sheet_title="Plans",
+    capability=TNA_VIEW,
+    queryset=_plans,
+    filterset_class=PlanFilter,
+    sorts=PLAN_SORTS,
+    prepare=tna.export_plan_rows,
+    list_url_name="tna:calendar",
+    related=("tna-milestones", "tna-workbook"),
+    columns=(
+        *_plan_keys(),
+        Column("Merchandiser", attr("merchandiser_name")),
+        Column("Template", attr("template_name")),
+        Column("ETD", attr("etd_now"), DATE),
+        Column("Ex-factory planned", attr("ex_factory_planned"), DATE),
+        Column("Ex-factory forecast", attr("ex_factory_forecast"), DATE),
+        Column("Status", tna.plan_state),
+        Column("Milestones done", attr("milestones_done"), NUMBER),
+        Column("Milestones", attr("milestones_total"), NUMBER),
+        Column("Late", attr("late_count"), NUMBER),
+    ),
+)
+
+TNA_MILESTONES = ExportList(
+    key="tna-milestones",
+    label="T&A milestones",
+    filename="tna-milestones",
+    sheet_title="Milestones",
+    capability=TNA_VIEW,
+    queryset=_plans,
+    filterset_class=PlanFilter,
+    rows=_milestones_of,
+    sorts=MILESTONE_SORTS,
+    prepare=tna.export_milestone_rows,
+    list_url_name="tna:calendar",
+    columns=(
+        *_plan_keys(),
+        Column("Milestone", attr("name")),
+        Column("Responsible", attr("responsible_name")),
+        Column("Planned", attr("planned_date"), DATE),
+        Column("Forecast", attr("forecast_date"), DATE),
+        Column("Actual", attr("actual_date"), DATE),
+        Column("Slippage days", attr("slippage_days"), NUMBER),
+        Column("Status", shown("status")),
+        Column("Late", attr("is_late")),
+        Column("Depends on", lambda row: row.depends_on_names or []),
+    ),
+)
+
+TNA_WORKBOOK = ExportWorkbook(
+    key="tna-workbook",
+    label="T&A workbook",
+    filename="tna",
+    sheets=("tna-plans", "tna-milestones"),
+)
+
 BUILT_IN: tuple[Export, ...] = (
     ORDERS,
     ORDER_LINES,
@@ -431,6 +525,9 @@ BUILT_IN: tuple[Export, ...] = (
     CUSTOMER_LIST,
     SUPPLIER_LIST,
     STOCK,
+    TNA_PLANS,
+    TNA_MILESTONES,
+    TNA_WORKBOOK,
 )
 
 

@@ -7,12 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, UUIDField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
+from tradeloom.core.pagination import KeysetPage, PreparedFirstPage, parse_limit
+from tradeloom.core.shapes import shape_of
 from tradeloom.inventory.models import StockMove, Warehouse
 from tradeloom.partners.models import Supplier
 from tradeloom.production import states
@@ -43,24 +47,66 @@ def _supplier_name() -> Subquery:
 
 # The API list's columns: the work order's own (its ``Shape.list``) and those resolved beside them.
 LIST_EXTRA = ("order_number", "supplier_name", "unit_code", "item_name")
+LIST_COLUMNS = (*shape_of(WorkOrder).list, *LIST_EXTRA)
+LIST_ORDERING = ("-created_at", "-id")
 
 
-def work_order_list(*, organization: Any) -> QuerySet[WorkOrder]:
-    """The work orders with their order's number, mill's name, unit's code and item's name: one statement a page,
-    newest first."""
+@cache
+def _list_columns() -> QuerySet[WorkOrder]:
+    """Every work order with the list's extra columns, resolved once per process (resolving the subqueries is most
+    of what building the list's statement costs); ``work_order_list`` takes a filtered copy. Never evaluated."""
     from tradeloom.catalog.models import Item, UnitOfMeasure
 
     return (
-        work_orders_visible(organization=organization)
-        .defer("notes", "status_reason")
+        WorkOrder.objects.defer("notes", "status_reason")
         .annotate(
             order_number=Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("number")[:1]),
             supplier_name=_supplier_name(),
             unit_code=Subquery(UnitOfMeasure.objects.filter(pk=OuterRef("unit_id")).values("code")[:1]),
             item_name=Subquery(Item.objects.filter(pk=OuterRef("item_id")).values("name")[:1]),
         )
-        .order_by("-created_at", "-id")
+        .order_by(*LIST_ORDERING)
     )
+
+
+def work_order_list(*, organization: Any) -> QuerySet[WorkOrder]:
+    """The work orders with their order's number, mill's name, unit's code and item's name: one statement a page,
+    newest first."""
+    return _list_columns().filter(organization=organization)
+
+
+def _list_page_rows(org: Any, status: Any = None) -> QuerySet[WorkOrder, dict[str, Any]]:
+    qs = _list_columns().filter(organization_id=org)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.values(*LIST_COLUMNS)
+
+
+# (a status asked for) → the first page, compiled once per page size
+_FIRST_PAGES = {
+    False: PreparedFirstPage(lambda org: _list_page_rows(org), ordering=LIST_ORDERING, org=UUID),
+    True: PreparedFirstPage(
+        lambda org, status: _list_page_rows(org, status), ordering=LIST_ORDERING, org=UUID, status=str
+    ),
+}
+_FIRST_PAGE_PARAMS = frozenset({"limit", "status"})
+
+
+def work_order_list_first_page(*, organization: Any, params: Any) -> KeysetPage | None:
+    """The API list's first page when the request asks for nothing but a page size and a status — opening the list
+    and its status tabs — read through a statement compiled once (``PreparedFirstPage``): the same rows and next
+    cursor as ``work_order_list(...).values(*LIST_COLUMNS)`` filtered by ``filters.WorkOrderFilter`` and paged.
+    ``None`` for any other request (a cursor, another filter, a status that is not one: the general path answers,
+    or refuses, it)."""
+    if not params.keys() <= _FIRST_PAGE_PARAMS:
+        return None
+    status = params.get("status") or None
+    if status is not None and status not in states.LABELS:
+        return None
+    limit = parse_limit(params.get("limit"))
+    if status is None:
+        return _FIRST_PAGES[False].page(limit=limit, org=organization.pk)
+    return _FIRST_PAGES[True].page(limit=limit, org=organization.pk, status=status)
 
 
 _WO_RELATED = ("item", "unit", "supplier", "warehouse", "order", "purchase_order")

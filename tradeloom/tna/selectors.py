@@ -7,14 +7,35 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, JSONObject, NullIf, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from tradeloom.approvals.models import Gate
-from tradeloom.sales.models import Line
+from tradeloom.core.prepared import PreparedQuery
+from tradeloom.sales.models import Line, Order
 from tradeloom.tenancy.models import Membership
 from tradeloom.tenancy.roles import Role
 from tradeloom.tna import models, planning
@@ -437,3 +458,272 @@ def order_line_of(*, organization: Any, order: Any, pk: Any) -> Line | None:
 def member_of(*, organization: Any, pk: Any) -> Membership | None:
     """A member of the organisation (the calendar's merchandiser filter), else None: one statement."""
     return Membership.objects.filter(organization=organization, pk=pk).first()
+
+
+# --- the T&A workbook (``exports.lists``) ---------------------------------------------------------------------------
+# Its two sheets read plans and milestones a chunk at a time: every column an annotation of the one statement (the
+# order, customer, line and merchandiser joined; a plan's counts and ex-factory dates correlated subqueries).
+
+
+def _partner_name(prefix: str) -> Any:
+    return Coalesce(NullIf(F(f"{prefix}trade_name"), Value("")), F(f"{prefix}legal_name"), output_field=CharField())
+
+
+def _member_name(prefix: str) -> Any:
+    return Coalesce(
+        NullIf(F(f"{prefix}user__full_name"), Value("")), F(f"{prefix}user__email"), output_field=CharField()
+    )
+
+
+def export_plans(*, organization: Any, membership: Any) -> QuerySet[Plan]:
+    """The plans this member may see (a restricted merchandiser: their orders', as the calendar and the order's T&A
+    page), with ``etd_now`` (the line's ETD, else the order's: what ``filters.PlanFilter`` filters on)."""
+    from tradeloom.sales.selectors import merchandiser_restricted
+
+    qs = Plan.objects.filter(organization=organization)
+    if merchandiser_restricted(organization=organization, membership=membership):
+        qs = qs.filter(order__merchandiser=membership)
+    return qs.annotate(etd_now=Coalesce("line__etd", "order__etd"))
+
+
+def _of_plan(outer: str) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(plan_id=OuterRef(outer)).order_by()
+
+
+def _count(outer: str, condition: Q | None = None) -> Any:
+    rows = _of_plan(outer).filter(condition) if condition is not None else _of_plan(outer)
+    counted = rows.values("plan_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _row_keys(prefix: str) -> dict[str, Any]:
+    """The order and line a plan's (``prefix`` "") or a milestone's (``prefix`` "plan__") row names."""
+    return {
+        "order_created": F(f"{prefix}order__created_at"),
+        "order_ref": F(f"{prefix}order_id"),
+        "line_rank": Coalesce(f"{prefix}line__position", Value(-1)),
+        "order_number": F(f"{prefix}order__number"),
+        "order_po": F(f"{prefix}order__po_number"),
+        "customer_name": _partner_name(f"{prefix}order__customer__"),
+        "style_number": F(f"{prefix}line__style__style_number"),
+        "colour_code": F(f"{prefix}line__colour_code"),
+    }
+
+
+def export_plan_rows(plans: QuerySet[Plan], *, today: datetime.date | None = None) -> QuerySet[Plan]:
+    """``plans`` with the columns of the workbook's "Plans" sheet: one statement per chunk whatever the milestones."""
+    today = today or timezone.localdate()
+    ex_factory = _of_plan("pk").filter(code=EX_FACTORY)
+    return plans.annotate(
+        **_row_keys(""),
+        merchandiser_name=_member_name("order__merchandiser__"),
+        ex_factory_planned=Subquery(ex_factory.values("planned_date")[:1]),
+        ex_factory_forecast=Subquery(ex_factory.values(day=Coalesce("actual_date", "forecast_date"))[:1]),
+        milestones_total=_count("pk"),
+        milestones_done=_count("pk", Q(status=Milestone.Status.DONE)),
+        late_count=_count("pk", Q(status=Milestone.Status.PENDING, planned_date__lt=today)),
+    )
+
+
+def plan_state(plan: Any) -> str:
+    """A plan in a word: done (every milestone), ex-factory after the ETD, late milestones, or on track."""
+    if plan.milestones_total and plan.milestones_done == plan.milestones_total:
+        return "Done"
+    if plan.ex_factory_forecast and plan.etd_now and plan.ex_factory_forecast > plan.etd_now:
+        return "Ex-factory after ETD"
+    if plan.late_count:
+        return "Late"
+    return "On track"
+
+
+# the names of what a milestone depends on, in its ``depends_on`` order (the plan's milestones of those codes)
+DEPENDS_ON_NAMES = """
+    ARRAY(SELECT d.name FROM tna_milestone d
+          WHERE d.plan_id = tna_milestone.plan_id AND d.code = ANY(tna_milestone.depends_on)
+          ORDER BY array_position(tna_milestone.depends_on, d.code::varchar))
+"""
+
+
+def export_milestones_of(*, organization: Any, plans: QuerySet[Plan]) -> QuerySet[Milestone]:
+    """The milestones of ``plans`` (the plans the filters chose)."""
+    return Milestone.objects.filter(organization=organization, plan__in=plans.order_by().values("pk"))
+
+
+def export_milestone_rows(
+    milestones: QuerySet[Milestone], *, today: datetime.date | None = None
+) -> QuerySet[Milestone]:
+    """``milestones`` with the columns of the workbook's "Milestones" sheet: one statement per chunk."""
+    today = today or timezone.localdate()
+    return milestones.annotate(
+        **_row_keys("plan__"),
+        responsible_name=_member_name("responsible__"),
+        depends_on_names=RawSQL(DEPENDS_ON_NAMES, (), output_field=ArrayField(CharField())),  # noqa: S611
+        is_late=Case(
+            When(status=Milestone.Status.PENDING, planned_date__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+# --- the API's grid (``GET orders/{id}/tna/``) ----------------------------------------------------------------------
+# ``plan_grid``'s rows as ``values()`` dicts, each read compiled once per process (``core.prepared``): building the
+# statements and the model instances cost more than running them. ``api.serializers.grid_rows_data`` writes the JSON
+# of ``PlanGridOutput`` from them (a test holds it equal to ``grid_data(plan_grid(...))``).
+PLAN_COLUMNS = (
+    "id",
+    "order_id",
+    "line_id",
+    "template_id",
+    "template_name",
+    "etd",
+    "uses_working_days",
+    "weekly_off_days",
+    "version",
+    "created_at",
+)
+MILESTONE_COLUMNS = (
+    "id",
+    "plan_id",
+    "code",
+    "name",
+    "anchor",
+    "offset_days",
+    "depends_on",
+    "gate_code",
+    "production_process",
+    "original_date",
+    "planned_date",
+    "forecast_date",
+    "actual_date",
+    "status",
+    "completed_by",
+    "slippage_days",
+    "responsible_id",
+    "note",
+)
+CHANGE_COLUMNS = (
+    "id",
+    "milestone_id",
+    "field",
+    "old_date",
+    "new_date",
+    "reason",
+    "source",
+    "changed_by_id",
+    "created_at",
+)
+
+
+def _milestone_changes() -> Subquery:
+    """A milestone's changes, oldest first, as one JSON array (``None`` without any)."""
+    rows = (
+        MilestoneChange.objects.filter(milestone_id=OuterRef("id"))
+        .order_by()
+        .values("milestone_id")
+        .annotate(
+            changes=JSONBAgg(
+                JSONObject(
+                    **{name: F(name) for name in CHANGE_COLUMNS if name != "milestone_id"},
+                    changed_by_full_name=F("changed_by__full_name"),
+                    changed_by_email=F("changed_by__email"),
+                ),
+                order_by=("created_at", "id"),
+            )
+        )
+        .values("changes")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def _plan_milestones() -> Subquery:
+    """A plan's milestones in order (responsible's name, each with its changes), as one JSON array."""
+    rows = (
+        Milestone.objects.filter(plan_id=OuterRef("id"))
+        .order_by()
+        .values("plan_id")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(
+                    **{name: F(name) for name in MILESTONE_COLUMNS if name != "plan_id"},
+                    responsible_full_name=F("responsible__user__full_name"),
+                    responsible_email=F("responsible__user__email"),
+                    changes=_milestone_changes(),
+                ),
+                order_by=("position", "code"),
+            )
+        )
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def _order_plans() -> Subquery:
+    """An order's plans in line order (the order's own first: no line), each with its line's keys and its milestones,
+    as one JSON array (``None`` without any)."""
+    rows = (
+        Plan.objects.filter(order_id=OuterRef("id"))
+        .order_by()
+        .values("order_id")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(
+                    **{name: F(name) for name in PLAN_COLUMNS},
+                    line_position=F("line__position"),
+                    line_etd=F("line__etd"),
+                    line_colour=F("line__colour_code"),
+                    line_cad=F("line__cad_code"),
+                    milestone_rows=_plan_milestones(),
+                ),
+                order_by=("line__position", "created_at", "id"),
+            )
+        )
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def _grid_order(org: Any, pk: Any, merchandiser: Any = None) -> QuerySet[Any, Any]:
+    """The order as ``sales.selectors.order_visible_get`` finds it (not archived; a restricted merchandiser's own),
+    with its plans, their milestones and their changes as JSON: the whole grid in one statement."""
+    qs = Order.objects.filter(organization_id=org, pk=pk, archived_at__isnull=True)
+    if merchandiser is not None:
+        qs = qs.filter(merchandiser_id=merchandiser)
+    return qs.values("id", "etd", plan_rows=_order_plans())
+
+
+_GRID = PreparedQuery(_grid_order, org=UUID, pk=UUID)
+_OWN_GRID = PreparedQuery(_grid_order, org=UUID, pk=UUID, merchandiser=UUID)
+
+
+@dataclass
+class GridRows:
+    """An order's T&A grid as rows: the order (id, ETD), its plans in the grid's order (the order's first, then its
+    lines' in line order) as JSON (ids, dates and times as text), each with its ``milestone_rows`` in order, each
+    milestone with its ``changes``, oldest first."""
+
+    order: dict[str, Any]
+    today: datetime.date
+    plans: list[dict[str, Any]]
+
+
+def grid_rows(*, organization: Any, membership: Any, order_id: Any, today: datetime.date | None = None) -> GridRows:
+    """The order's grid for the API (the order this member may see — not archived, a restricted merchandiser's own
+    — else 404) in one statement compiled once per process: the order with its plans (their lines), their milestones
+    (responsible) and their changes (who) as JSON."""
+    from tradeloom.sales.selectors import merchandiser_restricted
+
+    try:
+        pk = order_id if isinstance(order_id, UUID) else UUID(str(order_id))
+    except ValueError:
+        raise Http404("No such order.") from None
+    if merchandiser_restricted(organization=organization, membership=membership):
+        order = _OWN_GRID.first(org=organization.pk, pk=pk, merchandiser=membership.pk)
+    else:
+        order = _GRID.first(org=organization.pk, pk=pk)
+    if order is None:
+        raise Http404("No such order.")
+    plans = order.pop("plan_rows") or []
+    # as ``plan_grid``: the order's plan first, then the lines' plans in line order
+    plans.sort(key=lambda p: (p["line_id"] is not None, p["line_position"] or 0, p["created_at"]))
+    return GridRows(order=order, today=today or timezone.localdate(), plans=plans)

@@ -156,8 +156,7 @@ class _ListBase(serializers.ModelSerializer):
     item_name = serializers.CharField(read_only=True, allow_null=True)
 
 
-LIST_EXTRA = selectors.LIST_EXTRA
-LIST_COLUMNS = (*WO.list, *LIST_EXTRA)
+LIST_EXTRA, LIST_COLUMNS = selectors.LIST_EXTRA, selectors.LIST_COLUMNS
 
 WorkOrderListOutput = output_serializer(
     WorkOrder, WO.list, name="WorkOrderListOutput", extra=LIST_EXTRA, base=_ListBase

@@ -11,7 +11,7 @@ take an ``Idempotency-Key``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from tradeloom.core.api.conditional import conditional_response
 from tradeloom.core.api.schema import api_contract
 from tradeloom.core.exceptions import ApplicationError
+from tradeloom.core.pagination import KeysetCursorPagination
 from tradeloom.production import selectors, services, states
 from tradeloom.production.api import serializers as s
 from tradeloom.production.capabilities import PRODUCTION_MANAGE, PRODUCTION_REPORT, PRODUCTION_VIEW
@@ -71,8 +72,13 @@ class WorkOrdersApi(TenantGenericAPIView):
         summary="List work orders (filter by status, priority, mill, order, late, due date; search by number)",
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.work_order_list(organization=self.organization)
-        page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
+        first = selectors.work_order_list_first_page(organization=self.organization, params=request.query_params)
+        page: list[Any] | None
+        if first is not None:  # opening the list or a status tab: a statement compiled once
+            page = cast(KeysetCursorPagination, self.paginator).take_page(first, request)
+        else:
+            qs = selectors.work_order_list(organization=self.organization)
+            page = self.paginate_queryset(self.filter_queryset(qs).values(*s.LIST_COLUMNS))
         return self.get_paginated_response(s.work_order_list_rows(page))
 
     @extend_schema(

@@ -3,16 +3,19 @@ milestones and each milestone's history), the milestone commands (replan, record
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tradeloom.catalog.models import Item
+from tradeloom.core.shapes import datetime_text
 from tradeloom.records.models import RecordModel
 from tradeloom.records.serializers import output_serializer
-from tradeloom.tna.models import Anchor, Milestone, MilestoneChange, Plan, Template, TemplateMilestone
-from tradeloom.tna.selectors import CalendarEntry, PlanGrid, PlanGridRows
+from tradeloom.tna.models import EX_FACTORY, Anchor, Milestone, MilestoneChange, Plan, Template, TemplateMilestone
+from tradeloom.tna.selectors import CalendarEntry, GridRows, PlanGrid, PlanGridRows
 
 PROCESS_CHOICES = [("", "None"), ("knitted", "Knitted"), ("dyed", "Dyed"), ("finished", "Finished")]
 
@@ -305,3 +308,92 @@ def calendar_entry_data(e: CalendarEntry) -> dict[str, Any]:
         "merchandiser_id": e.merchandiser.pk if e.merchandiser is not None else None,
         "merchandiser_name": str(e.merchandiser.user) if e.merchandiser is not None else "",
     }
+
+
+# --- the grid written from rows (``selectors.grid_rows``): ``grid_data``'s JSON, key order included -----------------
+def _name(full_name: Any, email: Any) -> str:
+    """A user as ``str(user)`` names them: the full name, else the e-mail; nobody: empty."""
+    return full_name or email or ""
+
+
+def _change_json(c: dict[str, Any], tz: Any) -> dict[str, Any]:
+    """A change as ``MilestoneChangeOutput`` writes it, from its JSON as PostgreSQL wrote it (ids and dates as text
+    already; the time in UTC, written again in the current time zone)."""
+    return {
+        "id": c["id"],
+        "field": c["field"],
+        "old_date": c["old_date"],
+        "new_date": c["new_date"],
+        "reason": c["reason"],
+        "source": c["source"],
+        "changed_by_id": c["changed_by_id"],
+        "changed_by_name": _name(c["changed_by_full_name"], c["changed_by_email"]) if c["changed_by_id"] else "",
+        "created_at": datetime_text(dt.datetime.fromisoformat(c["created_at"]), tz),
+    }
+
+
+def grid_rows_data(rows: GridRows) -> dict[str, Any]:
+    """The JSON of ``PlanGridOutput`` for ``selectors.grid_rows`` (what ``grid_data`` writes from ``plan_grid``)."""
+    tz, today = timezone.get_current_timezone(), rows.today.isoformat()  # the milestones' dates are ISO text
+    order_etd = rows.order["etd"].isoformat() if rows.order["etd"] is not None else None  # as the plans' dates
+    plans = []
+    for plan in rows.plans:
+        milestones = plan["milestone_rows"] or []
+        names = {m["code"]: m["name"] for m in milestones}
+        out, late, ex_date = [], 0, None
+        for m in milestones:
+            is_late = m["actual_date"] is None and m["planned_date"] < today
+            late += is_late
+            if m["code"] == EX_FACTORY and ex_date is None:
+                ex_date = m["actual_date"] or m["forecast_date"]
+            out.append(
+                {
+                    "id": m["id"],
+                    "code": m["code"],
+                    "name": m["name"],
+                    "anchor": m["anchor"],
+                    "offset_days": m["offset_days"],
+                    "depends_on": list(m["depends_on"]),
+                    "depends_on_names": [names.get(code, code) for code in m["depends_on"]],
+                    "gate_code": m["gate_code"],
+                    "production_process": m["production_process"],
+                    "original_date": m["original_date"],
+                    "planned_date": m["planned_date"],
+                    "forecast_date": m["forecast_date"],
+                    "actual_date": m["actual_date"],
+                    "status": m["status"],
+                    "completed_by": m["completed_by"],
+                    "slippage_days": m["slippage_days"],
+                    "is_late": is_late,
+                    "responsible_id": m["responsible_id"],
+                    "responsible_name": _name(m["responsible_full_name"], m["responsible_email"])
+                    if m["responsible_id"]
+                    else "",
+                    "note": m["note"],
+                    "changes": [_change_json(c, tz) for c in m["changes"] or ()],
+                }
+            )
+        has_line = plan["line_id"] is not None
+        etd = (plan["line_etd"] or order_etd) if has_line else order_etd
+        cad = plan["line_cad"]
+        plans.append(
+            {
+                "id": plan["id"],
+                "order_id": plan["order_id"],
+                "line_id": plan["line_id"],
+                "line_name": f"{plan['line_colour']}{'/' + cad if cad else ''}" if has_line else "",
+                "template_id": plan["template_id"],
+                "template_name": plan["template_name"],
+                "etd": etd,
+                "planned_from": plan["etd"],
+                "uses_working_days": plan["uses_working_days"],
+                "weekly_off_days": list(plan["weekly_off_days"]),
+                "version": plan["version"],
+                "etag": RecordModel.etag_of(plan["id"], plan["version"]),
+                "ex_factory_forecast": ex_date,
+                "ex_factory_after_etd": bool(ex_date and etd and ex_date > etd),
+                "late_count": late,
+                "milestones": out,
+            }
+        )
+    return {"order_id": rows.order["id"], "today": rows.today, "plans": plans}

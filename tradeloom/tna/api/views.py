@@ -177,8 +177,10 @@ class OrderPlanApi(TenantAPIView):
     )
     @api_contract(if_none_match=True)
     def get(self, request: Request, order_id: Any) -> Response:
-        order = order_visible_get(organization=self.organization, membership=self.membership, pk=order_id)
-        return grid_response(self, order)
+        # the rows of ``plan_grid`` read through statements compiled once, the JSON written from them
+        rows = selectors.grid_rows(organization=self.organization, membership=self.membership, order_id=order_id)
+        tag = ";".join(f"{p['id']}-{p['version']}" for p in rows.plans) or f"{rows.order['id']}-none"
+        return conditional_response(request, s.grid_rows_data(rows), version_tag=f'"{tag}"')
 
 
 def _template_for(view: Any, order: Any, values: dict[str, Any]) -> Any:
