@@ -9,6 +9,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tradeloom.accounts.tokens import token_pair_issue
+from tradeloom.core import outbox
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.tests.factories import MembershipFactory, OrganizationFactory
@@ -17,6 +18,13 @@ from tradeloom.tenancy.tests.factories import MembershipFactory, OrganizationFac
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_up() -> None:
+    """Each test starts with the broker taken as up: with eager tasks a task that raises counts as a relay failure,
+    and the 30 s pause it starts (``core.outbox.BROKER_DOWN_PAUSE``) would hold back the next tests' jobs."""
+    outbox._broker_down_until = 0.0
 
 
 @pytest.fixture

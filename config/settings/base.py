@@ -77,7 +77,9 @@ INSTALLED_APPS = [
     "tradeloom.webhooks",
     "tradeloom.documents",
     "tradeloom.exports",
+    "tradeloom.imports",
     "tradeloom.printing",
+    "tradeloom.reports",
     "tradeloom.demo",
     "tradeloom.bench",
 ]
@@ -232,6 +234,12 @@ if S3_BUCKET:
 # Attachments: the largest file one upload may be, and what one organisation's files may take in all (bytes).
 ATTACHMENT_MAX_BYTES = env.int("TRADELOOM_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 ATTACHMENT_QUOTA_BYTES = env.int("TRADELOOM_ATTACHMENT_QUOTA_BYTES", default=1024 * 1024 * 1024)
+# Imports (docs/imports.md): what one file may be, and from how many rows a dry run goes to the background
+IMPORT_MAX_BYTES = env.int("TRADELOOM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("TRADELOOM_IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_UNZIPPED_BYTES = env.int("TRADELOOM_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env.int("TRADELOOM_IMPORT_MAX_ZIP_RATIO", default=100)
+IMPORT_CHECK_ROWS_AT_ONCE = env.int("TRADELOOM_IMPORT_CHECK_ROWS_AT_ONCE", default=2_000)
 
 # --- Cache, broker and background jobs ------------------------------------------------------------------------
 # One Redis for the cache (and with it the rate-limit counters) and the Celery broker: REDIS_URL, or else the embedded

@@ -7,15 +7,21 @@ job are registered by the apps that run them (``JOB_KINDS.register(kind.code, ki
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from tradeloom.core.context import tenant_context
+from tradeloom.core.context import ORGANIZATION_SETTING, tenant_context
 from tradeloom.core.models import JOB_KINDS, Job, JobKind
 
-__all__ = ["JOB_KINDS", "JobKind", "job_create", "job_fail", "job_progress", "job_succeed"]
+logger = logging.getLogger(__name__)
+
+__all__ = ["JOB_KINDS", "JobKind", "job_create", "job_fail", "job_progress", "job_progress_apart", "job_succeed"]
 
 
 def job_create(*, organization: Any, by: Any, kind: str, parameters: dict[str, Any]) -> Job:
@@ -46,3 +52,47 @@ def job_fail(*, job_id: Any, organization_id: Any, message: str) -> None:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED, message=message[:300], finished_at=timezone.now(), updated_at=timezone.now()
         )
+
+
+@contextmanager
+def job_progress_apart(*, job_id: Any, organization_id: Any) -> Iterator[Callable[[int, str], None]]:
+    """``report(progress, message)`` for a task doing all its work in one long transaction (an import commits a
+    whole file or nothing): each report is written and committed at once through a database connection of its own,
+    under the organisation's tenant context, so a page polling the job sees it move while the work's transaction is
+    still open. The caller's transaction must not lock the job's row before its last report (it would wait on
+    itself). A report that cannot be written is logged and skipped: progress never fails the work."""
+    wrapper = connections.create_connection("default")
+    table = Job._meta.db_table
+    statement = (
+        f"UPDATE {table} SET status = %s, progress = %s, message = %s, updated_at = now() "  # noqa: S608 - our table
+        "WHERE id = %s AND status IN (%s, %s)"
+    )
+
+    def report(progress: int, message: str) -> None:
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("BEGIN")
+                try:
+                    cursor.execute("SELECT set_config(%s, %s, true)", [ORGANIZATION_SETTING, str(organization_id)])
+                    cursor.execute(
+                        statement,
+                        [
+                            Job.Status.RUNNING,
+                            max(0, min(progress, 99)),
+                            message[:300],
+                            str(job_id),
+                            Job.Status.QUEUED,
+                            Job.Status.RUNNING,
+                        ],
+                    )
+                    cursor.execute("COMMIT")
+                except DatabaseError:
+                    cursor.execute("ROLLBACK")
+                    raise
+        except DatabaseError:
+            logger.warning("job progress not written", exc_info=True, extra={"job_id": str(job_id)})
+
+    try:
+        yield report
+    finally:
+        wrapper.close()

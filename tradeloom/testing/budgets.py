@@ -210,7 +210,9 @@ BUDGETS: dict[str, int] = {
     "web.orders.production": 11,
     # --- tna, API (only the T&A core builder edits this section) -----------------------------------------------------
     "api.tna-templates.list": 6,  # the templates page, then every row of theirs in one statement
-    "api.orders.tna": 8,  # the order, its plans, their milestones (responsible), their changes (who)
+    # the token's user, the tenant, the grid in one statement (``selectors.grid_rows``: the order with its plans,
+    # their milestones and changes as JSON), the savepoint pair — whatever the number of milestones
+    "api.orders.tna": 5,
     "api.tna.calendar": 5,  # the month's milestones with order, customer, merchandiser, line in one statement
     "service.tna_plan_apply": 30,
     "service.tna_milestone_record": 12,
@@ -258,6 +260,21 @@ BUDGETS: dict[str, int] = {
     "web.exports.list": 16,
     # the same through the API: the token's user and the tenant instead of the session, user and membership
     "api.exports.orders": 14,
+    # the T&A workbook as the orders-with-lines one (each sheet's chunk: plans, milestones, every column in its one
+    # statement); a T&A sheet streamed as CSV as the orders' — whatever the number of plans and milestones
+    "web.exports.tna-workbook": 8,
+    "web.exports.tna-milestones": 15,
+    # --- imports (only the imports builder edits this section) -------------------------------------------------------
+    # the frame (session, user, membership, savepoint pair), the page of runs (with who uploaded each) — whatever their
+    # number
+    "web.imports.runs": 8,
+    # the frame, the run (its bytes: the samples are read from it) and its uploader, whatever the number of columns
+    "web.imports.mapping": 8,
+    "web.imports.run": 8,  # the frame, the run, its job — whatever the number of errors
+    # the token's user, the tenant, the page of runs, the savepoint pair — whatever their number
+    "api.imports.runs": 6,
+    "api.imports.run": 7,  # the token's user, the tenant, the run (checked), the run (answered), the savepoint pair
+    "api.imports.entities": 5,  # the token's user, the tenant, the savepoint pair: the entities are a registry
     # --- receivables (only the receivables module edits this section) ------------------------------------------------
     # the order's PIs, LCs, invoices with their credit notes (two), the allocations with their payments, what each
     # invoice bills of the order — whatever the number of documents
@@ -285,6 +302,25 @@ BUDGETS: dict[str, int] = {
     "api.orders.confirm": 16,
     # the same from the page (the frame instead of the token) and the redirect
     "web.orders.confirm": 16,
+    # --- reports (only the reports module edits this section) -------------------------------------------------------
+    # API: the token's user, the tenant, the savepoint pair, the merchandiser filter's members, then the report's own
+    # statements (late: its summary and its oldest lines; every other one statement) — whatever the data size
+    "api.reports.pipeline": 6,
+    "api.reports.profit": 6,
+    "api.reports.otif": 6,
+    "api.reports.late": 7,
+    "api.reports.lc-exposure": 6,
+    "api.reports.ageing": 5,  # no member filter
+    "api.reports.workload": 6,
+    # pages: the frame (7 with the savepoint pair), the filter's members, the report's statements
+    "web.reports.index": 7,
+    "web.reports.pipeline": 10,  # + the customer picker
+    "web.reports.profit": 10,
+    "web.reports.otif": 10,
+    "web.reports.late": 11,
+    "web.reports.lc-exposure": 9,
+    "web.reports.ageing": 8,
+    "web.reports.workload": 10,
 }
 
 

@@ -45,6 +45,7 @@ def test_a_viewers_sidebar_has_no_link_needing_a_capability_it_lacks():
     # then
     assert "Audit log" not in links
     assert "Invitations" not in links
+    assert "Reports" not in links  # reports.view: managers and accounts staff
     assert {"Dashboard", "Orders", "Approvals", "Members", "Settings", "Customers", "Items"} <= set(links)
 
 
@@ -77,6 +78,7 @@ def test_a_manager_sees_invitations_but_not_the_audit_log():
 
     # then
     assert "Invitations" in links
+    assert "Reports" in links
     assert "Audit log" not in links
 
 
@@ -99,7 +101,7 @@ def test_links_within_a_section_follow_their_order():
     }
 
     # then
-    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Shipments", "Alerts"]
+    assert sections["Workspace"] == ["Dashboard", "Orders", "Approvals", "Shipments", "Alerts", "Reports"]
     assert sections["Organisation"] == [
         "Members",
         "Invitations",
@@ -107,6 +109,7 @@ def test_links_within_a_section_follow_their_order():
         "Alert rules",
         "Webhooks",
         "Print profile",
+        "Imports",
         "Settings",
     ]
 
