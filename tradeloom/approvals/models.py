@@ -207,3 +207,28 @@ class Attachment(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WaitingGates(models.Model):
+    """How many of an order's line gates wait for the buyer (submission or resubmission), kept by PostgreSQL
+    (``approvals.waiting``: triggers on line gates and lines) for the workload report. Never written by the
+    application."""
+
+    order = models.OneToOneField("sales.Order", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    waiting = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization"],
+                include=["order", "waiting"],
+                condition=Q(waiting__gt=0),
+                name="approvals_waitinggates_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.waiting} gates of {self.order_id} waiting"

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tradeloom.accounts.models import User
+from tradeloom.approvals import waiting
 from tradeloom.approvals.models import Gate, GateEntry, LineGate
 from tradeloom.bench.finance import generate_finance
 from tradeloom.bench.production import generate_production
@@ -35,6 +36,7 @@ from tradeloom.bench.streams import Copy, Ids, superuser_conn
 from tradeloom.catalog.models import UnitOfMeasure
 from tradeloom.core.context import tenant_context
 from tradeloom.core.models import NumberSequence
+from tradeloom.logistics import departures
 from tradeloom.partners.models import Contact, Customer, Supplier
 from tradeloom.sales import totals
 from tradeloom.sales.models import Delivery, Line, Order, Style, Task
@@ -502,14 +504,17 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
             # COPY with replication role replica fired no trigger: every order's totals and the stage rollup
             # (``sales.totals``, the dashboard's) computed once for all
             conn.execute(totals.REBUILD_SQL)
+            conn.execute(waiting.REBUILD_SQL)  # the orders' gates waiting for the buyer (approvals.waiting)
             conn.commit()
             _log("order totals", started)
         today = timezone.localdate()
+        shipped = False
         for organization, members in ((big, big_members), (small, small_members)):
             counts = generate_shipments(
                 organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
             )
             if counts:
+                shipped = True
                 _log(f"{organization.slug}: {counts}", started)
             counts = generate_finance(
                 organization=organization, by=members[0], seed=seed, today=today, connect=superuser_conn
@@ -532,6 +537,11 @@ def generate(*, size: str, seed: int = 42) -> dict[str, Any]:
             )
             if counts:
                 _log(f"{organization.slug}: {counts}", started)
+        if fresh or shipped:
+            # what departed of every due line (logistics.departures), once the shipments are all written
+            conn.execute(departures.REBUILD_SQL)
+            conn.commit()
+            _log("line departures", started)
         conn.autocommit = True
         conn.execute("ANALYZE")
     _log("analyzed", started)

@@ -427,3 +427,48 @@ class DocumentFile(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LineDepartures(models.Model):
+    """What has departed of a line due to the buyer, one row per counted line (not archived, of an order not
+    cancelled, a draft or deleted, with an ETD — the line's, else its order's), kept by PostgreSQL
+    (``logistics.departures``: triggers on lines, orders, shipment lines and shipments) for the on-time-in-full
+    report. Never written by the application. From the shipments carrying the line that departed and are not cancelled
+    or returned: the first departure day (``None``: nothing departed), what departed, and what departed by the ETD.
+    The order's own tolerance is copied (``None``: the organisation's applies); copies of the order's columns the
+    report filters by."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    line = models.OneToOneField("sales.Line", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    order_id = models.UUIDField()
+    customer_id = models.UUIDField()
+    merchandiser_id = models.UUIDField(null=True)
+    etd = models.DateField()
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    tolerance_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    first_departed_on = models.DateField(null=True)
+    departed = models.DecimalField(max_digits=24, decimal_places=3)
+    departed_by_etd = models.DecimalField(max_digits=24, decimal_places=3)
+
+    class Meta:
+        indexes = [
+            # OTIF: the lines due in the months, read from the index alone
+            models.Index(
+                fields=["organization", "etd"],
+                include=[
+                    "customer_id",
+                    "merchandiser_id",
+                    "quantity",
+                    "tolerance_percent",
+                    "first_departed_on",
+                    "departed",
+                    "departed_by_etd",
+                ],
+                name="logistics_linedepartures_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Departures of {self.line_id}"

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection
 
-from tradeloom.approvals.states import WAITING
 from tradeloom.core.money import ZERO
 from tradeloom.lcs.states import AVAILABLE
 from tradeloom.production.states import OPEN
@@ -285,26 +284,20 @@ SELECT g.key::text, {{name}}, g.orders, g.unrated, g.potential, g.realised, g.le
   FROM g {{join}}
 """  # noqa: S608 - our own SQL only
 # By mill (the line's supplier): each line's profit (sales.money's rules: to cents, realised as delivered / ordered
-# capped at 100 %), converted at its order's rate and rounded to cents per line.
-PROFIT_BY_MILL_SQL = f"""
-WITH x AS (
-    SELECT l.supplier_id, l.order_id, t.rate,
-           round(l.quantity * l.selling_price, 2) - round(l.quantity * l.mill_price, 2)
-             - round(l.quantity * coalesce(l.commission_per_unit, 0), 2) AS p,
-           least(l.delivered_quantity, l.quantity)::numeric(48, 30) AS d, l.quantity AS q
-      FROM sales_ordertotals t JOIN sales_line l ON l.order_id = t.order_id
-     WHERE {_PROFIT_ORDERS}
-), g AS (
-    SELECT x.supplier_id AS key, count(DISTINCT x.order_id) AS orders,
-           count(*) FILTER (WHERE x.rate IS NULL) AS unrated,
-           sum(round(x.p * x.rate, 2)) AS potential,
-           sum(round(CASE WHEN x.q > 0 THEN round(x.p * x.d / x.q, 2) ELSE 0 END * x.rate, 2)) AS realised,
-           count(*) FILTER (WHERE x.rate IS NOT NULL AND x.p IS NULL) AS left_out
-      FROM x GROUP BY 1
+# capped at 100 %), converted at its order's rate and rounded to cents per line — summed per order and mill in
+# ``sales_suppliertotals`` (kept with the orders' totals, for the counted orders only), so an order counts once per
+# mill of its lines.
+PROFIT_BY_MILL_SQL = """
+WITH g AS (
+    SELECT t.supplier_id AS key, count(*) AS orders, sum(t.unrated_lines) AS unrated, sum(t.potential) AS potential,
+           sum(t.realised) AS realised, sum(t.left_out_lines) AS left_out
+      FROM sales_suppliertotals t
+     WHERE t.organization_id = %(org)s AND t.order_date BETWEEN %(start)s AND %(end)s{scope}
+     GROUP BY 1
 )
 SELECT g.key::text, coalesce(s.legal_name, ''), g.orders, g.unrated, g.potential, g.realised, g.left_out
   FROM g LEFT JOIN partners_supplier s ON s.id = g.key
-"""  # noqa: S608 - our own SQL only
+"""
 _PROFIT_KEYS = {
     "customer": (
         "t.customer_id",
@@ -415,38 +408,20 @@ def profit(*, organization: Any, filters: Filters) -> Report:
 
 # --- 3. on time in full ---------------------------------------------------------------------------------------------
 # The lines due (their own ETD, else their order's) in the months and by today, of orders not cancelled, drafts or
-# deleted, lines not archived; what of each departed (shipments not cancelled or returned, with an actual
-# departure): the first departure, all of it, and what departed on or before the ETD; the tolerance is the order's,
-# else the organisation's (read only for the lines something departed of: a line nothing departed of is in full only
-# when its quantity is 0).
+# deleted, lines not archived, with what of each departed (shipments not cancelled or returned, with an actual
+# departure): the first departure, all of it, and what departed on or before the ETD — ``logistics_linedepartures``,
+# kept by triggers (``logistics.departures``), one index entry per due line. The tolerance is the order's, else the
+# organisation's; a line nothing departed of is in full only when its quantity is 0.
 OTIF_SQL = """
-WITH due AS MATERIALIZED (
-    SELECT l.id, l.order_id, l.quantity, coalesce(l.etd, t.etd) AS etd, t.customer_id
-      FROM sales_line l
-      JOIN sales_ordertotals t ON t.order_id = l.order_id
-     WHERE l.organization_id = %(org)s AND l.status <> 'archived'
-       AND t.status NOT IN ('cancelled', 'draft') AND t.archived_at IS NULL{scope}
-       AND coalesce(l.etd, t.etd) BETWEEN %(start)s AND %(due_until)s
-), departed AS (
-    SELECT sl.line_id, min(s.departed_on) AS first_on, sum(sl.quantity) AS quantity,
-           sum(sl.quantity) FILTER (WHERE s.departed_on <= d.etd) AS by_etd
-      FROM due d
-      JOIN logistics_shipmentline sl ON sl.line_id = d.id
-      JOIN logistics_shipment s ON s.id = sl.shipment_id
-     WHERE s.departed_on IS NOT NULL AND s.status NOT IN ('cancelled', 'returned')
-     GROUP BY sl.line_id
-), judged AS (
+WITH judged AS (
     SELECT y.customer_id, date_trunc('month', y.etd)::date AS month,
-           coalesce(y.first_on <= y.etd, false) AS on_time,
-           CASE WHEN y.line_id IS NULL THEN y.quantity = 0 ELSE y.departed >= y.needed END AS in_full,
-           CASE WHEN y.line_id IS NULL THEN y.quantity = 0 ELSE coalesce(y.by_etd, 0) >= y.needed END AS otif
-      FROM (SELECT d.customer_id, d.etd, d.quantity, x.line_id, x.first_on, x.quantity AS departed, x.by_etd,
-                   CASE WHEN x.line_id IS NOT NULL THEN d.quantity * (1 - coalesce(
-                       (SELECT o.shipment_tolerance_percent FROM sales_order o
-                        WHERE o.id = d.order_id AND o.shipment_tolerance_percent IS NOT NULL),
-                       %(tolerance)s) / 100) END AS needed
-              FROM due d LEFT JOIN departed x ON x.line_id = d.id
-            OFFSET 0) y
+           coalesce(y.first_departed_on <= y.etd, false) AS on_time,
+           CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0 ELSE y.departed >= y.needed END AS in_full,
+           CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0 ELSE y.departed_by_etd >= y.needed END AS otif
+      FROM (SELECT t.customer_id, t.etd, t.quantity, t.first_departed_on, t.departed, t.departed_by_etd,
+                   t.quantity * (1 - coalesce(t.tolerance_percent, %(tolerance)s) / 100) AS needed
+              FROM logistics_linedepartures t
+             WHERE t.organization_id = %(org)s AND t.etd BETWEEN %(start)s AND %(due_until)s{scope}) y
 )
 SELECT GROUPING(j.month) = 0 AS per_month, j.month, j.customer_id, max({customer}),
        count(*), count(*) FILTER (WHERE j.on_time), count(*) FILTER (WHERE j.in_full),
@@ -529,20 +504,26 @@ def otif(*, organization: Any, filters: Filters) -> Report:
 
 # --- 4. late orders --------------------------------------------------------------------------------------------------
 # The dashboard's late lines (open lines of open orders whose ETD — theirs, else their order's — is before today),
-# each with its value (quantity x selling price, to cents) at its order's rate, to cents.
+# each with its value (quantity x selling price, to cents) at its order's rate, to cents; read for the oldest only:
+# the lines of the open-line groups (``sales_openlinetotals``, by order and ETD) as old as the oldest 100 groups or
+# older — every group holds a line, so the oldest 100 lines are among them, ties on the last day included.
 _LATE_LINES = f"""
-SELECT l.id AS line_id, l.order_id, coalesce(l.etd, t.etd) AS etd, t.customer_id, t.merchandiser_id, t.rate,
-       %(today)s - coalesce(l.etd, t.etd) AS days,
-       round(round(l.quantity * l.selling_price, 2) * t.rate, 2) AS value
-  FROM sales_line l JOIN sales_ordertotals t ON t.order_id = l.order_id
- WHERE l.organization_id = %(org)s AND {OPEN_LINE_SQL} AND t.status = 'open' AND t.archived_at IS NULL{{scope}}
-   AND coalesce(l.etd, t.etd) < %(today)s
+SELECT l.id AS line_id, l.order_id, g.etd, g.customer_id, g.merchandiser_id, o.rate, %(today)s - g.etd AS days,
+       round(round(l.quantity * l.selling_price, 2) * o.rate, 2) AS value
+  FROM sales_openlinetotals g
+  JOIN sales_ordertotals o ON o.order_id = g.order_id
+  JOIN sales_line l ON l.order_id = g.order_id AND coalesce(l.etd, o.etd) = g.etd AND {OPEN_LINE_SQL}
+ WHERE g.organization_id = %(org)s AND g.etd < %(today)s{{scope_g}}
+   AND g.etd <= (SELECT max(f.etd)
+                   FROM (SELECT t.etd FROM sales_openlinetotals t
+                          WHERE t.organization_id = %(org)s AND t.etd < %(today)s{{scope}}
+                          ORDER BY t.etd LIMIT %(oldest)s) f)
 """  # noqa: S608 - our own SQL only
-# The summary reads each open order's late lines from the open lines' covering index (``sales_line_open_order_idx``:
-# one probe per open order; PostgreSQL runs such a LATERAL aggregate in one process) and sums them per order in the
-# probe — lines, value and unrated lines, all and per days-late bucket — so no count is a count of distinct orders
-# (an order counts in a bucket when it has lines in it); the orders are summed per customer x merchandiser and those
-# sums added up per bucket, customer and merchandiser. Same figures as grouping the lines (docs/reports.md).
+# The summary reads the open orders' open lines by order and ETD (``sales_openlinetotals``, kept with the orders'
+# totals: a few groups per order) from its ETD index and sums them per order — lines, value and unrated lines, all
+# and per days-late bucket — so no count is a count of distinct orders (an order counts in a bucket when it has
+# lines in it); the orders are summed per customer x merchandiser and those sums added up per bucket, customer and
+# merchandiser. Same figures as grouping the lines (docs/reports.md).
 _LATE_BUCKET_SQL = (
     ("d1_7", "y.days <= 7"),
     ("d8_30", "y.days BETWEEN 8 AND 30"),
@@ -550,12 +531,12 @@ _LATE_BUCKET_SQL = (
     ("d60_plus", "y.days > 60"),
 )
 _LATE_PER_ORDER = "".join(
-    f",\n count(*) FILTER (WHERE {cond}) AS n_{key}, sum(y.value) FILTER (WHERE {cond}) AS v_{key}"
+    f",\n sum(y.lines) FILTER (WHERE {cond}) AS n_{key}, sum(y.value) FILTER (WHERE {cond}) AS v_{key}"
     for key, cond in _LATE_BUCKET_SQL
 )
 _LATE_PER_GROUP = "".join(
     f",\n sum(x.n_{key}) AS n_{key}, count(*) FILTER (WHERE x.n_{key} > 0) AS o_{key}, sum(x.v_{key}) AS v_{key},"
-    f" sum(x.n_{key}) FILTER (WHERE t.rate IS NULL) AS u_{key}"
+    f" sum(x.n_{key}) FILTER (WHERE NOT x.rated) AS u_{key}"
     for key, _ in _LATE_BUCKET_SQL
 )
 _LATE_TOTALS = ", ".join(
@@ -565,18 +546,15 @@ _LATE_TOTALS = ", ".join(
 _LATE_BUCKETS = ", ".join(f"('{key}', s.n_{key}, s.o_{key}, s.v_{key}, s.u_{key})" for key, _ in _LATE_BUCKET_SQL)
 LATE_SUMMARY_SQL = f"""
 WITH cm AS MATERIALIZED (
-    SELECT t.customer_id, t.merchandiser_id, sum(x.n) AS n, count(*) AS o, sum(x.v) AS v,
-           sum(x.n) FILTER (WHERE t.rate IS NULL) AS u{_LATE_PER_GROUP}
-      FROM sales_ordertotals t
-     CROSS JOIN LATERAL (
-           SELECT count(*) AS n, sum(y.value) AS v{_LATE_PER_ORDER}
-             FROM (SELECT %(today)s - coalesce(l.etd, t.etd) AS days,
-                          round(round(l.quantity * l.selling_price, 2) * t.rate, 2) AS value
-                     FROM sales_line l
-                    WHERE l.organization_id = %(org)s AND l.order_id = t.order_id AND {OPEN_LINE_SQL}
-                      AND coalesce(l.etd, t.etd) < %(today)s) y
-           ) x
-     WHERE t.organization_id = %(org)s AND t.status = 'open' AND t.archived_at IS NULL AND x.n > 0{{scope}}
+    SELECT x.customer_id, x.merchandiser_id, sum(x.n) AS n, count(*) AS o, sum(x.v) AS v,
+           sum(x.n) FILTER (WHERE NOT x.rated) AS u{_LATE_PER_GROUP}
+      FROM (SELECT y.customer_id, y.merchandiser_id, y.order_id, y.rated, sum(y.lines) AS n,
+                   sum(y.value) AS v{_LATE_PER_ORDER}
+              FROM (SELECT t.customer_id, t.merchandiser_id, t.order_id, t.rated, t.lines, t.value,
+                           %(today)s - t.etd AS days
+                      FROM sales_openlinetotals t
+                     WHERE t.organization_id = %(org)s AND t.etd < %(today)s{{scope}}) y
+             GROUP BY 1, 2, 3, 4) x
      GROUP BY 1, 2
 ), g AS (
     SELECT true AS per_bucket, false AS per_customer, b.bucket, NULL::uuid AS customer_id,
@@ -619,7 +597,7 @@ def late(*, organization: Any, filters: Filters) -> Report:
     params = _params(organization, filters, oldest=OLDEST)
     scope = _scope(filters, "t")
     summary = _rows(LATE_SUMMARY_SQL.format(scope=scope), params, work_mem=WORK_MEM)
-    oldest = _rows(LATE_OLDEST_SQL.format(scope=scope), params)
+    oldest = _rows(LATE_OLDEST_SQL.format(scope=scope, scope_g=_scope(filters, "g")), params)
     buckets = {r[2]: r for r in summary if r[0]}
     unrated = sum(r[8] for r in buckets.values())
 
@@ -838,23 +816,11 @@ WITH orders AS (
      WHERE t.organization_id = %(org)s AND t.status = 'open' AND t.archived_at IS NULL{{scope}}
      GROUP BY 1
 ), lines AS (
-    SELECT x.who, sum(x.open_lines)::bigint AS open_lines, coalesce(sum(x.due), 0)::bigint AS due,
-           coalesce(sum(x.late), 0)::bigint AS late
-      FROM (SELECT t.merchandiser_id AS who, count(*) AS open_lines,
-                   count(*) FILTER (WHERE l.etd BETWEEN %(today)s AND %(due_until)s) AS due,
-                   count(*) FILTER (WHERE l.etd < %(today)s) AS late
-              FROM sales_line l JOIN sales_ordertotals t ON t.order_id = l.order_id
-             WHERE l.organization_id = %(org)s AND {OPEN_LINE_SQL} AND l.etd IS NOT NULL
-               AND t.organization_id = %(org)s AND t.status = 'open' AND t.archived_at IS NULL{{scope}}
-             GROUP BY 1
-            UNION ALL
-            SELECT t.merchandiser_id, sum(t.open_lines_without_etd),
-                   sum(t.open_lines_without_etd) FILTER (WHERE t.etd BETWEEN %(today)s AND %(due_until)s),
-                   sum(t.open_lines_without_etd) FILTER (WHERE t.etd < %(today)s)
-              FROM sales_ordertotals t
-             WHERE t.organization_id = %(org)s AND t.status = 'open' AND t.archived_at IS NULL
-               AND t.open_lines_without_etd > 0{{scope}}
-             GROUP BY 1) x
+    SELECT t.merchandiser_id AS who, sum(t.lines)::bigint AS open_lines,
+           coalesce(sum(t.lines) FILTER (WHERE t.etd BETWEEN %(today)s AND %(due_until)s), 0)::bigint AS due,
+           coalesce(sum(t.lines) FILTER (WHERE t.etd < %(today)s), 0)::bigint AS late
+      FROM sales_openlinetotals t
+     WHERE t.organization_id = %(org)s{{scope}}
      GROUP BY 1
 ), milestones AS (
     SELECT ms.responsible_id AS who,
@@ -865,11 +831,9 @@ WITH orders AS (
        AND (ms.forecast_date BETWEEN %(today)s AND %(milestones_until)s OR ms.planned_date < %(today)s){{scope_ms}}
      GROUP BY 1
 ), gates AS (
-    SELECT t.merchandiser_id AS who, count(*) AS waiting
-      FROM approvals_linegate g
-      JOIN sales_line l ON l.organization_id = %(org)s AND l.id = g.line_id
-      JOIN sales_ordertotals t ON t.order_id = l.order_id
-     WHERE g.organization_id = %(org)s AND g.state IN ('resubmission', 'submission')
+    SELECT t.merchandiser_id AS who, sum(w.waiting)::bigint AS waiting
+      FROM approvals_waitinggates w JOIN sales_ordertotals t ON t.order_id = w.order_id
+     WHERE w.organization_id = %(org)s AND w.waiting > 0
        AND t.status = 'open' AND t.archived_at IS NULL{{scope}}
      GROUP BY 1
 ), work_orders AS (
@@ -914,7 +878,6 @@ def workload(*, organization: Any, filters: Filters) -> Report:
         filters,
         due_until=filters.today + datetime.timedelta(days=DUE_DAYS),
         milestones_until=filters.today + datetime.timedelta(days=MILESTONE_DAYS),
-        waiting=sorted(WAITING),
         wo_open=sorted(OPEN),
     )
     scope = _scope(filters, "t")

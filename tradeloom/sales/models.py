@@ -853,3 +853,88 @@ class StageTotals(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} · {self.currency}"
+
+
+class OpenLineTotals(models.Model):
+    """The open lines (``sales.totals.OPEN_LINE_SQL``) of the open orders (status open, not deleted) by order and ETD
+    (the line's, else its order's; ``None`` when neither has one), kept by PostgreSQL with the order's row
+    (``sales.totals``), for the reports that read every open line — late orders, workload: how many lines and their
+    value at the order's rate (each line's quantity x selling price to cents, converted and rounded to cents, as the
+    late report shows a line; ``None`` when no line of the group has a selling price or the order has no rate).
+    ``rated``: the order has a rate to the base currency. Copies of the order's columns the reports filter by."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+", db_index=False)
+    etd = models.DateField(null=True)
+    customer_id = models.UUIDField()
+    merchandiser_id = models.UUIDField(null=True)
+    rated = models.BooleanField()
+    lines = models.IntegerField()
+    value = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            # the order first: the refresh replaces an order's groups by order id
+            models.UniqueConstraint(
+                fields=["order", "organization", "etd"], nulls_distinct=False, name="sales_openlinetotals_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "etd"],
+                include=["order", "customer_id", "merchandiser_id", "rated", "lines", "value"],
+                name="sales_openlinetotals_etd_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Open lines of {self.order_id} due {self.etd}"
+
+
+class SupplierTotals(models.Model):
+    """Each counted order's lines by mill (the line's supplier; ``None``: no mill), kept by PostgreSQL with the
+    order's row (``sales.totals``) for profit by mill: the orders the profit report counts (not cancelled, not a
+    draft, not deleted). Each line's potential profit (``sales.money``'s rules, to cents) and realised profit (scaled
+    by what was delivered, at most the quantity, to cents) converted at the order's rate and rounded to cents, summed;
+    ``unrated_lines`` without a rate (not in the sums), ``left_out_lines`` with a rate but without both prices."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+", db_index=False)
+    supplier_id = models.UUIDField(null=True)
+    customer_id = models.UUIDField()
+    merchandiser_id = models.UUIDField(null=True)
+    order_date = models.DateField()
+    lines = models.IntegerField()
+    unrated_lines = models.IntegerField()
+    left_out_lines = models.IntegerField()
+    potential = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+    realised = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "organization", "supplier_id"], nulls_distinct=False, name="sales_suppliertotals_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "order_date"],
+                include=[
+                    "supplier_id",
+                    "customer_id",
+                    "merchandiser_id",
+                    "unrated_lines",
+                    "left_out_lines",
+                    "potential",
+                    "realised",
+                ],
+                name="sales_suppliertotals_date_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Lines of {self.order_id} from {self.supplier_id}"
