@@ -18,10 +18,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from tradeloom.core import replica
 from tradeloom.core.money import ZERO, cents
 from tradeloom.invoicing import selectors as invoicing_selectors
 from tradeloom.invoicing import states as invoice_states
@@ -229,8 +230,9 @@ class Ageing:
 
 
 def ageing(*, organization: Any, as_of: datetime.date) -> Ageing:
-    """The ageing report as of ``as_of`` (one statement; the rest groups its few rows per customer and currency)."""
-    with connection.cursor() as cursor:
+    """The ageing report as of ``as_of`` (one statement; the rest groups its few rows per customer and currency). On
+    the replica inside ``core.replica.report_reads`` (the reports' ageing), else the request's database."""
+    with connections[replica.current_alias()].cursor() as cursor:
         cursor.execute(AGEING_SQL, {"org": organization.pk, "as_of": as_of})
         rows = cursor.fetchall()
     sections = {

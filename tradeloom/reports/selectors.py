@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 
+from tradeloom.core import replica
 from tradeloom.core.money import ZERO
 from tradeloom.lcs.states import AVAILABLE
 from tradeloom.production.states import OPEN
@@ -118,7 +119,7 @@ def _rows(sql: str, params: dict[str, Any], *, work_mem: str | None = None) -> l
     """The statement's rows. With ``work_mem`` (e.g. ``"64MB"``) the statement's sorts and hashes get that much
     memory: ``SET LOCAL`` sent with the statement in the same call (one round trip, one query; the statements of a
     call run in one transaction, the request's or an implicit one) and put back to the default right after it."""
-    with connection.cursor() as cursor:
+    with connections[replica.current_alias()].cursor() as cursor:
         if work_mem is None:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -994,4 +995,6 @@ KINDS: dict[str, ReportKind] = {
 
 
 def report_run(*, organization: Any, key: str, filters: Filters) -> Report:
-    return KINDS[key].compute(organization=organization, filters=filters)
+    """The report, read on the replica when one is configured (``core.replica``; the request's database otherwise)."""
+    with replica.report_reads(organization=organization):
+        return KINDS[key].compute(organization=organization, filters=filters)

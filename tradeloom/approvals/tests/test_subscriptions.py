@@ -243,9 +243,9 @@ def test_moving_a_line_to_bulk_without_the_pp_sample_approved_is_refused(founded
     assert status_in_db(organization, line) == Line.Status.RUNNING
     with tenant_context(organization):
         moves = list(
-            AuditEvent.objects.filter(action="sales_line.status_changed", target_id=str(line.pk)).values_list(
-                "changes", flat=True
-            )
+            AuditEvent.objects.filter(action="sales_line.status_changed", target_id=str(line.pk))
+            .order_by("created_at", "id")  # in the order they happened, not where the heap put them
+            .values_list("changes", flat=True)
         )
     assert [m["status"][1] for m in moves] == [Line.Status.IN_DEVELOPMENT, Line.Status.RUNNING]
 

@@ -48,7 +48,7 @@ def expected(org) -> dict:
         if line.status == "archived" or order.status in ("cancelled", "draft") or order.archived_at or etd is None:
             continue
         live = [
-            sl
+            (sl.shipment.departed_on, sl.quantity)
             for sl in ShipmentLine.objects.filter(line=line).select_related("shipment")
             if sl.shipment.departed_on is not None and sl.shipment.status not in ("cancelled", "returned")
         ]
@@ -56,9 +56,9 @@ def expected(org) -> dict:
             etd,
             line.quantity,
             order.shipment_tolerance_percent,
-            min((sl.shipment.departed_on for sl in live), default=None),
-            sum((sl.quantity for sl in live), Decimal(0)),
-            sum((sl.quantity for sl in live if sl.shipment.departed_on <= etd), Decimal(0)),
+            min((day for day, _ in live), default=None),
+            sum((quantity for _, quantity in live), Decimal(0)),
+            sum((quantity for day, quantity in live if day <= etd), Decimal(0)),
             order.customer_id,
         )
     return out
