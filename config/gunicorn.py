@@ -24,6 +24,30 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def on_starting(server: Any) -> None:
+    """With ``PROMETHEUS_MULTIPROC_DIR`` (tradeloom/core/metrics.py): create it and remove the metric files of
+    processes no longer running (a previous run's) before any worker writes there; a live Celery worker sharing the
+    directory keeps its own."""
+    import psutil
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        pid = name.removesuffix(".db").rpartition("_")[2]
+        if name.endswith(".db") and not (pid.isdigit() and psutil.pid_exists(int(pid))):
+            os.unlink(os.path.join(directory, name))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker exited: its requests in progress leave the sums (its counters stay)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
 def post_worker_init(worker: Any) -> None:
     """Load what every request needs (the URL configuration, which imports the views and serializers), then move
     everything loaded so far out of the garbage collector's reach (``gc.freeze``): its full collections then walk

@@ -20,7 +20,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from tradeloom.core import health
+from tradeloom.core import health, metrics
 
 Patterns = list[URLPattern | URLResolver]
 
@@ -55,6 +55,7 @@ urlpatterns: Patterns = [
     *(path("o/<slug:org_slug>/", include(module)) for module in web_modules if getattr(module, "urlpatterns", None)),
     path("health/", health.liveness_view, name="health"),
     path("health/ready/", health.readiness_view, name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; allowed addresses or a token only
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tradeloom.core.metrics.MetricsMiddleware",  # outermost: counts and times everything below (core/metrics.py)
     "tradeloom.core.request_id.RequestIdMiddleware",
     "tradeloom.core.middleware.ApiErrorsAsProblemsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -135,6 +137,12 @@ else:
     from tradeloom.core.embedded_postgres import embedded_databases
 
     DATABASES = embedded_databases(EMBEDDED_POSTGRES_DIR, ephemeral=False)
+# A streaming replica (hot standby) for the reports' reads, as the same app role (docs/scaling.md). Only the blocks
+# under ``core.replica.report_reads`` read there (``core.routers.ReplicaRouter``); nothing migrates it.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tradeloom.core.routers.ReplicaRouter"]
 
 for _db in DATABASES.values():
     _db["ENGINE"] = "tradeloom.core.postgres"  # Django's backend; see its docstring for what it adds
@@ -144,12 +152,23 @@ for _db in DATABASES.values():
 # The statements every request repeats (the token's user, the tenant, an order by id, a list page) run with
 # server-side binding (core.prepared.server_binding), and psycopg prepares one once a connection has run it this many
 # times, so PostgreSQL reuses its plan instead of planning it again: for such small lookups planning costs more than
-# running them. Other queries keep Django's client-side binding. Behind PgBouncer in transaction mode this needs
-# PgBouncer 1.21+ with ``max_prepared_statements``; otherwise set DATABASE_PREPARE_THRESHOLD=off.
-_prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
-DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-    None if _prepare_threshold == "off" else int(_prepare_threshold)
-)
+# running them. Other queries keep Django's client-side binding. Behind PgBouncer in transaction mode
+# (DATABASE_POOL_MODE=transaction) a statement prepared in one transaction may be looked for, or prepared again, on
+# another server connection: there nothing is prepared (threshold off) unless DATABASE_PREPARE_THRESHOLD says so
+# (PgBouncer 1.21+ with ``max_prepared_statements`` tracks them; Debian bookworm's 1.18 does not), and no server-side
+# cursor outlives its transaction (docs/scaling.md).
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE not in ("session", "transaction"):
+    raise ImproperlyConfigured("DATABASE_POOL_MODE is 'session' (the default) or 'transaction' (PgBouncer's).")
+_threshold_default = "off" if DATABASE_POOL_MODE == "transaction" else "5"
+_prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default=_threshold_default)
+for _alias in ("default", "replica"):
+    if _alias in DATABASES:
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            None if _prepare_threshold == "off" else int(_prepare_threshold)
+        )
+        if DATABASE_POOL_MODE == "transaction":
+            DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # Every request runs in one transaction: an error anywhere rolls back everything the request wrote (the problem
 # handler marks it for rollback), and tenant requests set their row-level-security context with SET LOCAL in it.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -231,6 +250,9 @@ if S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# Behind nginx: attachments on the local disk are sent by nginx from this internal location (X-Accel-Redirect) after
+# the app's permission check (documents/downloads.py, deploy/nginx); unset, the app streams them itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("TRADELOOM_MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 # Attachments: the largest file one upload may be, and what one organisation's files may take in all (bytes).
 ATTACHMENT_MAX_BYTES = env.int("TRADELOOM_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 ATTACHMENT_QUOTA_BYTES = env.int("TRADELOOM_ATTACHMENT_QUOTA_BYTES", default=1024 * 1024 * 1024)
@@ -459,3 +481,12 @@ LOGGING = {
 
 # How long a health check may take before it counts as failed.
 HEALTH_CHECK_TIMEOUT = timedelta(seconds=env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=3.0))
+
+# --- Metrics and startup checks (docs/operations.md) -----------------------------------------------------------------
+# /metrics answers clients from these networks, or any client with "Authorization: Bearer <METRICS_TOKEN>"; others
+# get a 404. PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself) adds up every process's values.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Web and worker processes refuse to start when the database role could escape row-level security (core/startup.py);
+# on in production.
+STARTUP_CHECKS = False

@@ -16,6 +16,7 @@ if _missing:
     )
 
 from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import CELERY_BROKER_URL as _BROKER_URL  # noqa: E402
 from config.settings.base import env  # noqa: E402
 
 DEBUG = False
@@ -34,6 +35,11 @@ if not env.str("REDIS_URL", default=""):
     EMBEDDED_REDIS_DIR = None
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tradeloom"}}
     CELERY_BROKER_URL = "memory://"
+elif _BROKER_URL.split(":", 1)[0] in ("memory", "filesystem"):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be a broker every process shares (unset: REDIS_URL); an in-process or file broker "
+        "leaves every task unrun."
+    )
 
 for _db in DATABASES.values():  # noqa: F405
     _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -41,9 +47,12 @@ for _db in DATABASES.values():  # noqa: F405
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]  # probes and scrapes on a local listener (docs/operations.md)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Web and worker processes refuse to start on a database role that could escape row-level security (core/startup.py).
+STARTUP_CHECKS = True

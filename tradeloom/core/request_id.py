@@ -1,8 +1,11 @@
 """Request ids: accepted from ``X-Request-ID`` (when well-formed) or generated, echoed, and logged.
 
 The id lives in a context variable so that every log line written while the request runs carries it, including
-lines from libraries, and so that background work queued by the request can take it along. The client's address
-and user agent are kept beside it for audit records (``current_client``).
+lines from libraries, and so that background work queued by the request can take it along: a task published while
+it is set carries it in a message header, and the worker binds it while the task runs (``config/celery.py``), so
+the task's log lines carry the request id of the request that queued it. Log lines written inside a Celery task
+also carry ``task_id`` and ``task_name``. The client's address and user agent are kept beside it for audit records
+(``current_client``).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from typing import Any
 
+from celery._state import get_current_task
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -23,6 +28,15 @@ _client: ContextVar[tuple[str | None, str]] = ContextVar("client", default=(None
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+def request_id_bind(value: str | None) -> Token[str | None]:
+    """Make ``value`` the current request id (a worker running a task a request queued); undo with the token."""
+    return _request_id.set(value if value and _VALID.match(value) else None)
+
+
+def request_id_reset(token: Token[str | None]) -> None:
+    _request_id.reset(token)
 
 
 def current_client() -> tuple[str | None, str]:
@@ -62,10 +76,12 @@ class RequestIdMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
-    """Adds ``request_id`` to every log record (``None`` outside a request).
+    """Adds ``request_id`` to every log record (``None`` outside a request), and ``task_id`` and ``task_name`` to
+    the records written inside a Celery task.
 
     Django logs a request's 4xx/5xx outcome after the middleware has finished; those records carry the request,
-    and the id is read from it.
+    and the id is read from it. The worker's own lines about a task (received, succeeded, failed) are written
+    outside the task by Celery, with the task in their ``data``; the task is read from there.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -73,4 +89,11 @@ class RequestIdLogFilter(logging.Filter):
         if request_id is None:
             request_id = getattr(getattr(record, "request", None), "request_id", None)
         record.request_id = request_id
+        task: Any = get_current_task()
+        if task is not None and getattr(task.request, "id", None):
+            record.task_id, record.task_name = task.request.id, task.name
+        else:
+            data = getattr(record, "data", None)
+            if isinstance(data, dict) and "id" in data and "name" in data and record.name.startswith("celery"):
+                record.task_id, record.task_name = data["id"], data["name"]
         return True

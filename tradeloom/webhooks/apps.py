@@ -15,14 +15,16 @@ class WebhooksConfig(AppConfig):
 
         from tradeloom.audit.labels import RECORD_LABELS, RecordLabel
         from tradeloom.audit.services import audit_listen
+        from tradeloom.core.metrics import READINGS
         from tradeloom.core.periodic import PERIODIC_TASKS, Periodic
         from tradeloom.notifications.kinds import NOTIFICATION_KINDS, NotificationKind
         from tradeloom.tenancy.navigation import NAVIGATION, NavLink
-        from tradeloom.webhooks import catalogue, subscriptions
+        from tradeloom.webhooks import catalogue, metrics, subscriptions
         from tradeloom.webhooks.capabilities import WEBHOOKS_MANAGE
         from tradeloom.webhooks.models import Endpoint
 
         catalogue.register()
+        READINGS.register("webhooks", metrics.deliveries_reading)
         audit_listen(subscriptions.on_audit_recorded)
         PERIODIC_TASKS.register("webhooks.sweep", Periodic(task="webhooks.sweep", every=timedelta(minutes=1)))
         PERIODIC_TASKS.register("webhooks.purge", Periodic(task="webhooks.purge", every=timedelta(hours=1)))
