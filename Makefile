@@ -8,7 +8,7 @@ PORT   ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run dev migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets bench bench-clean
+.PHONY: help install run dev migrate demo test lint fmt typecheck migrations-check schema-check pytest lock clean assets bench bench-clean deploy-check
 
 help:
 	@echo "make run    set up everything, start the app (web, worker, beat) on http://$(HOST):$(PORT) with a demo login"
@@ -16,6 +16,7 @@ help:
 	@echo "make test   lint, format check, type check, migrations check, OpenAPI check and the test suite"
 	@echo "make fmt    format and auto-fix;  make lock  re-pin dependencies;  make clean  remove .venv and .data"
 	@echo "make bench  benchmark the API against a bare reference on a generated data set (SIZE=small for a quick run)"
+	@echo "make deploy-check  deploy/ run live: nginx, PgBouncer, Redis, gunicorn, Celery (as root it installs them)"
 
 $(STAMP): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tradeloom needs Python 3.11 or newer")'
@@ -62,6 +63,12 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint migrations-check schema-check pytest
+
+# The deployment in deploy/ run live in a temporary directory (scripts/deploy-check.sh): PostgreSQL behind PgBouncer in
+# transaction mode, Redis, two gunicorn on unix sockets behind nginx with TLS, two Celery workers and beat; as root it
+# installs nginx, pgbouncer, redis-server, systemd and fail2ban with apt-get. .ci/run calls it after `make test`.
+deploy-check: $(STAMP)
+	bash scripts/deploy-check.sh
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

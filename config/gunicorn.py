@@ -6,6 +6,7 @@ with ``--workers`` or ``WEB_CONCURRENCY`` (about two per core).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from typing import Any
@@ -37,7 +38,8 @@ def on_starting(server: Any) -> None:
     for name in os.listdir(directory):
         pid = name.removesuffix(".db").rpartition("_")[2]
         if name.endswith(".db") and not (pid.isdigit() and psutil.pid_exists(int(pid))):
-            os.unlink(os.path.join(directory, name))
+            with contextlib.suppress(FileNotFoundError):  # another instance sharing the directory removed it first
+                os.unlink(os.path.join(directory, name))
 
 
 def child_exit(server: Any, worker: Any) -> None:

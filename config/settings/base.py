@@ -35,6 +35,9 @@ def _dev_secret_key() -> str:
 
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _dev_secret_key()
+# Rotation (docs/operations.md): the previous keys, still accepted for what they signed (sessions, password resets,
+# signed links) until those expire; everything new is signed with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -28,6 +29,8 @@ from tradeloom.tenancy.events import MembershipAction
 from tradeloom.tenancy.models import Membership, Organization
 from tradeloom.tenancy.roles import Role
 from tradeloom.tenancy.services import acting_membership, ensure_seat_available, organization_create
+
+logger = logging.getLogger(__name__)
 
 # The setting the invitations table's row-level policy reads (migration 0002): whoever holds the token sees it.
 INVITATION_SETTING = "app.invitation_token"
@@ -74,9 +77,13 @@ def login_check(*, request: HttpRequest | None, email: str, password: str, ip: s
     guard = LoginGuard(email=email, ip=ip)
     wait = guard.reserve()
     if wait is not None:
+        # One JSON line per refused attempt with the client's address: fail2ban's filter reads these
+        # (deploy/fail2ban). The e-mail stays out of the log; the audit record has it.
+        logger.warning("login throttled", extra={"event": "login_throttled", "client_ip": ip or "-"})
         raise Throttled(wait=wait, detail="Too many failed log-in attempts. Try again later.")
     user = authenticate(request, email=email, password=password)
     if user is None:
+        logger.warning("login failed", extra={"event": "login_failed", "client_ip": ip or "-"})
         with transaction.atomic():
             known = User.objects.filter(email=email.strip().lower()).first()
             audit_record(actor=known, action=UserAction.LOGIN_FAILED, changes={"email": [None, email.strip().lower()]})

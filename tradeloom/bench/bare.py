@@ -115,12 +115,17 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
         return [b'{"detail":"not in the plan"}']
     conn = _connection()
     body: dict[str, Any] = {}
-    with conn.transaction(), conn.cursor() as cursor:
+    with conn.transaction(), conn.cursor() as cursor, psycopg.ClientCursor(conn) as several:
         for n, (sql, params) in enumerate(steps):
-            cursor.execute(sql, params) if params is not None else cursor.execute(sql)
-            if cursor.description is not None and not sql.lstrip().upper().startswith("SELECT SET_CONFIG"):
-                names = [c.name for c in cursor.description]
-                body[f"q{n}"] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            # several statements in one call (a report's ``SET LOCAL work_mem``; statement; reset) travel as the app
+            # sends them, bound on the client: a server-bound statement is one statement
+            current = several if ";\n" in sql else cursor
+            current.execute(sql, params) if params is not None else current.execute(sql)
+            while current.description is None and current.nextset():
+                pass
+            if current.description is not None and not sql.lstrip().upper().startswith("SELECT SET_CONFIG"):
+                names = [c.name for c in current.description]
+                body[f"q{n}"] = [dict(zip(names, row, strict=True)) for row in current.fetchall()]
     payload = orjson.dumps(body, default=_default)
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
     return [payload]

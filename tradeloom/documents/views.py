@@ -132,7 +132,7 @@ def archive_view(request: TenantRequest, record_file_id: Any) -> HttpResponse:
 
 
 @tenant_view(GET=DOCUMENTS_VIEW)
-def download_view(request: TenantRequest, record_file_id: Any) -> FileResponse:
+def download_view(request: TenantRequest, record_file_id: Any) -> FileResponse | HttpResponse:
     """A file, to a member who may see its record (404 otherwise); always as a download."""
     found, _ = selectors.attachment_visible_get(
         organization=request.organization, membership=request.membership, pk=record_file_id

@@ -77,3 +77,16 @@ def test_cookies_are_http_only_and_same_site(settings):
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.CSRF_COOKIE_SAMESITE == "Lax"
+
+
+def test_a_rotated_secret_key_still_reads_what_the_previous_one_signed():
+    from django.core import signing
+
+    old = "the-previous-production-secret-key-with-enough-entropy-0123456789"
+    token = signing.dumps({"session": 1}, key=old, salt="rotation")
+    read = f"from django.core import signing; print(signing.loads({token!r}, salt='rotation'))"
+    new = "a-new-key-" * 6
+    rotated = manage("shell", "-c", read, env={"DJANGO_SECRET_KEY": new, "DJANGO_SECRET_KEY_FALLBACKS": old})
+    assert rotated.stdout.strip().splitlines()[-1] == "{'session': 1}"
+    dropped = manage("shell", "-c", read, env={"DJANGO_SECRET_KEY": new})
+    assert "BadSignature" in dropped.stderr

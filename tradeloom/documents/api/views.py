@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -135,7 +135,7 @@ class AttachmentDownloadApi(TenantAPIView):
         summary="Download a file: always as an attachment, in the type read from its content",
         description="Streamed by the app from its storage (local disk or the S3 bucket) after the permission check.",
     )
-    def get(self, request: Request, record_file_id: Any) -> FileResponse:
+    def get(self, request: Request, record_file_id: Any) -> FileResponse | HttpResponse:
         found, _ = selectors.attachment_visible_get(
             organization=self.organization, membership=self.membership, pk=record_file_id
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -119,7 +119,7 @@ class PdfDownloadApi(TenantAPIView):
         summary="Download the record's current PDF of this kind",
         description="A 404 when none was made yet (or every version was archived).",
     )
-    def get(self, request: Request, **kwargs: Any) -> FileResponse:
+    def get(self, request: Request, **kwargs: Any) -> FileResponse | HttpResponse:
         (record_id,) = kwargs.values()
         printable = selectors.printable_resolve(
             organization=self.organization, membership=self.membership, kind_key=self.kind_key, record_id=record_id
