@@ -414,21 +414,23 @@ def profit(*, organization: Any, filters: Filters) -> Report:
 # kept by triggers (``logistics.departures``), one index entry per due line. The tolerance is the order's, else the
 # organisation's; a line nothing departed of is in full only when its quantity is 0.
 OTIF_SQL = """
-WITH judged AS (
-    SELECT y.customer_id, date_trunc('month', y.etd)::date AS month,
-           coalesce(y.first_departed_on <= y.etd, false) AS on_time,
-           CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0 ELSE y.departed >= y.needed END AS in_full,
-           CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0 ELSE y.departed_by_etd >= y.needed END AS otif
+WITH per AS (
+    SELECT y.customer_id, date_trunc('month', y.etd)::date AS month, count(*) AS due,
+           count(*) FILTER (WHERE y.first_departed_on <= y.etd) AS on_time,
+           count(*) FILTER (WHERE CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0
+                                       ELSE y.departed >= y.needed END) AS in_full,
+           count(*) FILTER (WHERE CASE WHEN y.first_departed_on IS NULL THEN y.quantity = 0
+                                       ELSE y.departed_by_etd >= y.needed END) AS otif
       FROM (SELECT t.customer_id, t.etd, t.quantity, t.first_departed_on, t.departed, t.departed_by_etd,
                    t.quantity * (1 - coalesce(t.tolerance_percent, %(tolerance)s) / 100) AS needed
               FROM logistics_linedepartures t
              WHERE t.organization_id = %(org)s AND t.etd BETWEEN %(start)s AND %(due_until)s{scope}) y
+     GROUP BY 1, 2
 )
-SELECT GROUPING(j.month) = 0 AS per_month, j.month, j.customer_id, max({customer}),
-       count(*), count(*) FILTER (WHERE j.on_time), count(*) FILTER (WHERE j.in_full),
-       count(*) FILTER (WHERE j.otif)
-  FROM judged j LEFT JOIN partners_customer c ON c.id = j.customer_id
- GROUP BY GROUPING SETS ((j.month), (j.customer_id))
+SELECT GROUPING(p.month) = 0 AS per_month, p.month, p.customer_id, max({customer}),
+       sum(p.due)::bigint, sum(p.on_time)::bigint, sum(p.in_full)::bigint, sum(p.otif)::bigint
+  FROM per p LEFT JOIN partners_customer c ON c.id = p.customer_id
+ GROUP BY GROUPING SETS ((p.month), (p.customer_id))
 """
 
 
@@ -521,41 +523,43 @@ SELECT l.id AS line_id, l.order_id, g.etd, g.customer_id, g.merchandiser_id, o.r
                           ORDER BY t.etd LIMIT %(oldest)s) f)
 """  # noqa: S608 - our own SQL only
 # The summary reads the open orders' open lines by order and ETD (``sales_openlinetotals``, kept with the orders'
-# totals: a few groups per order) from its ETD index and sums them per order — lines, value and unrated lines, all
-# and per days-late bucket — so no count is a count of distinct orders (an order counts in a bucket when it has
-# lines in it); the orders are summed per customer x merchandiser and those sums added up per bucket, customer and
-# merchandiser. Same figures as grouping the lines (docs/reports.md).
-_LATE_BUCKET_SQL = (
-    ("d1_7", "y.days <= 7"),
-    ("d8_30", "y.days BETWEEN 8 AND 30"),
-    ("d31_60", "y.days BETWEEN 31 AND 60"),
-    ("d60_plus", "y.days > 60"),
-)
-_LATE_PER_ORDER = "".join(
-    f",\n sum(y.lines) FILTER (WHERE {cond}) AS n_{key}, sum(y.value) FILTER (WHERE {cond}) AS v_{key}"
-    for key, cond in _LATE_BUCKET_SQL
-)
-_LATE_PER_GROUP = "".join(
-    f",\n sum(x.n_{key}) AS n_{key}, count(*) FILTER (WHERE x.n_{key} > 0) AS o_{key}, sum(x.v_{key}) AS v_{key},"
-    f" sum(x.n_{key}) FILTER (WHERE NOT x.rated) AS u_{key}"
-    for key, _ in _LATE_BUCKET_SQL
+# totals: a few groups per order) before today from its ETD index, once, summed per customer x merchandiser: lines,
+# value and unrated lines, all and per days-late bucket, and the orders — each at its first group (no earlier one:
+# ``previous_etd`` is empty) and in each bucket at its first group there (the earlier one is in another bucket), so
+# no count is a count of distinct orders and nothing is grouped by order (an order counts in a bucket when it has
+# lines in it). Those sums are then added up per bucket, customer and merchandiser. Same figures as grouping the
+# lines (docs/reports.md).
+_LATE_BUCKET_KEYS = ("d1_7", "d8_30", "d31_60", "d60_plus")
+
+
+def _late_bucket(etd: str) -> str:
+    """The days-late bucket (1-4, as ``_LATE_BUCKET_KEYS``) of a day before today."""
+    days = f"%(today)s - {etd}"
+    return f"CASE WHEN {days} <= 7 THEN 1 WHEN {days} <= 30 THEN 2 WHEN {days} <= 60 THEN 3 ELSE 4 END"
+
+
+_LATE_SUMS = "".join(
+    f",\n sum(x.lines) FILTER (WHERE x.bucket = {n}) AS n_{key},"
+    f" count(*) FILTER (WHERE x.bucket = {n} AND x.first_in_bucket) AS o_{key},"
+    f" sum(x.value) FILTER (WHERE x.bucket = {n}) AS v_{key},"
+    f" sum(x.lines) FILTER (WHERE x.bucket = {n} AND NOT x.rated) AS u_{key}"
+    for n, key in enumerate(_LATE_BUCKET_KEYS, 1)
 )
 _LATE_TOTALS = ", ".join(
     f"sum(cm.n_{key}) AS n_{key}, sum(cm.o_{key}) AS o_{key}, sum(cm.v_{key}) AS v_{key}, sum(cm.u_{key}) AS u_{key}"
-    for key, _ in _LATE_BUCKET_SQL
+    for key in _LATE_BUCKET_KEYS
 )
-_LATE_BUCKETS = ", ".join(f"('{key}', s.n_{key}, s.o_{key}, s.v_{key}, s.u_{key})" for key, _ in _LATE_BUCKET_SQL)
+_LATE_BUCKETS = ", ".join(f"('{key}', s.n_{key}, s.o_{key}, s.v_{key}, s.u_{key})" for key in _LATE_BUCKET_KEYS)
 LATE_SUMMARY_SQL = f"""
 WITH cm AS MATERIALIZED (
-    SELECT x.customer_id, x.merchandiser_id, sum(x.n) AS n, count(*) AS o, sum(x.v) AS v,
-           sum(x.n) FILTER (WHERE NOT x.rated) AS u{_LATE_PER_GROUP}
-      FROM (SELECT y.customer_id, y.merchandiser_id, y.order_id, y.rated, sum(y.lines) AS n,
-                   sum(y.value) AS v{_LATE_PER_ORDER}
-              FROM (SELECT t.customer_id, t.merchandiser_id, t.order_id, t.rated, t.lines, t.value,
-                           %(today)s - t.etd AS days
-                      FROM sales_openlinetotals t
-                     WHERE t.organization_id = %(org)s AND t.etd < %(today)s{{scope}}) y
-             GROUP BY 1, 2, 3, 4) x
+    SELECT x.customer_id, x.merchandiser_id, sum(x.lines) AS n, count(*) FILTER (WHERE x.first) AS o,
+           sum(x.value) AS v, sum(x.lines) FILTER (WHERE NOT x.rated) AS u{_LATE_SUMS}
+      FROM (SELECT t.customer_id, t.merchandiser_id, t.rated, t.lines, t.value, {_late_bucket("t.etd")} AS bucket,
+                   t.previous_etd IS NULL AS first,
+                   t.previous_etd IS NULL OR {_late_bucket("t.previous_etd")} <> {_late_bucket("t.etd")}
+                     AS first_in_bucket
+              FROM sales_openlinetotals t
+             WHERE t.organization_id = %(org)s AND t.etd < %(today)s{{scope}}) x
      GROUP BY 1, 2
 ), g AS (
     SELECT true AS per_bucket, false AS per_customer, b.bucket, NULL::uuid AS customer_id,

@@ -873,6 +873,9 @@ class OpenLineTotals(models.Model):
     rated = models.BooleanField()
     lines = models.IntegerField()
     value = models.DecimalField(max_digits=40, decimal_places=2, null=True)
+    # the ETD of the order's group before this one (``None``: the first): a report counting orders per range of days
+    # counts each order once, at its first group in the range, without grouping by order
+    previous_etd = models.DateField(null=True)
 
     class Meta:
         constraints = [
@@ -884,7 +887,7 @@ class OpenLineTotals(models.Model):
         indexes = [
             models.Index(
                 fields=["organization", "etd"],
-                include=["order", "customer_id", "merchandiser_id", "rated", "lines", "value"],
+                include=["order", "customer_id", "merchandiser_id", "rated", "lines", "value", "previous_etd"],
                 name="sales_openlinetotals_etd_idx",
             )
         ]

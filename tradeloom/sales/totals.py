@@ -116,13 +116,15 @@ _TARGET = ", ".join(COLUMNS)
 # The open lines of the open orders matching ``{where}`` (on ``sales_ordertotals`` aliased ``t``, read after its
 # row is recomputed) by order and ETD: what ``sales_openlinetotals`` holds.
 _OPEN_LINE_ROWS = f"""
-SELECT t.organization_id, t.order_id, coalesce(l.etd, t.etd), t.customer_id, t.merchandiser_id, t.rate IS NOT NULL,
-       count(*), sum(round(round(l.quantity * l.selling_price, 2) * t.rate, 2))
-  FROM {TABLE} t JOIN sales_line l ON l.order_id = t.order_id
- WHERE {{where}} AND t.status = 'open' AND t.archived_at IS NULL AND {OPEN_LINE_SQL}
- GROUP BY t.organization_id, t.order_id, coalesce(l.etd, t.etd), t.customer_id, t.merchandiser_id, t.rate IS NOT NULL
+SELECT g.*, lag(g.etd) OVER (PARTITION BY g.order_id ORDER BY g.etd NULLS LAST)
+  FROM (SELECT t.organization_id, t.order_id, coalesce(l.etd, t.etd) AS etd, t.customer_id, t.merchandiser_id,
+               t.rate IS NOT NULL, count(*), sum(round(round(l.quantity * l.selling_price, 2) * t.rate, 2))
+          FROM {TABLE} t JOIN sales_line l ON l.order_id = t.order_id
+         WHERE {{where}} AND t.status = 'open' AND t.archived_at IS NULL AND {OPEN_LINE_SQL}
+         GROUP BY t.organization_id, t.order_id, coalesce(l.etd, t.etd), t.customer_id, t.merchandiser_id,
+                  t.rate IS NOT NULL) g
 """  # noqa: S608 - our own table and column names, no input
-_OPEN_LINE_COLUMNS = "organization_id, order_id, etd, customer_id, merchandiser_id, rated, lines, value"
+_OPEN_LINE_COLUMNS = "organization_id, order_id, etd, customer_id, merchandiser_id, rated, lines, value, previous_etd"
 # The lines by mill of the orders the profit report counts (not cancelled, drafts or deleted): each line's profit
 # (``sales.money``: to cents; realised as delivered / ordered, at most all of it, to cents) at the order's rate, to
 # cents — what ``sales_suppliertotals`` holds.

@@ -337,6 +337,19 @@ def test_late_lines_in_each_bucket(org, book):
     assert [rows[k]["lines"] for k in ("1-7 days", "8-30 days", "31-60 days", "60+ days")] == [2, 2, 2, 1]
 
 
+def test_an_order_with_late_lines_on_several_days_counts_once_in_each_bucket_it_is_in(org, book):
+    with tenant_context(org):
+        etds = [TODAY - timedelta(days=days) for days in (10, 20, 40)] + [TODAY + timedelta(days=5)]
+        book.order("X", day=date(2026, 6, 1), lines=[("1", "1", "1", {"etd": etd}) for etd in etds])
+    report = run(org, "late")
+    rows = by_name(report.rows)
+    # two lines 8-30 days late and one 31-60 of one order: the order once in each of those buckets
+    assert (rows["8-30 days"]["lines"], rows["8-30 days"]["orders"]) == (2 + 2, 1 + 2)
+    assert (rows["31-60 days"]["lines"], rows["31-60 days"]["orders"]) == (1, 1)
+    customers = by_name(report.sections[0].rows)
+    assert customers[HYPERLINK]["orders"] == 1 + 1  # O4 and the new order, each once
+
+
 # --- 5. LC exposure ------------------------------------------------------------------------------------------------
 def test_lc_exposure_by_expiry_month_and_bank_in_the_base_currency(org, book):
     with tenant_context(org):

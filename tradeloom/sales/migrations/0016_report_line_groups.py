@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
                 ("rated", models.BooleanField()),
                 ("lines", models.IntegerField()),
                 ("value", models.DecimalField(decimal_places=2, max_digits=40, null=True)),
+                ("previous_etd", models.DateField(null=True)),
                 (
                     "order",
                     models.ForeignKey(
@@ -104,7 +105,7 @@ class Migration(migrations.Migration):
             model_name="openlinetotals",
             index=models.Index(
                 fields=["organization", "etd"],
-                include=("order", "customer_id", "merchandiser_id", "rated", "lines", "value"),
+                include=("order", "customer_id", "merchandiser_id", "rated", "lines", "value", "previous_etd"),
                 name="sales_openlinetotals_etd_idx",
             ),
         ),

@@ -33,7 +33,14 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 def open_groups(org) -> dict:
     return {
-        (r["order_id"], r["etd"]): (r["customer_id"], r["merchandiser_id"], r["rated"], r["lines"], r["value"])
+        (r["order_id"], r["etd"]): (
+            r["customer_id"],
+            r["merchandiser_id"],
+            r["rated"],
+            r["lines"],
+            r["value"],
+            r["previous_etd"],
+        )
         for r in OpenLineTotals.objects.filter(organization=org).values()
     }
 
@@ -57,6 +64,11 @@ def expected_open_groups(org) -> dict:
             key, (order.customer_id, order.merchandiser_id, t.rate is not None, 0, None)
         )
         expected[key] = (customer, merchandiser, rated, n + 1, _add(total, value))
+    # each group with the ETD of its order's group before it (by ETD, the one without an ETD last)
+    previous: dict = {}
+    for order_id, etd in sorted(expected, key=lambda k: (str(k[0]), k[1] is None, k[1] or date.min)):
+        expected[(order_id, etd)] += (previous.get(order_id),)
+        previous[order_id] = etd
     return expected
 
 
@@ -123,8 +135,8 @@ def test_open_lines_are_grouped_by_order_and_etd_with_their_value(org):
         Line.objects.filter(pk=a.pk).update(etd=date(2026, 12, 10))
         check(org)
         assert open_groups(org) == {
-            (order.pk, date(2026, 12, 10)): (order.customer_id, None, True, 2, Decimal("21.01")),
-            (order.pk, date(2026, 11, 1)): (order.customer_id, None, True, 1, None),
+            (order.pk, date(2026, 12, 10)): (order.customer_id, None, True, 2, Decimal("21.01"), date(2026, 11, 1)),
+            (order.pk, date(2026, 11, 1)): (order.customer_id, None, True, 1, None, None),
         }
 
 
@@ -189,14 +201,14 @@ def test_a_rate_converts_the_groups_of_an_order_in_another_currency(org):
             delivered_quantity=Decimal(1),
         )
         check(org)
-        ((_, _, rated, _, value),) = open_groups(org).values()
+        ((_, _, rated, _, value, _),) = open_groups(org).values()
         ((*_, unrated, _, potential, _),) = supplier_groups(org).values()
         assert (rated, value, unrated, potential) == (False, None, 1, None)
         ExchangeRate.objects.create(
             organization=org, date=date(2026, 10, 1), from_currency="EUR", to_currency="USD", rate=Decimal("1.5")
         )
         check(org)
-        ((_, _, rated, _, value),) = open_groups(org).values()
+        ((_, _, rated, _, value, _),) = open_groups(org).values()
         ((*_, unrated, _, potential, realised),) = supplier_groups(org).values()
         # value 1.005 → 1.01 x 1.5 = 1.515 → 1.52; profit 0.69 x 1.5 = 1.035 → 1.04; realised 0.23 x 1.5 → 0.35
         assert (rated, value, unrated, potential, realised) == (
