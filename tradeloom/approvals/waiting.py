@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db import migrations
 
 from tradeloom.approvals.states import WAITING
+from tradeloom.core.summaries import STATEMENT, Trigger, triggers_sql, uninstall_sql
 
 TABLE = "approvals_waitinggates"
 _STATES = ", ".join(f"'{state}'" for state in sorted(WAITING))
@@ -68,8 +69,8 @@ FUNCTIONS = (
     "approvals_waiting_gates_on_delete()",
     "approvals_waiting_gates_on_moved_lines()",
 )
-_STATEMENT = "REFERENCING {} FOR EACH STATEMENT"
-TRIGGERS = (
+_STATEMENT = STATEMENT
+TRIGGERS: tuple[Trigger, ...] = (
     (
         "approvals_waiting_gates_insert",
         "approvals_linegate",
@@ -99,15 +100,8 @@ TRIGGERS = (
         "approvals_waiting_gates_on_moved_lines",
     ),
 )
-INSTALL_SQL = TRIGGER_FUNCTIONS + "\n".join(
-    f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
-    f"CREATE TRIGGER {name} AFTER {event} ON {table} {how} EXECUTE FUNCTION {function}();"
-    for name, table, event, how, function in TRIGGERS
-)
-UNINSTALL_SQL = "\n".join(
-    [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, *_ in TRIGGERS]
-    + [f"DROP FUNCTION IF EXISTS {function};" for function in reversed(FUNCTIONS)]
-)
+INSTALL_SQL = TRIGGER_FUNCTIONS + triggers_sql(TRIGGERS)
+UNINSTALL_SQL = uninstall_sql(TRIGGERS, FUNCTIONS)
 # Every order's count afresh (all organisations as the owner role; scoped by row-level security as the app role).
 REBUILD_SQL = f"""
 DELETE FROM {TABLE};

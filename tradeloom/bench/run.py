@@ -9,6 +9,7 @@ alternating slices (app, bare, bare, app …), so a machine that slows for a min
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -636,10 +637,12 @@ def run(
                 ratio=measured["ratio"],
                 target=endpoint.target,
             )
-            # one connection: the request's own latency. First 2 s unmeasured, so that the requests the loaded
-            # phase left queued in the workers (8 connections' worth: a second for the dashboard) are served
-            # before the measured ones, which would otherwise wait behind them
-            _wrk(url, seconds=2, **{**drive, "concurrency": 1})
+            # one connection: the request's own latency. First 2 s unmeasured — or as long as a request waited
+            # under load, plus 2 s (at most 15), for the slow reports — so that the requests the loaded phase left
+            # queued in the workers (8 connections' worth: a second for the dashboard, several for a report of half
+            # a second) are served before the measured ones, which would otherwise wait behind them
+            drain = max(2, min(15, math.ceil(measured["p50"] / 1000) + 2))
+            _wrk(url, seconds=drain, **{**drive, "concurrency": 1})
             single = _wrk(url, seconds=max(5, seconds // 2), **{**drive, "concurrency": 1})
             result.single_p50_ms, result.single_p99_ms = single["p50"], single["p99"]
             result.errors += single["errors"]

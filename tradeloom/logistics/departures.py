@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from django.db import migrations
 
+from tradeloom.core.summaries import STATEMENT, Trigger, changed, triggers_sql, uninstall_sql
+
 TABLE = "logistics_linedepartures"
 COLUMNS = (
     "organization_id",
@@ -84,10 +86,6 @@ END $$;
 """  # noqa: S608 - our own table and column names, no input
 
 
-def _changed(columns: tuple[str, ...], new: str = "n", old: str = "o") -> str:
-    return f"({', '.join(f'{new}.{c}' for c in columns)}) IS DISTINCT FROM ({', '.join(f'{old}.{c}' for c in columns)})"
-
-
 TRIGGER_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION logistics_line_departures_on_new_lines() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -98,7 +96,7 @@ END $$;
 CREATE OR REPLACE FUNCTION logistics_line_departures_on_changed_lines() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM logistics_line_departures_refresh(ARRAY(
-        SELECT n.id FROM new_lines n JOIN old_lines o ON o.id = n.id WHERE {_changed(LINE_INPUTS)}));
+        SELECT n.id FROM new_lines n JOIN old_lines o ON o.id = n.id WHERE {changed(LINE_INPUTS)}));
     RETURN NULL;
 END $$;
 
@@ -112,7 +110,7 @@ CREATE OR REPLACE FUNCTION logistics_line_departures_on_orders() RETURNS trigger
 BEGIN
     PERFORM logistics_line_departures_refresh(ARRAY(
         SELECT l.id FROM new_orders n JOIN old_orders o ON o.id = n.id JOIN sales_line l ON l.order_id = n.id
-         WHERE {_changed(ORDER_INPUTS)}));
+         WHERE {changed(ORDER_INPUTS)}));
     RETURN NULL;
 END $$;
 
@@ -126,7 +124,7 @@ CREATE OR REPLACE FUNCTION logistics_line_departures_on_changed_shipment_lines()
 BEGIN
     PERFORM logistics_line_departures_refresh(ARRAY(
         SELECT n.line_id FROM new_shipment_lines n JOIN old_shipment_lines o ON o.id = n.id
-         WHERE {_changed(SHIPMENT_LINE_INPUTS)}
+         WHERE {changed(SHIPMENT_LINE_INPUTS)}
         UNION
         SELECT o.line_id FROM new_shipment_lines n JOIN old_shipment_lines o ON o.id = n.id
          WHERE n.line_id <> o.line_id));
@@ -145,7 +143,7 @@ BEGIN
         SELECT DISTINCT sl.line_id
           FROM new_shipments n JOIN old_shipments o ON o.id = n.id
           JOIN logistics_shipmentline sl ON sl.shipment_id = n.id
-         WHERE {_changed(SHIPMENT_INPUTS)}));
+         WHERE {changed(SHIPMENT_INPUTS)}));
     RETURN NULL;
 END $$;
 """  # noqa: S608 - our own table and column names, no input
@@ -162,9 +160,9 @@ FUNCTIONS = (
     "logistics_line_departures_on_shipments()",
 )
 
-_STATEMENT = "REFERENCING {} FOR EACH STATEMENT"
-# (name, table, event, how, function): statement triggers with transition tables, one per event.
-TRIGGERS = (
+_STATEMENT = STATEMENT
+# Statement triggers with transition tables, one per event.
+TRIGGERS: tuple[Trigger, ...] = (
     (
         "logistics_line_departures_line_insert",
         "sales_line",
@@ -223,19 +221,8 @@ TRIGGERS = (
     ),
 )
 
-INSTALL_SQL = (
-    REFRESH_FUNCTION
-    + TRIGGER_FUNCTIONS
-    + "\n".join(
-        f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} {how} EXECUTE FUNCTION {function}();"
-        for name, table, event, how, function in TRIGGERS
-    )
-)
-UNINSTALL_SQL = "\n".join(
-    [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, *_ in TRIGGERS]
-    + [f"DROP FUNCTION IF EXISTS {function};" for function in reversed(FUNCTIONS)]
-)
+INSTALL_SQL = REFRESH_FUNCTION + TRIGGER_FUNCTIONS + triggers_sql(TRIGGERS)
+UNINSTALL_SQL = uninstall_sql(TRIGGERS, FUNCTIONS)
 # Every counted line's row computed afresh (all organisations as the owner role; scoped by row-level security as the
 # app role): the migration's backfill, and the benchmark's after its bulk load.
 REBUILD_SQL = f"""

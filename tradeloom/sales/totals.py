@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
+from tradeloom.core.summaries import STATEMENT, changed, triggers_sql, uninstall_sql
 from tradeloom.sales.money import LINE_TOTALS_SQL
 
 TABLE = "sales_ordertotals"
@@ -202,10 +203,6 @@ STAGE_INPUTS = (
 _OPEN = "{t}.status = 'open' AND {t}.archived_at IS NULL"
 
 
-def _changed(columns: tuple[str, ...], new: str = "n", old: str = "o") -> str:
-    return f"({', '.join(f'{new}.{c}' for c in columns)}) IS DISTINCT FROM ({', '.join(f'{old}.{c}' for c in columns)})"
-
-
 TRIGGER_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION sales_order_totals_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -217,7 +214,7 @@ END $$;
 CREATE OR REPLACE FUNCTION sales_order_totals_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM sales_order_totals_refresh(ARRAY(
-        SELECT n.id FROM new_orders n JOIN old_orders o ON o.id = n.id WHERE {_changed(COPIED)}));
+        SELECT n.id FROM new_orders n JOIN old_orders o ON o.id = n.id WHERE {changed(COPIED)}));
     RETURN NULL;
 END $$;
 
@@ -238,7 +235,7 @@ END $$;
 CREATE OR REPLACE FUNCTION sales_line_totals_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM sales_order_totals_refresh(ARRAY(
-        SELECT n.order_id FROM new_lines n JOIN old_lines o ON o.id = n.id WHERE {_changed(LINE_INPUTS)}
+        SELECT n.order_id FROM new_lines n JOIN old_lines o ON o.id = n.id WHERE {changed(LINE_INPUTS)}
         UNION
         SELECT o.order_id FROM new_lines n JOIN old_lines o ON o.id = n.id WHERE n.order_id <> o.order_id));
     RETURN NULL;
@@ -252,7 +249,7 @@ END $$;
 
 -- Rates of an organisation's base currency published, corrected or archived: the orders of the other currency dated
 -- from the rate's day up to the pair's next rate take the rate in force again.
-CREATE OR REPLACE FUNCTION sales_order_totals_rates_changed(orgs uuid[], froms text[], tos text[], days date[])
+CREATE OR REPLACE FUNCTION sales_order_totals_rateschanged(orgs uuid[], froms text[], tos text[], days date[])
 RETURNS void LANGUAGE sql AS $$
 SELECT sales_order_totals_refresh(ARRAY(
     SELECT t.order_id
@@ -271,7 +268,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION sales_order_totals_on_new_rates() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM sales_order_totals_rates_changed(ARRAY(SELECT organization_id FROM new_rates),
+    PERFORM sales_order_totals_rateschanged(ARRAY(SELECT organization_id FROM new_rates),
         ARRAY(SELECT from_currency FROM new_rates), ARRAY(SELECT to_currency FROM new_rates),
         ARRAY(SELECT date FROM new_rates));
     RETURN NULL;
@@ -279,7 +276,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION sales_order_totals_on_old_rates() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM sales_order_totals_rates_changed(ARRAY(SELECT organization_id FROM old_rates),
+    PERFORM sales_order_totals_rateschanged(ARRAY(SELECT organization_id FROM old_rates),
         ARRAY(SELECT from_currency FROM old_rates), ARRAY(SELECT to_currency FROM old_rates),
         ARRAY(SELECT date FROM old_rates));
     RETURN NULL;
@@ -312,7 +309,7 @@ FUNCTIONS = (
     "sales_line_totals_on_insert()",
     "sales_line_totals_on_update()",
     "sales_line_totals_on_delete()",
-    "sales_order_totals_rates_changed(uuid[],text[],text[],date[])",
+    "sales_order_totals_rateschanged(uuid[],text[],text[],date[])",
     "sales_order_totals_on_new_rates()",
     "sales_order_totals_on_old_rates()",
     "sales_order_totals_on_base_currency()",
@@ -322,7 +319,7 @@ FUNCTIONS = (
 # (name, table, event, how: "REFERENCING … FOR EACH STATEMENT" or "FOR EACH ROW [WHEN …]", function). Statement
 # triggers take their rows as transition tables (allowed on single-event triggers only, hence one per event), so a bulk
 # insert of 20 lines recomputes its order once.
-_STATEMENT = "REFERENCING {} FOR EACH STATEMENT"
+_STATEMENT = STATEMENT
 TRIGGERS = (
     (
         "sales_order_totals_insert",
@@ -406,29 +403,18 @@ TRIGGERS = (
         "sales_stage_totals_update",
         TABLE,
         "UPDATE",
-        f"FOR EACH ROW WHEN ({_changed(STAGE_INPUTS, new='NEW', old='OLD')})",
+        f"FOR EACH ROW WHEN ({changed(STAGE_INPUTS, new='NEW', old='OLD')})",
         "sales_stage_totals_on_change",
     ),
     ("sales_stage_totals_delete", TABLE, "DELETE", "FOR EACH ROW", "sales_stage_totals_on_change"),
 )
 
 
-def _triggers_sql(triggers: tuple[tuple[str, ...], ...]) -> str:
-    return "\n".join(
-        f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} {how} EXECUTE FUNCTION {function}();"
-        for name, table, event, how, function in triggers
-    )
-
-
 _STAGE_TRIGGERS = tuple(t for t in TRIGGERS if t[1] == TABLE)
 _ORDER_TRIGGERS = tuple(t for t in TRIGGERS if t[1] != TABLE)
 FUNCTIONS_SQL = REFRESH_FUNCTION + STAGE_ADD_FUNCTION + TRIGGER_FUNCTIONS
-INSTALL_SQL = FUNCTIONS_SQL + _triggers_sql(TRIGGERS)
-UNINSTALL_SQL = "\n".join(
-    [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, *_ in TRIGGERS]
-    + [f"DROP FUNCTION IF EXISTS {function};" for function in reversed(FUNCTIONS)]
-)
+INSTALL_SQL = FUNCTIONS_SQL + triggers_sql(TRIGGERS)
+UNINSTALL_SQL = uninstall_sql(TRIGGERS, FUNCTIONS)
 
 # Every order's row and the stage rollup computed afresh (all organisations as the owner role; scoped by row-level
 # security as the app role): the migration's backfill, and the benchmark's after its bulk load.
@@ -460,11 +446,11 @@ REBUILD_SQL = REBUILD_ORDERS_SQL + REBUILD_STAGES_SQL + REBUILD_LINE_GROUPS_SQL
 def install(*, stage_triggers: bool = True) -> migrations.RunSQL:
     """The functions and triggers, as a migration operation (a later migration calls it again after a change)."""
     triggers = TRIGGERS if stage_triggers else _ORDER_TRIGGERS
-    return migrations.RunSQL(FUNCTIONS_SQL + _triggers_sql(triggers), UNINSTALL_SQL)
+    return migrations.RunSQL(FUNCTIONS_SQL + triggers_sql(triggers), UNINSTALL_SQL)
 
 
 def install_stage_triggers() -> migrations.RunSQL:
-    return migrations.RunSQL(_triggers_sql(_STAGE_TRIGGERS), migrations.RunSQL.noop)
+    return migrations.RunSQL(triggers_sql(_STAGE_TRIGGERS), migrations.RunSQL.noop)
 
 
 def rebuild_orders() -> migrations.RunSQL:

@@ -23,6 +23,7 @@ from tradeloom.sales.services import delivery_record, line_transition, line_upda
 from tradeloom.sales.tests.factories import LineFactory, OrderFactory, StyleFactory, committed_order, order_with_lines
 from tradeloom.sales.tests.strategies import prices, quantities
 from tradeloom.tenancy.models import Organization
+from tradeloom.testing.summaries import assert_installed
 
 pytestmark = pytest.mark.django_db
 
@@ -240,25 +241,10 @@ def test_the_rebuild_computes_what_the_triggers_kept(org, owner):
 
 
 def test_the_database_runs_the_functions_and_triggers_this_code_installs():
-    # given what the migrations installed
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT p.oid::regprocedure::text, pg_get_functiondef(p.oid) FROM pg_proc p "
-            "WHERE p.proname LIKE 'sales_%%totals_%%'"
-        )
-        installed = dict(cursor.fetchall())
-        cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'sales_%%totals_%%'")
-        triggers = set(cursor.fetchall())
-    # then: the same functions, each with the body this module writes (a change here needs a migration that runs
-    # ``totals.install()`` again), and every trigger
-    assert set(installed) == set(totals.FUNCTIONS)
-    bodies = totals.INSTALL_SQL.split("CREATE OR REPLACE FUNCTION ")[1:]
-    for body in bodies:
-        name = body.split("(")[0]
-        function = next(text for signature, text in installed.items() if signature.startswith(name + "("))
-        source = body.split("$$", 2)[1]
-        assert source.strip() in function, name
-    assert triggers == {(name, table) for name, table, *_ in totals.TRIGGERS}
+    # a change to the SQL here needs a migration that runs ``install()`` again
+    assert_installed(
+        like="sales_%totals_%", functions=totals.FUNCTIONS, install_sql=totals.INSTALL_SQL, triggers=totals.TRIGGERS
+    )
 
 
 # --- the base currency ------------------------------------------------------------------------------------------------
