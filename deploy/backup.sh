@@ -59,10 +59,15 @@ flock --nonblock 9 || die "another backup is running in $backup_dir (it holds $b
 # Holding the lock, any .partial folder left is from a run that was killed outright.
 find "$backup_dir" -mindepth 1 -maxdepth 1 -type d -name '.tradeloom-*.partial' -exec rm -rf {} +
 
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-name="tradeloom-$stamp"
-final="$backup_dir/$name"
-[ ! -e "$final" ] || die "$final exists already (two backups in the same second?)"
+# Named by the second it starts; a second backup within the same second (holding the lock, so one at a time) waits
+# for the next one.
+while :; do
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  name="tradeloom-$stamp"
+  final="$backup_dir/$name"
+  [ -e "$final" ] || break
+  sleep 1
+done
 work="$backup_dir/.$name.partial"
 gpg_home=""
 cleanup() {
